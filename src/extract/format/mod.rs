@@ -1,0 +1,3 @@
+//! Import and export formats. Every format speaks code points (see `offsets`).
+
+pub mod json;

@@ -1,0 +1,23 @@
+//! The extraction core: the annotation model, the pipeline that pre-annotates an article,
+//! and the import/export formats. Pure Rust: nothing here knows about the browser, so the
+//! command line, the tests and the wasm app run the same code.
+
+pub mod annotation;
+pub mod format;
+pub mod history;
+pub mod label;
+pub mod offsets;
+pub mod pipeline;
+pub mod span;
+pub mod text;
+
+pub use annotation::{
+    AnnotationSet, Attribution, AttributionId, Boilerplate, Document, Edit, EditError, Entity, EntityId, Kind,
+    Origin, RegionId, Source, Status, Target,
+};
+pub use format::json::{export as export_json, import as import_json, ImportError};
+pub use history::History;
+pub use label::{Label, LabelDef, LabelSchema};
+pub use offsets::OffsetMap;
+pub use pipeline::extract;
+pub use span::{Extent, Span};

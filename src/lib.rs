@@ -1,0 +1,12 @@
+//! newsmark: annotate who is named and who is quoted in news articles.
+//!
+//! `extract` is the pure-Rust core (model, pipeline, formats) shared by the command line
+//! and the browser; `ui` is the yew app and only exists on wasm32.
+
+pub mod extract;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
