@@ -8,8 +8,11 @@ pub mod history;
 pub mod label;
 pub mod offsets;
 pub mod pipeline;
+pub mod quotes;
+pub mod sentence;
 pub mod span;
 pub mod text;
+pub mod tokenize;
 
 pub use annotation::{
     AnnotationSet, Attribution, AttributionId, Boilerplate, Document, Edit, EditError, Entity, EntityId, Kind,

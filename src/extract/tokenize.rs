@@ -1,0 +1,642 @@
+//! Tokens for news prose, as byte spans into the document text.
+//!
+//! Everything later in the pipeline (sentences, quotes, entities, attributions, the
+//! statistical tagger) works on these tokens, so the rules follow the annotation
+//! guidelines: each part of a hyphenated compound is its own token ("US-Ukraine" →
+//! "US", "-", "Ukraine"), the possessive "’s" is split off ("Trump’s" → "Trump", "’s"),
+//! abbreviations and initials keep their periods ("U.S.", "Mr.", "Jan.", "No. 10"),
+//! numbers keep their separators ("3.5", "1,000"), URLs, @handles and #hashtags are one
+//! token, and every quotation mark is its own token whose kind says whether it opens or
+//! closes a quote.
+//!
+//! Never panics; every non-whitespace character of the input lies in exactly one token.
+//!
+//! ```
+//! use newsmark::extract::tokenize::{tokenize, TokenKind};
+//! let text = "Trump’s U.S.-Ukraine deal";
+//! let words: Vec<&str> = tokenize(text).iter().map(|t| &text[t.span.start..t.span.end]).collect();
+//! assert_eq!(words, ["Trump", "’s", "U.S.", "-", "Ukraine", "deal"]);
+//! ```
+
+use crate::extract::span::Span;
+use unicode_normalization::char::is_combining_mark;
+
+/// One token: where it is and what it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Token {
+    pub span: Span,
+    pub kind: TokenKind,
+}
+
+impl Token {
+    /// The token's text (empty if the span does not fit `text`; never panics).
+    pub fn text<'t>(&self, text: &'t str) -> &'t str {
+        self.span.slice(text).unwrap_or("")
+    }
+}
+
+/// What a token is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    /// Letters (and digits after a letter), with inner apostrophes ("don't", "O'Brien").
+    Word,
+    /// Starts with a digit: "3.5", "1,000", "10:30", "1990s", "3rd".
+    Number,
+    /// An abbreviation or initial with its period(s): "U.S.", "Mr.", "Jan.", "J.", "a.m.".
+    Abbreviation,
+    /// "https://…", "www.…", "example.com".
+    Url,
+    /// "@handle".
+    Handle,
+    /// "#hashtag".
+    Hashtag,
+    /// A hyphen (or slash-free dash) joining two parts of a compound: "US-Ukraine".
+    Hyphen,
+    /// The possessive clitic "’s" / "'s".
+    Possessive,
+    /// A quotation mark.
+    Quote(Quote),
+    /// Sentence-final punctuation: ".", "!", "?", "…", "...", "?!".
+    Terminal,
+    /// Any other punctuation or symbol (also emoji, control characters).
+    Punct,
+}
+
+/// A quotation mark: which family it belongs to and which way it faces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Quote {
+    pub mark: QuoteMark,
+    pub role: QuoteRole,
+}
+
+/// The family of a quotation mark; only marks of one family pair up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum QuoteMark {
+    /// " “ ” „ ‟ and the like.
+    Double,
+    /// ' ‘ ’ ‚ ‛.
+    Single,
+    /// « ».
+    Guillemet,
+    /// ‹ ›.
+    SingleGuillemet,
+    /// 「 」 『 』.
+    Corner,
+}
+
+/// Whether a quotation mark opens or closes a quote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum QuoteRole {
+    Open,
+    Close,
+    /// A straight mark whose surroundings do not tell (e.g. between two spaces).
+    Ambiguous,
+}
+
+impl TokenKind {
+    pub fn is_quote(self) -> bool {
+        matches!(self, TokenKind::Quote(_))
+    }
+
+    pub fn is_wordlike(self) -> bool {
+        matches!(self, TokenKind::Word | TokenKind::Number | TokenKind::Abbreviation)
+    }
+}
+
+/// Abbreviations that precede a name or number and so never end a sentence.
+const TITLE_ABBREVIATIONS: &[&str] = &[
+    "Adm", "Amb", "Ald", "Brig", "Capt", "Cdr", "Cmdr", "Col", "Cpl", "Det", "Dr", "Fr", "Gen", "Gov", "Hon",
+    "Insp", "Lt", "Maj", "Messrs", "Mme", "Mlle", "Mr", "Mrs", "Ms", "Mx", "Msgr", "Pres", "Prof", "Pvt",
+    "Rep", "Reps", "Rev", "Sen", "Sens", "Sgt", "Sr", "St", "Supt", "Mt", "Ft", "vs", "cf", "approx", "ca",
+    "Gens", "Drs", "Profs", "Lieut", "Sec", "Secy", "Atty", "Dist", "Cmdt", "Comdr", "Rt",
+];
+
+/// Abbreviations that may also end a sentence ("… Apple Inc. The company said").
+const OTHER_ABBREVIATIONS: &[&str] = &[
+    "Inc", "Corp", "Ltd", "Co", "Jr", "Bros", "Ave", "Blvd", "Rd", "Dept", "Univ", "Assn", "Intl", "Govt",
+    "Est", "est", "etc", "al", "Plc", "plc", "Cos", "Hwy", "Pl", "Sq", "Ste", "Mfg", "Mass", "Calif", "Fla",
+    "Penn", "Conn", "Ariz", "Colo", "Wash", "Ill", "Mich", "Minn", "Tenn", "Wis", "Okla", "Nev", "Ore",
+    "Ky", "Md", "Va", "Ga", "Ala", "Ark", "Del", "Kan", "Neb", "Miss", "Mo", "Ida", "Wyo", "Vt", "Pa",
+];
+
+/// Abbreviations that are only abbreviations before a number ("Jan. 20", "No. 10").
+const NUMBER_ABBREVIATIONS: &[&str] = &[
+    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "No", "Nos", "no",
+    "Art", "art", "Vol", "vol", "Fig", "fig", "p", "pp", "Ch", "ch", "Para", "para", "Nr", "nr",
+];
+
+/// Top-level domains that make "word.word" a web address rather than two sentences.
+const TLDS: &[&str] = &[
+    "com", "org", "net", "gov", "edu", "int", "mil", "io", "co", "uk", "us", "ru", "ua", "de", "fr", "eu",
+    "info", "news", "tv", "me", "ly", "ai", "ca", "au", "in", "cn", "jp", "it", "es", "nl", "ch", "se",
+];
+
+/// Whether `word` (without its period) is an abbreviation that never ends a sentence.
+pub fn is_title_abbreviation(word: &str) -> bool {
+    TITLE_ABBREVIATIONS.contains(&word)
+}
+
+fn is_quote_char(c: char) -> bool {
+    quote_mark(c).is_some()
+}
+
+fn quote_mark(c: char) -> Option<(QuoteMark, Option<QuoteRole>)> {
+    use QuoteMark::*;
+    use QuoteRole::*;
+    Some(match c {
+        '"' | '\u{ff02}' => (Double, None),
+        '“' => (Double, Some(Open)),
+        '”' => (Double, Some(Close)),
+        '„' | '‟' => (Double, Some(Open)),
+        '\'' => (Single, None),
+        '‘' | '‛' | '‚' => (Single, Some(Open)),
+        '’' => (Single, Some(Close)),
+        '«' => (Guillemet, Some(Open)),
+        '»' => (Guillemet, Some(Close)),
+        '‹' => (SingleGuillemet, Some(Open)),
+        '›' => (SingleGuillemet, Some(Close)),
+        '「' | '『' => (Corner, Some(Open)),
+        '」' | '』' => (Corner, Some(Close)),
+        _ => return None,
+    })
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’'
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c) || c == '\u{200c}' || c == '\u{200d}'
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+/// A cursor over the text: `chars[i] = (byte offset, char)`.
+struct Scanner<'t> {
+    text: &'t str,
+    chars: Vec<(usize, char)>,
+    tokens: Vec<Token>,
+}
+
+impl<'t> Scanner<'t> {
+    fn ch(&self, i: usize) -> Option<char> {
+        self.chars.get(i).map(|&(_, c)| c)
+    }
+
+    fn off(&self, i: usize) -> usize {
+        self.chars.get(i).map_or(self.text.len(), |&(o, _)| o)
+    }
+
+    fn push(&mut self, from: usize, to: usize, kind: TokenKind) {
+        let span = Span { start: self.off(from), end: self.off(to) };
+        if span.start < span.end {
+            self.tokens.push(Token { span, kind });
+        }
+    }
+
+    /// Skips combining marks, variation selectors and zero-width joiners (with the char
+    /// they join), so an emoji sequence or a stray accent stays inside one token.
+    fn absorb_marks(&self, mut i: usize) -> usize {
+        while let Some(c) = self.ch(i) {
+            if is_combining_mark(c) || matches!(c, '\u{fe00}'..='\u{fe0f}' | '\u{1f3fb}'..='\u{1f3ff}') {
+                i += 1;
+            } else if c == '\u{200d}' {
+                i += 1;
+                if self.ch(i).is_some_and(|c| !c.is_whitespace()) {
+                    i += 1;
+                }
+            } else {
+                break;
+            }
+        }
+        i
+    }
+
+    fn run(mut self) -> Vec<Token> {
+        let n = self.chars.len();
+        let mut i = 0;
+        while i < n {
+            let c = self.chars[i].1;
+            if c.is_whitespace() {
+                i += 1;
+                continue;
+            }
+            i = self.token_at(i);
+        }
+        self.tokens
+    }
+
+    /// Emits the token(s) starting at char `i`; returns the index after them.
+    fn token_at(&mut self, i: usize) -> usize {
+        let c = self.chars[i].1;
+        if let Some(end) = self.url_at(i) {
+            self.push(i, end, TokenKind::Url);
+            return end;
+        }
+        if (c == '@' || c == '#') && self.ch(i + 1).is_some_and(|d| d.is_alphanumeric() || d == '_') {
+            let prev_ok = i == 0 || !self.ch(i - 1).is_some_and(is_word_char);
+            if prev_ok {
+                let mut j = i + 1;
+                while self.ch(j).is_some_and(|d| is_word_char(d) || d == '_') {
+                    j += 1;
+                }
+                self.push(i, j, if c == '@' { TokenKind::Handle } else { TokenKind::Hashtag });
+                return j;
+            }
+        }
+        if c.is_ascii_digit() || (c.is_numeric() && !c.is_alphabetic()) {
+            return self.number_at(i);
+        }
+        if is_word_char(c) {
+            return self.word_at(i);
+        }
+        if let Some((mark, role)) = quote_mark(c) {
+            // An apostrophe starting a possessive after a closing quote or bracket, or an
+            // elision like "’90s", is still a quote token here; pairing handles it.
+            if is_apostrophe(c) && self.is_possessive_at(i) {
+                self.push(i, i + 2, TokenKind::Possessive);
+                return i + 2;
+            }
+            let role = role.unwrap_or_else(|| self.straight_quote_role(i));
+            let end = self.absorb_marks(i + 1);
+            self.push(i, end, TokenKind::Quote(Quote { mark, role }));
+            return end;
+        }
+        if is_hyphen(c) || c == '–' || c == '—' {
+            let joins = i > 0
+                && is_hyphen(c)
+                && self.ch(i - 1).is_some_and(|p| is_word_char(p) || p == '.')
+                && self.ch(i + 1).is_some_and(is_word_char);
+            let mut j = i + 1;
+            if !joins {
+                while self.ch(j).is_some_and(|d| d == c) {
+                    j += 1;
+                }
+            }
+            self.push(i, j, if joins { TokenKind::Hyphen } else { TokenKind::Punct });
+            return j;
+        }
+        if matches!(c, '.' | '!' | '?' | '…' | '‽' | '。' | '？' | '！') {
+            let mut j = i + 1;
+            while self.ch(j).is_some_and(|d| matches!(d, '.' | '!' | '?' | '…' | '‽')) {
+                j += 1;
+            }
+            self.push(i, j, TokenKind::Terminal);
+            return j;
+        }
+        let end = self.absorb_marks(i + 1);
+        self.push(i, end, TokenKind::Punct);
+        end
+    }
+
+    /// `'s` / `’s` followed by a non-letter, right after a word or closing bracket.
+    fn is_possessive_at(&self, i: usize) -> bool {
+        i > 0
+            && self.ch(i - 1).is_some_and(|p| is_word_char(p) || p == ')' || p == '.')
+            && self.ch(i + 1).is_some_and(|s| s == 's' || s == 'S')
+            && !self.ch(i + 2).is_some_and(is_word_char)
+    }
+
+    /// A straight quote opens after space / opening punctuation and before a non-space,
+    /// closes after a non-space and before space / punctuation.
+    fn straight_quote_role(&self, i: usize) -> QuoteRole {
+        let before_space = i == 0
+            || self
+                .ch(i - 1)
+                .is_some_and(|p| p.is_whitespace() || matches!(p, '(' | '[' | '{' | '—' | '–' | '-' | '/') || is_quote_char(p));
+        let after_space = self
+            .ch(i + 1)
+            .is_none_or(|d| d.is_whitespace() || matches!(d, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '…' | '—' | '–'));
+        match (before_space, after_space) {
+            (true, false) => QuoteRole::Open,
+            (false, true) => QuoteRole::Close,
+            _ => QuoteRole::Ambiguous,
+        }
+    }
+
+    fn url_at(&self, i: usize) -> Option<usize> {
+        let rest = self.text.get(self.off(i)..)?;
+        let lower_starts = |p: &str| rest.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+        let schemed = lower_starts("http://") || lower_starts("https://") || lower_starts("www.");
+        if !schemed {
+            return self.email_at(i).or_else(|| self.domain_at(i));
+        }
+        let mut j = i;
+        while self.ch(j).is_some_and(|d| !d.is_whitespace() && !matches!(d, '"' | '“' | '”' | '<' | '>' | '«' | '»')) {
+            j += 1;
+        }
+        Some(self.trim_url_end(i, j))
+    }
+
+    /// Drops trailing punctuation that belongs to the sentence, not the address.
+    fn trim_url_end(&self, i: usize, mut j: usize) -> usize {
+        while j > i + 1 {
+            let d = self.chars[j - 1].1;
+            let open_parens = (i..j).filter(|&k| self.chars[k].1 == '(').count();
+            let close_parens = (i..j).filter(|&k| self.chars[k].1 == ')').count();
+            if matches!(d, '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '’' | '…') || (d == ')' && close_parens > open_parens) {
+                j -= 1;
+            } else {
+                break;
+            }
+        }
+        j
+    }
+
+    /// "name@example.com": a local part, "@", and a domain.
+    fn email_at(&self, i: usize) -> Option<usize> {
+        if i > 0 && self.ch(i - 1).is_some_and(is_word_char) {
+            return None;
+        }
+        let mut j = i;
+        while self.ch(j).is_some_and(|d| d.is_ascii_alphanumeric() || matches!(d, '.' | '_' | '+' | '-')) {
+            j += 1;
+        }
+        if j == i || self.ch(j) != Some('@') {
+            return None;
+        }
+        let mut k = j + 1;
+        while self.ch(k).is_some_and(|d| d.is_ascii_alphanumeric() || matches!(d, '.' | '-')) {
+            k += 1;
+        }
+        let k = self.trim_url_end(j + 1, k);
+        let domain: String = (j + 1..k).filter_map(|x| self.ch(x)).collect();
+        domain.contains('.').then_some(k)
+    }
+
+    /// "example.com", "bbc.co.uk/news": ASCII labels joined by dots ending in a known TLD.
+    fn domain_at(&self, i: usize) -> Option<usize> {
+        if i > 0 && self.ch(i - 1).is_some_and(|p| is_word_char(p) || p == '.' || p == '@') {
+            return None;
+        }
+        let label = |j: usize| {
+            let mut k = j;
+            while self.ch(k).is_some_and(|d| d.is_ascii_alphanumeric() || d == '-') {
+                k += 1;
+            }
+            k
+        };
+        let mut j = label(i);
+        if j == i {
+            return None;
+        }
+        let mut last = (i, j);
+        let mut dots = 0;
+        while self.ch(j) == Some('.') {
+            let k = label(j + 1);
+            if k == j + 1 {
+                break;
+            }
+            dots += 1;
+            last = (j + 1, k);
+            j = k;
+        }
+        if dots == 0 || self.ch(j).is_some_and(|d| is_word_char(d) && !d.is_ascii()) {
+            return None;
+        }
+        let tld: String = (last.0..last.1).filter_map(|k| self.ch(k)).collect();
+        if !TLDS.contains(&tld.as_str()) {
+            return None;
+        }
+        // Pieces that look like initials ("U.S.") are abbreviations, not domains.
+        let first: String = (i..label(i)).filter_map(|k| self.ch(k)).collect();
+        if first.chars().count() <= 2 && first.chars().all(|c| c.is_ascii_uppercase()) {
+            return None;
+        }
+        if self.ch(j) == Some('/') {
+            while self.ch(j).is_some_and(|d| !d.is_whitespace() && !is_quote_char(d)) {
+                j += 1;
+            }
+            j = self.trim_url_end(i, j);
+        }
+        Some(j)
+    }
+
+    fn number_at(&mut self, i: usize) -> usize {
+        let mut j = i + 1;
+        loop {
+            match self.ch(j) {
+                Some(d) if d.is_alphanumeric() || is_combining_mark(d) => j += 1,
+                // "3.5", "1,000", "10:30", "1/2": a separator between digits.
+                Some('.' | ',' | ':' | '/') if self.ch(j + 1).is_some_and(|d| d.is_ascii_digit()) => j += 2,
+                _ => break,
+            }
+        }
+        self.push(i, j, TokenKind::Number);
+        j
+    }
+
+    fn word_at(&mut self, i: usize) -> usize {
+        // Initials and dotted abbreviations: "U.S.", "a.m.", "J.", "e.g.".
+        if let Some(end) = self.dotted_at(i) {
+            self.push(i, end, TokenKind::Abbreviation);
+            return end;
+        }
+        let mut j = i + 1;
+        loop {
+            match self.ch(j) {
+                Some(d) if is_word_char(d) => j += 1,
+                Some(a) if is_apostrophe(a) && self.ch(j + 1).is_some_and(|d| d.is_alphabetic()) => {
+                    if self.is_possessive_at(j) {
+                        break;
+                    }
+                    j += 2;
+                }
+                _ => break,
+            }
+        }
+        let word: String = (i..j).filter_map(|k| self.ch(k)).collect();
+        if self.ch(j) == Some('.') && !self.ch(j + 1).is_some_and(is_word_char) {
+            let before_number = self.next_non_space(j + 1).is_some_and(|d| d.is_ascii_digit());
+            let w = word.as_str();
+            if TITLE_ABBREVIATIONS.contains(&w)
+                || OTHER_ABBREVIATIONS.contains(&w)
+                || (before_number && NUMBER_ABBREVIATIONS.contains(&w))
+            {
+                self.push(i, j + 1, TokenKind::Abbreviation);
+                return j + 1;
+            }
+        }
+        self.push(i, j, TokenKind::Word);
+        j
+    }
+
+    fn next_non_space(&self, mut j: usize) -> Option<char> {
+        while let Some(d) = self.ch(j) {
+            if !d.is_whitespace() {
+                return Some(d);
+            }
+            if d == '\n' {
+                return None;
+            }
+            j += 1;
+        }
+        None
+    }
+
+    /// A run of single letters each followed by a period ("U.S.", "a.m."), or one
+    /// capital initial followed by a period and a space ("J. K. Rowling").
+    fn dotted_at(&self, i: usize) -> Option<usize> {
+        let mut j = i;
+        let mut pairs = 0;
+        while self.ch(j).is_some_and(|c| c.is_alphabetic()) && self.ch(j + 1) == Some('.') {
+            pairs += 1;
+            j += 2;
+        }
+        if pairs == 0 || self.ch(j).is_some_and(is_word_char) {
+            return None;
+        }
+        if pairs >= 2 {
+            return Some(j);
+        }
+        // One letter: an initial only if it is a capital and a capitalised word, another
+        // initial or a hyphen follows ("J. K. Rowling", "U.-S." is rare enough to ignore).
+        let c = self.ch(i)?;
+        let next = self.next_non_space(j);
+        let spaced = self.ch(j).is_some_and(|d| d == ' ');
+        if c.is_uppercase() && spaced && next.is_some_and(|d| d.is_uppercase()) {
+            return Some(j);
+        }
+        None
+    }
+}
+
+/// Splits `text` into tokens, in text order, non-overlapping, on char boundaries.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    Scanner { text, chars: text.char_indices().collect(), tokens: Vec::new() }.run()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokenize(text).iter().map(|t| t.text(text)).collect()
+    }
+
+    #[test]
+    fn token_texts() {
+        let cases: &[(&str, &[&str])] = &[
+            ("Trump’s plan", &["Trump", "’s", "plan"]),
+            ("Trump's plan", &["Trump", "'s", "plan"]),
+            ("US-Ukraine talks", &["US", "-", "Ukraine", "talks"]),
+            ("a 30-day ceasefire", &["a", "30", "-", "day", "ceasefire"]),
+            ("the U.S. said", &["the", "U.S.", "said"]),
+            ("the U.S.-led force", &["the", "U.S.", "-", "led", "force"]),
+            ("Mr. Smith and Mrs. Jones", &["Mr.", "Smith", "and", "Mrs.", "Jones"]),
+            ("on Jan. 20, 2025", &["on", "Jan.", "20", ",", "2025"]),
+            ("No. 10 Downing", &["No.", "10", "Downing"]),
+            ("the answer is no.", &["the", "answer", "is", "no", "."]),
+            ("J. K. Rowling wrote", &["J.", "K.", "Rowling", "wrote"]),
+            ("at 3 p.m. today", &["at", "3", "p.m.", "today"]),
+            ("grew 3.5% to 1,000,000", &["grew", "3.5", "%", "to", "1,000,000"]),
+            ("in the 1990s.", &["in", "the", "1990s", "."]),
+            ("see https://example.com/a?b=1.", &["see", "https://example.com/a?b=1", "."]),
+            ("(www.bbc.co.uk)", &["(", "www.bbc.co.uk", ")"]),
+            ("via Reuters.com today", &["via", "Reuters.com", "today"]),
+            ("@POTUS posted #Ukraine", &["@POTUS", "posted", "#Ukraine"]),
+            ("mail me@example.com.", &["mail", "me@example.com", "."]),
+            ("“We will,” she said.", &["“", "We", "will", ",", "”", "she", "said", "."]),
+            ("\"Yes\" he said", &["\"", "Yes", "\"", "he", "said"]),
+            ("«Non» et „ja“", &["«", "Non", "»", "et", "„", "ja", "“"]),
+            ("don't O'Brien we’re", &["don't", "O'Brien", "we’re"]),
+            ("the players’ union", &["the", "players", "’", "union"]),
+            ("Wait... what?!", &["Wait", "...", "what", "?!"]),
+            ("war — and peace", &["war", "—", "and", "peace"]),
+            ("Apple Inc. said", &["Apple", "Inc.", "said"]),
+            ("e.g. this", &["e.g.", "this"]),
+            ("Plan B. Then", &["Plan", "B.", "Then"]),
+            ("", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(&words(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn token_kinds() {
+        use TokenKind::*;
+        let q = |mark, role| Quote(super::Quote { mark, role });
+        let cases: &[(&str, &[TokenKind])] = &[
+            ("Trump’s", &[Word, Possessive]),
+            ("US-Ukraine", &[Word, Hyphen, Word]),
+            ("a - b", &[Word, Punct, Word]),
+            ("U.S. 3.5", &[Abbreviation, Number]),
+            ("“a” ‘b’", &[
+                q(QuoteMark::Double, QuoteRole::Open),
+                Word,
+                q(QuoteMark::Double, QuoteRole::Close),
+                q(QuoteMark::Single, QuoteRole::Open),
+                Word,
+                q(QuoteMark::Single, QuoteRole::Close),
+            ]),
+            ("\"a\" \" b", &[
+                q(QuoteMark::Double, QuoteRole::Open),
+                Word,
+                q(QuoteMark::Double, QuoteRole::Close),
+                q(QuoteMark::Double, QuoteRole::Ambiguous),
+                Word,
+            ]),
+            ("«a» ‹b›", &[
+                q(QuoteMark::Guillemet, QuoteRole::Open),
+                Word,
+                q(QuoteMark::Guillemet, QuoteRole::Close),
+                q(QuoteMark::SingleGuillemet, QuoteRole::Open),
+                Word,
+                q(QuoteMark::SingleGuillemet, QuoteRole::Close),
+            ]),
+            ("„a“", &[q(QuoteMark::Double, QuoteRole::Open), Word, q(QuoteMark::Double, QuoteRole::Open)]),
+            ("x. @a #b", &[Word, Terminal, Handle, Hashtag]),
+            ("https://a.b", &[Url]),
+        ];
+        for (text, want) in cases {
+            let got: Vec<TokenKind> = tokenize(text).iter().map(|t| t.kind).collect();
+            assert_eq!(&got, want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn odd_scripts_stay_whole() {
+        let cases: &[(&str, &[&str])] = &[
+            ("e\u{301}te\u{301}", &["e\u{301}te\u{301}"]),
+            ("👍🏽 ok", &["👍🏽", "ok"]),
+            ("👨‍👩‍👧", &["👨‍👩‍👧"]),
+            ("مرحبا بالعالم.", &["مرحبا", "بالعالم", "."]),
+            ("a\r\nb\0c", &["a", "b", "\0", "c"]),
+            ("\u{301}x", &["\u{301}x"]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(&words(text), want, "{text:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        #[test]
+        fn tokens_cover_non_space_in_order(text in "\\PC{0,60}|[a-zA-Z .,'\"“”‘’«»@#:/\\-]{0,60}") {
+            let tokens = tokenize(&text);
+            let mut covered = vec![false; text.len()];
+            let mut last_end = 0;
+            for t in &tokens {
+                prop_assert!(t.span.start >= last_end, "overlap or disorder at {:?}", t);
+                prop_assert!(t.span.start < t.span.end);
+                prop_assert!(t.span.is_valid_in(&text), "off boundary {:?}", t);
+                last_end = t.span.end;
+                for c in covered.iter_mut().take(t.span.end).skip(t.span.start) { *c = true; }
+            }
+            for (o, c) in text.char_indices() {
+                if !c.is_whitespace() {
+                    prop_assert!(covered[o], "{:?} at {} not covered", c, o);
+                }
+            }
+        }
+
+        #[test]
+        fn never_panics_on_any_chars(text in any::<String>()) {
+            let _ = tokenize(&text);
+        }
+    }
+}
