@@ -6,6 +6,7 @@ pub mod annotation;
 pub mod format;
 pub mod history;
 pub mod label;
+pub mod lexicon;
 pub mod offsets;
 pub mod pipeline;
 pub mod quotes;
