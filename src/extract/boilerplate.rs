@@ -1,0 +1,279 @@
+//! Boilerplate: whole lines of a page that are not the article's prose — newsletter and
+//! social prompts ("JOIN US ON TELEGRAM", "Follow our coverage … @handle"), widget
+//! headings ("Other Topics of Interest", "Read more"), teaser headlines repeated from
+//! elsewhere on the site and their blurbs, bylines, image credits, lone URLs.
+//!
+//! Only general signals: capitals, missing final punctuation, duplicated lines, handles and
+//! URLs, imperative social verbs, widget vocabulary, line length and position. A line is
+//! scored on its own first; then short headline-like lines wedged between boilerplate
+//! lines join them, and a teaser headline pulls in the one prose line that follows it.
+
+use crate::extract::span::Span;
+
+/// Verbs that open a call to action on news pages.
+const SOCIAL_VERBS: &[&str] = &[
+    "follow", "join", "subscribe", "sign", "click", "download", "share", "like", "watch", "listen", "read",
+    "support", "donate", "register", "get", "visit", "tap", "install", "check",
+];
+
+/// Words of widget headings and prompts ("Related stories", "Other Topics of Interest").
+const WIDGET_WORDS: &[&str] = &[
+    "related", "topics", "interest", "recommended", "popular", "trending", "latest", "more", "newsletter",
+    "newsletters", "advertisement", "sponsored", "subscribe", "comments", "comment", "also", "stories",
+    "articles", "telegram", "whatsapp", "facebook", "twitter", "instagram", "youtube", "tiktok", "podcast",
+    "updates", "inbox", "email", "e-mail", "app", "channel", "coverage", "copyright", "rights", "reserved",
+    "cookies", "cookie", "privacy",
+];
+
+/// Openers of credit lines ("Photo: …", "Image credit …").
+const CREDIT_WORDS: &[&str] = &["photo", "photos", "image", "images", "picture", "pictures", "credit", "photograph", "video", "illustration", "source"];
+
+/// Facts about one line.
+#[derive(Clone, Debug)]
+struct Line {
+    span: Span,
+    words: Vec<String>,
+    /// Letters are all upper case (and there are at least two words).
+    all_caps: bool,
+    /// Most words start upper case (headline style).
+    title_case: bool,
+    /// Ends with . ! ? : or a closing quote after one of them.
+    terminal: bool,
+    handle_or_url: bool,
+    /// How many times the same text occurs as a line in the document.
+    copies: usize,
+    /// The first word is followed by ":", "|" or "/" ("Photo: …").
+    credit_sep: bool,
+    /// Whitespace-separated pieces (a URL is one).
+    chunks: usize,
+}
+
+fn words_of(line: &str) -> Vec<String> {
+    line.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-' || c == '@'))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_string())
+        .collect()
+}
+
+fn analyse(text: &str, span: Span) -> Line {
+    let s = span.slice(text).unwrap_or("");
+    let words = words_of(s);
+    let letters = s.chars().filter(|c| c.is_alphabetic());
+    let (mut upper, mut lower) = (0usize, 0usize);
+    for c in letters {
+        if c.is_uppercase() {
+            upper += 1;
+        } else if c.is_lowercase() {
+            lower += 1;
+        }
+    }
+    let all_caps = words.len() >= 2 && upper >= 4 && lower == 0;
+    // Function words stay lower case in headlines ("Vows to Hold the Line in Kursk").
+    let content: Vec<&String> = words.iter().filter(|w| !is_minor_word(w)).collect();
+    let capped = content.iter().filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric())).count();
+    let title_case = !content.is_empty() && capped * 10 >= content.len() * 8 && words.len() >= 2;
+    let trimmed = s.trim_end_matches(|c: char| matches!(c, '"' | '”' | '’' | '\'' | ')' | '»' | ' '));
+    let terminal = trimmed.ends_with(['.', '!', '?', ':', '…']);
+    let handle_or_url = s.split_whitespace().any(|w| {
+        let w = w.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '@');
+        w.starts_with('@') && w.len() > 1 || w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.")
+    });
+    let head = s.trim_start();
+    let credit_sep = head
+        .find(|c: char| !c.is_alphanumeric())
+        .and_then(|i| head.get(i..))
+        .is_some_and(|rest| rest.trim_start().starts_with([':', '|', '/']));
+    Line { span, words, all_caps, title_case, terminal, handle_or_url, copies: 1, credit_sep, chunks: s.split_whitespace().count() }
+}
+
+fn is_minor_word(w: &str) -> bool {
+    matches!(
+        w.to_lowercase().as_str(),
+        "a" | "an" | "the" | "and" | "or" | "but" | "of" | "in" | "on" | "at" | "to" | "for" | "by" | "with" | "as"
+            | "from" | "into" | "over" | "vs" | "via" | "is" | "it's" | "it’s" | "s"
+    )
+}
+
+fn lower_words(l: &Line) -> Vec<String> {
+    l.words.iter().map(|w| w.to_lowercase()).collect()
+}
+
+/// Why a line was judged boilerplate on its own, if it was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reason {
+    /// A call to action: social verb first, or a handle/URL with a prompt.
+    Prompt,
+    /// A short widget heading ("Read more", "Other Topics of Interest").
+    Widget,
+    /// A headline-like line that occurs more than once.
+    Teaser,
+    Byline,
+    Credit,
+    /// Only a URL or handle.
+    Link,
+}
+
+fn own_reason(l: &Line, index: usize) -> Option<Reason> {
+    let lw = lower_words(l);
+    let n = lw.len();
+    if n == 0 {
+        return None;
+    }
+    let first = lw[0].as_str();
+    let widgety = lw.iter().filter(|w| WIDGET_WORDS.contains(&w.as_str())).count();
+    if l.chunks <= 2 && l.handle_or_url {
+        return Some(Reason::Link);
+    }
+    // "Follow our coverage … on the @handle", "JOIN US ON TELEGRAM", "Sign up for …".
+    if SOCIAL_VERBS.contains(&first) && n <= 25 {
+        let second = lw.get(1).map(String::as_str).unwrap_or("");
+        let addressed = matches!(second, "us" | "our" | "more" | "up" | "the" | "now" | "here" | "this" | "all" | "out" | "on" | "to" | "for" | "in");
+        if l.handle_or_url || widgety > 0 || l.all_caps || (addressed && !l.terminal && n <= 8) {
+            return Some(Reason::Prompt);
+        }
+    }
+    if l.handle_or_url && widgety > 0 && n <= 25 {
+        return Some(Reason::Prompt);
+    }
+    if l.copies >= 2 && !l.terminal && (l.title_case || l.all_caps) && n <= 25 {
+        return Some(Reason::Teaser);
+    }
+    if !l.terminal && n <= 6 && widgety > 0 && (l.title_case || l.all_caps || n <= 3) {
+        return Some(Reason::Widget);
+    }
+    if l.all_caps && !l.terminal && n <= 6 && widgety > 0 {
+        return Some(Reason::Widget);
+    }
+    // "By Jane Doe and John Roe", "By Jane Doe, Reuters": not the first line (a title).
+    if first == "by" && n <= 8 && !l.terminal && l.words.iter().skip(1).filter(|w| !is_minor_word(w)).all(|w| w.chars().next().is_some_and(char::is_uppercase)) && index > 0 {
+        return Some(Reason::Byline);
+    }
+    // "Photo: Jane Doe / Reuters", "Image by …", "Credit | …".
+    if CREDIT_WORDS.contains(&first) && n >= 2 && n <= 15 && matches!(lw[1].as_str(), "by" | "credit" | "courtesy") {
+        return Some(Reason::Credit);
+    }
+    if CREDIT_WORDS.contains(&first) && n >= 2 && n <= 15 && l.credit_sep {
+        return Some(Reason::Credit);
+    }
+    if lw.iter().any(|w| w == "getty" || w == "shutterstock") && n <= 12 {
+        return Some(Reason::Credit);
+    }
+    None
+}
+
+/// Boilerplate lines of `text`, as byte spans of whole lines (without the newline and
+/// surrounding whitespace), in text order. Never panics.
+///
+/// ```
+/// use newsmark::extract::boilerplate::boilerplate;
+/// let text = "Talks resumed on Monday.\nJOIN US ON TELEGRAM\nThe envoy arrived.";
+/// let spans = boilerplate(text);
+/// assert_eq!(spans.len(), 1);
+/// assert_eq!(&text[spans[0].start..spans[0].end], "JOIN US ON TELEGRAM");
+/// ```
+pub fn boilerplate(text: &str) -> Vec<Span> {
+    let mut lines: Vec<Line> = crate::extract::sentence::paragraphs(text).into_iter().map(|s| analyse(text, s)).collect();
+    let keys: Vec<&str> = lines.iter().map(|l| l.span.slice(text).unwrap_or("")).collect();
+    let mut counts = std::collections::HashMap::new();
+    for k in &keys {
+        *counts.entry(*k).or_insert(0usize) += 1;
+    }
+    for (l, k) in lines.iter_mut().zip(&keys) {
+        l.copies = counts.get(k).copied().unwrap_or(1);
+    }
+    let reasons: Vec<Option<Reason>> = lines.iter().enumerate().map(|(i, l)| own_reason(l, i)).collect();
+    let mut marked: Vec<bool> = reasons.iter().map(Option::is_some).collect();
+
+    // A short headline-like line between two boilerplate lines is part of the widget.
+    for i in 1..lines.len().saturating_sub(1) {
+        let l = &lines[i];
+        if !marked[i] && marked[i - 1] && marked[i + 1] && !l.terminal && l.words.len() <= 12 && (l.title_case || l.all_caps) {
+            marked[i] = true;
+        }
+    }
+    // A teaser headline carries its blurb: the one prose line right after it, when the
+    // teaser block sits inside the article (prose before it) — the blurb is then a line
+    // that the article's own flow does not need. Only when the teaser is the last of a
+    // boilerplate block.
+    for i in 0..lines.len() {
+        if reasons[i] == Some(Reason::Teaser) && i + 1 < lines.len() && !marked[i + 1] {
+            let next = &lines[i + 1];
+            let block_before = i > 0 && marked[i - 1];
+            if block_before && next.terminal && !next.title_case && next.words.len() <= 60 {
+                marked[i + 1] = true;
+            }
+        }
+    }
+    lines.iter().zip(marked).filter(|(_, m)| *m).map(|(l, _)| l.span).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked(text: &str) -> Vec<&str> {
+        boilerplate(text).iter().map(|s| &text[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn single_lines() {
+        let prose = "The minister said the talks would resume on Monday.";
+        let cases: &[(&str, bool)] = &[
+            ("JOIN US ON TELEGRAM", true),
+            ("Follow our coverage of the war on the @Kyivpost_official.", true),
+            ("Sign up for our daily newsletter", true),
+            ("Read more", true),
+            ("Related Stories", true),
+            ("Other Topics of Interest", true),
+            ("Photo: Jane Doe / Reuters", true),
+            ("https://example.com/news/123", true),
+            ("Follow the money, the investigators said, and the case falls apart.", false),
+            ("Russia and Ukraine held talks in Jeddah.", false),
+            ("Read the full statement below.", false),
+            ("SOCCER - JAPAN GET LUCKY WIN , CHINA IN SURPRISE DEFEAT .", false),
+        ];
+        for (line, want) in cases {
+            let text = format!("{prose}\n{line}\n{prose} Again.");
+            let got = marked(&text);
+            assert_eq!(got == vec![*line], *want, "{line:?}: got {got:?}");
+        }
+    }
+
+    #[test]
+    fn teaser_block_with_blurb() {
+        let text = "Officials met on Monday in the capital.\n\
+            Army Chief Vows to Hold the Line\n\
+            Other Topics of Interest\n\
+            Army Chief Vows to Hold the Line\n\
+            Reports indicate that troops may be retreating from the region.\n\
+            However, the president has repeatedly stated that he wants a deal.";
+        assert_eq!(
+            marked(text),
+            [
+                "Army Chief Vows to Hold the Line",
+                "Other Topics of Interest",
+                "Army Chief Vows to Hold the Line",
+                "Reports indicate that troops may be retreating from the region."
+            ]
+        );
+    }
+
+    #[test]
+    fn title_and_prose_are_kept() {
+        let text = "Envoy to Visit Moscow This Week\nThe envoy will visit Moscow, the spokeswoman said.\nBy the end of the week, talks may begin.";
+        assert!(marked(text).is_empty(), "{:?}", marked(text));
+    }
+
+    #[test]
+    fn byline() {
+        let text = "Envoy to Visit Moscow\nBy Jane Doe and John Roe\nThe envoy will visit Moscow.";
+        assert_eq!(marked(text), ["By Jane Doe and John Roe"]);
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        for t in ["", "\n\n", "é\n’", "@", "\u{0}\n\u{0}", "A\nA\nA"] {
+            let _ = boilerplate(t);
+        }
+    }
+}
