@@ -13,6 +13,7 @@ pub mod pipeline;
 pub mod quotes;
 pub mod sentence;
 pub mod span;
+pub mod tagger;
 pub mod text;
 pub mod tokenize;
 

@@ -1,0 +1,126 @@
+//! The statistical entity tagger: an averaged structured perceptron over BILOU tags,
+//! trained by `train-ner` on CoNLL-2003 and WorldWide news and shipped as quantised
+//! weights (`models/tagger.bin`, embedded with `include_bytes!`).
+//!
+//! It *proposes* PERSON / ORG / LOC / NORP / DATE spans with a confidence from the decoding
+//! margin; the rule-based entity stage decides GPE vs LOC, ROLE and may veto or extend.
+//! Pure Rust, no files or threads at inference: the same code runs in the wasm app.
+
+pub mod decode;
+pub mod features;
+pub mod model;
+pub mod tags;
+mod tokens;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod corpus;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod train;
+
+use crate::extract::label::Label;
+use crate::extract::span::Span;
+use decode::Lattice;
+use model::{Model, ModelError};
+use tags::{Class, N_TAGS};
+
+/// The committed model's bytes.
+pub static MODEL_BYTES: &[u8] = include_bytes!("../../../models/tagger.bin");
+
+/// A span the model proposes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Proposal {
+    pub span: Span,
+    pub class: Class,
+    /// 0..1, from the smallest max-marginal margin over the span's tokens.
+    pub confidence: f32,
+}
+
+impl Proposal {
+    pub fn label(&self) -> Label {
+        self.class.label()
+    }
+}
+
+/// The tokens the tagger reads (training and inference must agree).
+pub fn tokenize(text: &str) -> Vec<Span> {
+    tokens::tokenize(text)
+}
+
+/// Lexicon membership bits of a token, one feature family per bit (none yet).
+pub fn lexicon_bits(_word: &str) -> u32 {
+    0
+}
+
+/// A loaded model with its decoding tables.
+pub struct Tagger {
+    model: Model,
+    lattice: Lattice,
+}
+
+impl Tagger {
+    pub fn from_bytes(bytes: &[u8]) -> Result<Tagger, ModelError> {
+        Ok(Tagger { model: Model::from_bytes(bytes)?, lattice: Lattice::new() })
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Tags a text with its own tokenisation.
+    pub fn tag(&self, text: &str) -> Vec<Proposal> {
+        self.tag_tokens(text, &tokenize(text))
+    }
+
+    /// Tags pre-tokenised text (`tokens` in order, byte spans into `text`).
+    pub fn tag_tokens(&self, text: &str, tokens: &[Span]) -> Vec<Proposal> {
+        let lines = features::lines(text, tokens);
+        let feats = features::extract(text, tokens, &lines, &lexicon_bits);
+        let mut out = Vec::new();
+        let mut emit: Vec<[i64; N_TAGS]> = Vec::new();
+        for line in &lines {
+            emit.clear();
+            for i in line.clone() {
+                let mut e = [0i64; N_TAGS];
+                self.model.emissions(feats.of(i), &mut e);
+                emit.push(e);
+            }
+            let best = self.lattice.viterbi(&emit, &self.model.trans, &self.model.start, None);
+            let found = decode::spans(&best);
+            if found.is_empty() {
+                continue;
+            }
+            let margins = self.lattice.margins(&emit, &self.model.trans, &self.model.start, &best);
+            for (a, b, class) in found {
+                let m = margins[a..b].iter().copied().min().unwrap_or(0);
+                let x = (m as f64 * self.model.step as f64).min(50.0);
+                let confidence = (1.0 / (1.0 + (-x).exp())) as f32;
+                let span = Span::new(tokens[line.start + a].start, tokens[line.start + b - 1].end);
+                out.push(Proposal { span, class, confidence });
+            }
+        }
+        out
+    }
+}
+
+/// The embedded model, loaded on first use.
+pub fn embedded() -> &'static Tagger {
+    static TAGGER: std::sync::OnceLock<Tagger> = std::sync::OnceLock::new();
+    TAGGER.get_or_init(|| Tagger::from_bytes(MODEL_BYTES).expect("the committed model is valid (checked by tests)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_model_loads_and_never_panics() {
+        let t = embedded();
+        let table = ["", " ", "\n\n", "é😀\u{301}", "Mr. Kato met Angela Merkel in Berlin on Monday.", "«Ça»—„x“ 3.5"];
+        for text in table {
+            for p in t.tag(text) {
+                assert!(p.span.is_valid_in(text) && !p.span.is_empty(), "{text:?} {p:?}");
+                assert!((0.0..=1.0).contains(&p.confidence));
+            }
+        }
+    }
+}
