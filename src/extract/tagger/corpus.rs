@@ -5,6 +5,9 @@
 //! the tagger on them exactly as `score.py` does for entities (exact span + label, the
 //! file's `label_map` applied to predictions, only `scored_labels` counted).
 
+// Index loops over tags/tokens mirror the maths (several arrays share one index).
+#![allow(clippy::needless_range_loop)]
+
 use crate::extract::label::Label;
 use crate::extract::offsets::OffsetMap;
 use crate::extract::span::Span;

@@ -4,6 +4,9 @@
 //! Generic over the score type: training decodes with `f32` weights, the shipped model
 //! with integer scores (`i64`), which is exact and identical on every platform.
 
+// Index loops over tags/tokens mirror the maths (several arrays share one index).
+#![allow(clippy::needless_range_loop)]
+
 use crate::extract::tagger::tags::{self, Tag, TagMask, N_TAGS};
 
 /// A path score: integers at inference, floats while training.

@@ -234,11 +234,14 @@ impl Features {
 /// token's text (0 when no lexicon is available).
 pub fn extract(text: &str, tokens: &[Span], lines: &[std::ops::Range<usize>], lex: &dyn Fn(&str) -> u32) -> Features {
     let mut buf = Vec::with_capacity(32);
+    // Lexicon lookups are the costly part of a view: once per distinct form.
+    let mut lex_cache: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
     let mut views: Vec<TokenView> = tokens
         .iter()
         .map(|s| {
             let w = s.slice(text).unwrap_or("");
-            view(w, &mut buf, lex(w))
+            let bits = *lex_cache.entry(w).or_insert_with(|| lex(w));
+            view(w, &mut buf, bits)
         })
         .collect();
     // Sentence starts and capital lines.

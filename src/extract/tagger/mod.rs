@@ -10,7 +10,7 @@ pub mod decode;
 pub mod features;
 pub mod model;
 pub mod tags;
-mod tokens;
+mod lexfeat;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod corpus;
@@ -41,15 +41,13 @@ impl Proposal {
     }
 }
 
-/// The tokens the tagger reads (training and inference must agree).
+/// The tokens the tagger reads: the shared tokenizer's spans (training and inference
+/// must agree, so both go through here).
 pub fn tokenize(text: &str) -> Vec<Span> {
-    tokens::tokenize(text)
+    crate::extract::tokenize::tokenize(text).into_iter().map(|t| t.span).collect()
 }
 
-/// Lexicon membership bits of a token, one feature family per bit (none yet).
-pub fn lexicon_bits(_word: &str) -> u32 {
-    0
-}
+pub use lexfeat::lexicon_bits;
 
 /// A loaded model with its decoding tables.
 pub struct Tagger {

@@ -108,6 +108,7 @@ pub fn allowed(prev: Tag, cur: Tag) -> bool {
 
 /// A bit mask over tags (`N_TAGS` ≤ 32).
 pub type TagMask = u32;
+const _: () = assert!(N_TAGS <= 32, "tag masks are u32");
 pub const ALL_TAGS: TagMask = (1u32 << N_TAGS) - 1;
 
 /// The mask of every tag of `class`.
@@ -128,7 +129,7 @@ mod tests {
             }
         }
         assert_eq!(split(OUTSIDE), None);
-        assert!(N_TAGS <= 32);
+
     }
 
     #[test]
