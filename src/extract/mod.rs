@@ -3,6 +3,7 @@
 //! command line, the tests and the wasm app run the same code.
 
 pub mod annotation;
+pub mod attribution;
 pub mod boilerplate;
 pub mod format;
 pub mod history;

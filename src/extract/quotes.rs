@@ -60,6 +60,9 @@ struct Open {
     token: usize,
     /// Opened by a low mark („ ‚): an "opening" “ ‘ then closes it (German style).
     low: bool,
+    /// Opened by a straight mark: only a straight mark closes it (typographic and
+    /// straight marks mixed in one text are usually two different quotes).
+    straight: bool,
     /// Parts finished in earlier paragraphs.
     parts: Vec<Span>,
     /// Where the part in the current paragraph starts.
@@ -82,12 +85,12 @@ pub fn quotations(text: &str, tokens: &[Token]) -> Vec<Quotation> {
         // A quote left open in the previous paragraph continues if this one opens with a
         // mark of the same family; otherwise it ended there.
         let opens_with = tokens.get(first).and_then(|t| match t.kind {
-            TokenKind::Quote(q) if first < ti && q.role != QuoteRole::Close => Some(q.mark),
+            TokenKind::Quote(q) if first < ti && q.role != QuoteRole::Close => Some((q.mark, is_straight(t.text(text)))),
             _ => None,
         });
         let mut cont_skip = None;
-        if let Some(mark) = opens_with {
-            if let Some(pos) = carried.iter().rposition(|o| o.mark == mark) {
+        if let Some((mark, straight)) = opens_with {
+            if let Some(pos) = carried.iter().rposition(|o| o.mark == mark && o.straight == straight) {
                 let mut o = carried.remove(pos);
                 o.part_start = tokens[first].span.start;
                 cont_skip = Some(first);
@@ -103,7 +106,8 @@ pub fn quotations(text: &str, tokens: &[Token]) -> Vec<Quotation> {
             }
             let TokenKind::Quote(q) = tokens[k].kind else { continue };
             let text_of = tokens[k].text(text);
-            let same = stack.iter().rposition(|o| o.mark == q.mark);
+            let straight = is_straight(text_of);
+            let same = stack.iter().rposition(|o| o.mark == q.mark && o.straight == straight);
             let closes = match (q.role, same) {
                 (_, None) => false,
                 (QuoteRole::Close | QuoteRole::Ambiguous, Some(_)) => true,
@@ -132,6 +136,7 @@ pub fn quotations(text: &str, tokens: &[Token]) -> Vec<Quotation> {
                     mark: q.mark,
                     token: k,
                     low: matches!(text_of, "„" | "‚"),
+                    straight,
                     parts: Vec::new(),
                     part_start: tokens[k].span.start,
                 });
@@ -155,6 +160,10 @@ pub fn quotations(text: &str, tokens: &[Token]) -> Vec<Quotation> {
     }
     out.sort_by_key(|q| (q.hull().start, q.open));
     out
+}
+
+fn is_straight(mark: &str) -> bool {
+    matches!(mark, "\"" | "'" | "\u{ff02}")
 }
 
 fn finish(o: Open, close: Option<usize>, tokens: &[Token], depth: usize) -> Quotation {
@@ -218,6 +227,7 @@ mod tests {
             ),
             ("“Unclosed.\nNext para.", vec![(vec!["“Unclosed."], false, 0)]),
             ("“a” ” stray", vec![(vec!["“a”"], true, 0)]),
+            ("\"Open\n“b,” he said.", vec![(vec!["\"Open"], false, 0), (vec!["“b,”"], true, 0)]),
         ];
         for (text, want) in cases {
             assert_eq!(quotes(text), want, "{text:?}");

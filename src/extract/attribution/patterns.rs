@@ -1,0 +1,557 @@
+//! The attribution frames, matched around each cue token:
+//!
+//! - preposed: SOURCE CUE (that) CONTENT — "Rubio confirmed that …";
+//! - postposed: CONTENT, SOURCE CUE — "“…,” Leavitt reported.";
+//! - inverted: CONTENT, CUE SOURCE — "“…,” said Josh Earnest.";
+//! - split quotes: “…,” she said, “…” — one content, two fragments;
+//! - according: "According to SOURCE, CONTENT" and "CONTENT, according to SOURCE";
+//! - participial: ", saying / arguing CONTENT", the source carried over from the clause;
+//! - colon: "The Times reports:" followed by a quoted paragraph.
+//!
+//! Spans follow `GUIDELINES.md`: the cue is the verb alone (auxiliaries and adverbs left
+//! out), the content drops the complementiser "that" and a final period unless a closing
+//! quotation mark follows it. Negated speech ("did not reveal") is skipped.
+
+use super::context::Ctx;
+use super::cues::{cue_word, CueWord, Form, Strength};
+use super::words::{
+    is_adverb, is_in, pronoun_kind, ADDRESSEES, AUXILIARIES, BE, CLAUSE_BOUNDARIES, CONTENT_STOPPERS,
+    DETERMINERS, NEGATIONS, PREPOSITIONS,
+};
+use crate::extract::span::Span;
+use crate::extract::tokenize::TokenKind;
+
+/// Which frame found an attribution (kept for confidence and debugging).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Frame {
+    Preposed,
+    Postposed,
+    Inverted,
+    According,
+    Participial,
+    Colon,
+}
+
+/// An attribution before ids and entity links: token ranges (half-open).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Draft {
+    pub source: Option<(usize, usize)>,
+    pub cue: (usize, usize),
+    /// Content fragments, in order, as token ranges.
+    pub content: Vec<(usize, usize)>,
+    pub frame: Frame,
+    pub strength: Strength,
+}
+
+/// The words just left of a cue: auxiliaries/adverbs, then a noun phrase.
+struct Left {
+    /// The noun phrase, possibly empty (`start == end`).
+    chunk: (usize, usize),
+    /// The token before the chunk (`None` at the sentence start).
+    boundary: Option<usize>,
+    negated: bool,
+    passive: bool,
+    infinitive: bool,
+}
+
+const DATE_WORDS: &[&str] = &[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
+    "tonight", "last", "this", "earlier", "later", "recently", "afterward", "afterwards", "again", "then",
+    "once", "twice", "repeatedly", "privately", "publicly", "late", "early",
+];
+
+impl Ctx<'_> {
+    fn is_boundary(&self, i: usize) -> bool {
+        let w = self.word(i);
+        match self.kind(i) {
+            Some(TokenKind::Word) => {
+                is_in(CLAUSE_BOUNDARIES, w)
+                    || is_in(AUXILIARIES, w)
+                    || is_in(NEGATIONS, w)
+                    || (!self.capitalised(i)
+                        && cue_word(w).is_some_and(|c| matches!(c.form, Form::ThirdPerson | Form::Base))
+                        && !is_in(&["report", "reports"], w))
+            }
+            Some(TokenKind::Abbreviation | TokenKind::Number | TokenKind::Possessive | TokenKind::Hyphen) => false,
+            Some(TokenKind::Handle | TokenKind::Hashtag | TokenKind::Url) => false,
+            Some(TokenKind::Punct) => !matches!(self.raw(i), "&" | "/" | "(" | ")"),
+            _ => true,
+        }
+    }
+
+    fn left_of(&self, c: usize, s0: usize) -> Left {
+        let mut j = c;
+        let (mut negated, mut be, mut infinitive) = (false, false, false);
+        while j > s0 {
+            let w = self.word(j - 1);
+            if !matches!(self.kind(j - 1), Some(TokenKind::Word | TokenKind::Possessive)) {
+                break;
+            }
+            if is_in(AUXILIARIES, w) && !(w.contains('s') && self.kind(j - 1) == Some(TokenKind::Possessive)) {
+                be |= is_in(BE, w);
+            } else if is_in(NEGATIONS, w) || w.ends_with("n't") || w.ends_with("n’t") {
+                negated = true;
+            } else if w == "to" {
+                infinitive = true;
+            } else if !is_adverb(w) {
+                break;
+            }
+            j -= 1;
+        }
+        let end = j;
+        let mut k = end;
+        while k > s0 && !self.is_boundary(k - 1) && end - k < 14 {
+            k -= 1;
+        }
+        let boundary = if k > s0 { Some(k - 1) } else { None };
+        Left { chunk: (k, end), boundary, negated, passive: be, infinitive }
+    }
+
+    /// A plausible noun phrase: not too long, ends on a noun-ish word.
+    fn np_ok(&self, (a, b): (usize, usize)) -> bool {
+        if a >= b || b - a > 12 {
+            return false;
+        }
+        let last = b - 1;
+        let w = self.word(last);
+        if is_in(PREPOSITIONS, w) || is_in(DETERMINERS, w) || self.kind(last) == Some(TokenKind::Hyphen) {
+            return false;
+        }
+        if self.kind(a) == Some(TokenKind::Word) && !self.capitalised(a) && is_in(PREPOSITIONS, self.word(a)) {
+            return false;
+        }
+        (a..b).any(|k| matches!(self.kind(k), Some(TokenKind::Word | TokenKind::Abbreviation | TokenKind::Handle)))
+    }
+
+    /// Where the content starts right of the cue (token index) and whether it came after
+    /// "that" or ":".
+    fn content_start(&self, c_end: usize, s1: usize, cue: CueWord) -> Option<(usize, bool)> {
+        let limit = (c_end + 12).min(s1);
+        for m in c_end..limit {
+            if self.is_word(m) && self.word(m) == "that" && !self.capitalised(m) {
+                // "that" right after a takes-object verb could be a determiner; accept.
+                return Some((m + 1, true));
+            }
+            if self.is(m, ":") {
+                return Some((m + 1, true));
+            }
+            if self.is_terminal(m) || self.is_quote(m) || self.is(m, ";") || self.is(m, "(") {
+                break;
+            }
+            if m > c_end && cue_word(self.word(m)).is_some_and(|w| w.form != Form::Base) {
+                break;
+            }
+        }
+        let mut k = c_end;
+        if self.is(k, ",") || self.is(k, ":") || self.is(k, "—") {
+            k += 1;
+        }
+        if self.opening(k).is_some() {
+            return Some((k, false));
+        }
+        if cue.takes_object {
+            let mut n = 0;
+            while k < s1 && n < 4 && (is_in(ADDRESSEES, self.word(k)) || (self.is_word(k) && self.capitalised(k))) {
+                k += 1;
+                n += 1;
+            }
+            if self.is(k, ",") || self.is(k, ":") {
+                k += 1;
+            }
+        }
+        if k >= s1 || self.is_terminal(k) {
+            return None;
+        }
+        Some((k, false))
+    }
+
+    /// Where the content ends (exclusive token index), from `start` within `s1`.
+    fn content_end(&self, start: usize, s1: usize) -> usize {
+        let mut end = s1;
+        let mut m = start;
+        while m < s1 {
+            if !self.quoted[m] && (self.is(m, ";") || (self.is(m, ",") && self.stops_content(m + 1))) {
+                end = m;
+                break;
+            }
+            m += 1;
+        }
+        // A quotation opened inside the content and closed after the sentence carries it on.
+        if end == s1 {
+            for k in start..end {
+                if let Some(q) = self.opening(k) {
+                    if let Some(close) = q.close {
+                        if close >= end {
+                            end = close + 1;
+                        }
+                    }
+                }
+            }
+        }
+        self.trim_end(start, end)
+    }
+
+    /// Whether what starts at token `m` (after a comma) is outside the content.
+    fn stops_content(&self, m: usize) -> bool {
+        let w = self.word(m);
+        if is_in(CONTENT_STOPPERS, w) {
+            return true;
+        }
+        let m2 = if is_adverb(w) { m + 1 } else { m };
+        self.is_participial_cue(m2)
+    }
+
+    fn is_participial_cue(&self, m: usize) -> bool {
+        !self.quoted.get(m).copied().unwrap_or(true)
+            && !self.capitalised(m)
+            && cue_word(self.word(m)).is_some_and(|c| c.form == Form::Ing && c.strength == Strength::Speech)
+    }
+
+    /// Drops trailing punctuation, keeping a closing quotation mark (and what it closes).
+    fn trim_end(&self, start: usize, mut end: usize) -> usize {
+        while end > start {
+            let k = end - 1;
+            let drop = match self.kind(k) {
+                Some(TokenKind::Terminal) => true,
+                Some(TokenKind::Punct) => matches!(self.raw(k), "," | ";" | ":" | "—" | "–" | "-" | "(" | "["),
+                Some(TokenKind::Quote(_)) => self.closing(k).is_none(),
+                _ => false,
+            };
+            if !drop {
+                break;
+            }
+            end -= 1;
+        }
+        end
+    }
+
+    fn words_in(&self, (a, b): (usize, usize)) -> usize {
+        (a..b).filter(|&k| self.kind(k).is_some_and(|t| t.is_wordlike())).count()
+    }
+
+    /// A noun phrase right of `from` (the source of an inverted frame): up to a comma,
+    /// a terminal or a lower-case preposition other than "of".
+    fn np_right(&self, from: usize, s1: usize) -> Option<(usize, usize)> {
+        let mut k = from;
+        while k < s1 && k - from < 12 {
+            let w = self.word(k);
+            let stop = self.is_terminal(k)
+                || self.is_quote(k)
+                || (self.kind(k) == Some(TokenKind::Punct) && !self.is(k, "&"))
+                || (self.is_word(k) && !self.capitalised(k) && is_in(PREPOSITIONS, w) && w != "of")
+                || (self.is_word(k) && !self.capitalised(k) && (is_in(CLAUSE_BOUNDARIES, w) || is_in(AUXILIARIES, w)))
+                || (self.is_word(k) && !self.capitalised(k) && cue_word(w).is_some());
+            if stop {
+                break;
+            }
+            k += 1;
+        }
+        let np = (from, k);
+        (self.np_ok(np) && (self.capitalised(from) || is_in(DETERMINERS, self.word(from)))).then_some(np)
+    }
+
+    /// After a postposed cue: the adjuncts ("in a statement", "on Monday") up to the
+    /// sentence end; returns the index after them and a second quotation if the quote
+    /// resumes (“…,” she said, “…”).
+    fn tail(&self, from: usize, s1: usize, cue: CueWord) -> Option<(usize, Option<usize>)> {
+        let first = self.word(from);
+        let adjunct_start = from >= s1
+            || self.is_terminal(from)
+            || self.is(from, ",")
+            || self.is(from, "—")
+            || is_in(PREPOSITIONS, first)
+            || is_in(DATE_WORDS, first)
+            || self.kind(from) == Some(TokenKind::Number)
+            || is_adverb(first)
+            || (cue.takes_object && (is_in(ADDRESSEES, first) || self.capitalised(from)));
+        if !adjunct_start {
+            return None;
+        }
+        let mut k = from;
+        while k < s1 {
+            if self.is(k, ",") {
+                if let Some(q) = self.opening(k + 1) {
+                    return Some((k, q.close.map(|_| k + 1)));
+                }
+                return Some((k, None));
+            }
+            if self.opening(k).is_some() || (self.is_word(k) && self.word(k) == "that") {
+                return None;
+            }
+            k += 1;
+        }
+        // "“…,” she said. “…”" is not joined: the second quote may be someone else's.
+        Some((k, None))
+    }
+
+    /// The content of a postposed frame: the quotation or clause before `boundary`.
+    fn content_before(&self, boundary: usize, s0: usize) -> Option<(usize, usize)> {
+        let close = if self.closing(boundary).is_some() {
+            Some(boundary)
+        } else if self.is(boundary, ",") && boundary > 0 && self.closing(boundary - 1).is_some() {
+            Some(boundary - 1)
+        } else {
+            None
+        };
+        let range = match close.and_then(|c| self.closing(c).map(|q| (q.open, c))) {
+            Some((open, c)) => (open.min(s0), c + 1),
+            None => (s0, self.trim_end(s0, boundary)),
+        };
+        (self.words_in(range) >= 2).then_some(range)
+    }
+
+    /// After “…,” she said. — the quote that opens the next sentence of the same
+    /// paragraph continues the same speaker's words.
+    fn next_quote(&self, s1: usize, quote_before: bool) -> Option<(usize, usize)> {
+        if !quote_before || s1 == 0 || self.newline_between(s1 - 1, s1) || !self.is_terminal(s1 - 1) {
+            return None;
+        }
+        self.quotation_range(s1)
+    }
+
+    /// The quotation starting at token `open`, as a token range.
+    fn quotation_range(&self, open: usize) -> Option<(usize, usize)> {
+        let q = self.opening(open)?;
+        match q.close {
+            Some(c) => Some((open, c + 1)),
+            None => {
+                let end = self.token_at(q.hull().end);
+                Some((open, self.trim_end(open, end)))
+            }
+        }
+    }
+
+    /// The subject at the start of a sentence (for participial cues with no earlier
+    /// attribution in the sentence): a pronoun or a run of capitalised words.
+    fn sentence_subject(&self, s0: usize, c: usize) -> Option<(usize, usize)> {
+        let mut a = s0;
+        // Skip an introductory adverb and its comma ("However, …").
+        if a + 1 < c && self.is(a + 1, ",") && self.is_word(a) {
+            a += 2;
+        }
+        if pronoun_kind(self.raw(a)).is_some() {
+            return Some((a, a + 1));
+        }
+        let mut b = a;
+        while b < c {
+            let ok = match self.kind(b) {
+                Some(TokenKind::Word) => {
+                    self.capitalised(b) || (b > a && is_in(&["of", "the", "for", "and"], self.word(b)))
+                }
+                Some(TokenKind::Abbreviation | TokenKind::Hyphen | TokenKind::Possessive) => b > a || self.capitalised(b),
+                _ => false,
+            };
+            if !ok {
+                break;
+            }
+            b += 1;
+        }
+        while b > a && !self.capitalised(b - 1) {
+            b -= 1;
+        }
+        let np = (a, b);
+        (b > a && self.np_ok(np)).then_some(np)
+    }
+}
+
+/// All drafts, in text order of their cues.
+pub fn drafts(ctx: &Ctx) -> Vec<Draft> {
+    let mut out: Vec<Draft> = Vec::new();
+    for (si, &(s0, s1)) in ctx.sents.iter().enumerate() {
+        let mut c = s0;
+        while c < s1 {
+            if ctx.excluded[c] || ctx.quoted[c] {
+                c += 1;
+                continue;
+            }
+            let found = if ctx.word(c) == "according" && ctx.word(c + 1) == "to" {
+                according(ctx, c, s0, s1)
+            } else if ctx.is_word(c) && (!ctx.capitalised(c) || c == s0) {
+                cue_word(ctx.word(c)).and_then(|cue| verb_frame(ctx, c, s0, s1, cue, &out, si))
+            } else {
+                None
+            };
+            if let Some(d) = found {
+                out.push(d);
+            }
+            c += 1;
+        }
+    }
+    out
+}
+
+fn according(ctx: &Ctx, c: usize, s0: usize, s1: usize) -> Option<Draft> {
+    let src_start = c + 2;
+    let mut k = src_start;
+    while k < s1 && !ctx.is(k, ",") && !ctx.is_terminal(k) && !ctx.is_quote(k) && k - src_start < 14 {
+        k += 1;
+    }
+    let source = (src_start, k);
+    if !ctx.np_ok(source) {
+        return None;
+    }
+    let initial = c == s0 || (c > s0 && matches!(ctx.raw(c - 1), "(" | "—") ) || (c == s0 + 1 && ctx.is_word(s0));
+    let content = if initial && ctx.is(k, ",") {
+        let end = ctx.content_end(k + 1, s1);
+        (k + 1, end)
+    } else if c > s0 {
+        let before = if ctx.is(c - 1, ",") { c - 1 } else { c };
+        (s0, ctx.trim_end(s0, before))
+    } else {
+        return None;
+    };
+    (ctx.words_in(content) >= 2).then(|| Draft {
+        source: Some(source),
+        cue: (c, c + 2),
+        content: vec![content],
+        frame: Frame::According,
+        strength: Strength::Speech,
+    })
+}
+
+fn verb_frame(ctx: &Ctx, c: usize, s0: usize, s1: usize, cue: CueWord, done: &[Draft], si: usize) -> Option<Draft> {
+    // A passive participle ("sources cited by Reuters", "a report released by") is no cue.
+    if cue.form == Form::Past && ctx.word(c + 1) == "by" {
+        return None;
+    }
+    let left = ctx.left_of(c, s0);
+    if left.negated || left.infinitive || (left.passive && cue.form == Form::Past) {
+        return None;
+    }
+    let mut c_end = c + 1;
+    // Phrasal particles stay out of the cue but must not start the content.
+    if matches!(ctx.word(c_end), "out" | "up" | "back") && cue.lemma != "say" {
+        c_end += 1;
+    }
+    let draft = |source, content: Vec<(usize, usize)>, frame| Draft { source, cue: (c, c + 1), content, frame, strength: cue.strength };
+    let boundary = left.boundary;
+    let chunk_empty = left.chunk.0 == left.chunk.1;
+    let after_comma_or_quote = boundary.is_some_and(|b| ctx.is(b, ",") || ctx.closing(b).is_some());
+
+    // Participial: ", saying …" — source carried over from the clause.
+    if cue.form == Form::Ing && chunk_empty && boundary.is_some_and(|b| ctx.is(b, ",")) {
+        if cue.strength != Strength::Speech {
+            return None;
+        }
+        let (start, _) = ctx.content_start(c_end, s1, cue)?;
+        let end = ctx.content_end(start, s1);
+        if ctx.words_in((start, end)) < 2 {
+            return None;
+        }
+        let source = done
+            .iter()
+            .rev()
+            .find(|d| ctx.sent_of.get(d.cue.0) == Some(&si) && d.cue.0 < c)
+            .and_then(|d| d.source)
+            .or_else(|| ctx.sentence_subject(s0, c));
+        return Some(draft(source, vec![(start, end)], Frame::Participial));
+    }
+    if cue.form == Form::Ing && !left.passive {
+        // "-ing" without a comma or an auxiliary is a gerund or modifier ("reporting rules").
+        return None;
+    }
+
+    let quote_before = boundary.is_some_and(|b| {
+        ctx.closing(b).is_some() || (ctx.is(b, ",") && b > 0 && ctx.closing(b - 1).is_some())
+    });
+
+    // Inverted: “…,” said SOURCE.
+    if chunk_empty && after_comma_or_quote {
+        if let Some(d) = inverted(ctx, c, c_end, s0, s1, boundary, quote_before, cue) {
+            return Some(d);
+        }
+    }
+
+    let chunk_ok = ctx.np_ok(left.chunk);
+    // Postposed: CONTENT, SOURCE CUE (adjuncts). After a closing quote always; after a
+    // plain comma only when adjuncts, not a clause, follow the cue.
+    if chunk_ok && after_comma_or_quote {
+        let tail = ctx.tail(c_end, s1, cue).or_else(|| quote_before.then_some((s1, None)));
+        if let (Some((_, second)), Some(b)) = (tail, boundary) {
+            if let Some(content) = ctx.content_before(b, s0) {
+                let mut parts = vec![content];
+                parts.extend(second.and_then(|o| ctx.quotation_range(o)).or_else(|| ctx.next_quote(s1, quote_before)));
+                return Some(draft(Some(left.chunk), parts, Frame::Postposed));
+            }
+        }
+    }
+
+    // Preposed: SOURCE CUE (that) CONTENT.
+    let source = if chunk_ok {
+        left.chunk
+    } else if chunk_empty && boundary.is_some_and(|b| ctx.is(b, ",")) {
+        appositive_source(ctx, boundary?, s0)?
+    } else {
+        return None;
+    };
+    let (start, via) = ctx.content_start(c_end, s1, cue)?;
+    if start >= s1 {
+        // "… reports:" at a paragraph end, the quote in the next paragraph.
+        if via && ctx.is(start - 1, ":") {
+            let q = ctx.quotation_range(start).filter(|_| ctx.newline_between(start - 1, start))?;
+            return Some(draft(Some(source), vec![q], Frame::Colon));
+        }
+        return None;
+    }
+    if !via && ctx.opening(start).is_none() {
+        let w = ctx.word(start);
+        if cue.strength == Strength::Weak && (is_in(PREPOSITIONS, w) || w == "to") {
+            return None;
+        }
+        if cue.lemma == "say" && is_in(&["to", "of", "about", "so", "it", "nothing", "something", "anything"], w) {
+            return None;
+        }
+    }
+    let end = ctx.content_end(start, s1);
+    if ctx.words_in((start, end)) < 2 {
+        return None;
+    }
+    Some(draft(Some(source), vec![(start, end)], Frame::Preposed))
+}
+
+/// “…,” said SOURCE (adjuncts), with a resumed quote as a second fragment.
+#[allow(clippy::too_many_arguments)]
+fn inverted(
+    ctx: &Ctx,
+    c: usize,
+    c_end: usize,
+    s0: usize,
+    s1: usize,
+    boundary: Option<usize>,
+    quote_before: bool,
+    cue: CueWord,
+) -> Option<Draft> {
+    let b = boundary?;
+    let source = ctx.np_right(c_end, s1)?;
+    if !quote_before && !ctx.capitalised(source.0) {
+        return None;
+    }
+    let (_, second) = ctx.tail(source.1, s1, CueWord { takes_object: false, ..cue })?;
+    let content = ctx.content_before(b, s0)?;
+    let mut parts = vec![content];
+    parts.extend(second.and_then(|o| ctx.quotation_range(o)).or_else(|| ctx.next_quote(s1, quote_before)));
+    Some(Draft { source: Some(source), cue: (c, c + 1), content: parts, frame: Frame::Inverted, strength: cue.strength })
+}
+
+/// "Steve Witkoff, Trump’s envoy, said …": the noun phrase before the appositive.
+fn appositive_source(ctx: &Ctx, comma: usize, s0: usize) -> Option<(usize, usize)> {
+    let mut k = comma;
+    while k > s0 && !ctx.is(k - 1, ",") && comma - k < 20 {
+        k -= 1;
+    }
+    if k <= s0 || !ctx.is(k - 1, ",") {
+        return None;
+    }
+    let first_comma = k - 1;
+    let mut a = first_comma;
+    while a > s0 && !ctx.is_boundary(a - 1) && first_comma - a < 8 {
+        a -= 1;
+    }
+    let head = (a, first_comma);
+    (ctx.np_ok(head) && ctx.capitalised(a) && comma - k >= 1).then_some((a, comma))
+}
+
+/// Byte spans of a draft's parts.
+pub fn to_spans(ctx: &Ctx, range: (usize, usize)) -> Span {
+    ctx.span(range.0, range.1)
+}
