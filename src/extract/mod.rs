@@ -9,6 +9,8 @@ pub mod format;
 pub mod history;
 pub mod label;
 pub mod lexicon;
+pub mod mentions;
+pub mod ner;
 pub mod offsets;
 pub mod pipeline;
 pub mod quotes;

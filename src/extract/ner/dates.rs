@@ -1,0 +1,245 @@
+//! The date grammar: calendar expressions as DATE spans, each date of a range on its own,
+//! without prepositions ("on March 11" → "March 11"; "March 12 to March 16" → two dates).
+//!
+//! Forms: weekday ("Wednesday", "Tuesday, June 19, 2018"), month + day (+ year)
+//! ("March 12", "Feb. 9, 1940", "Jun 21 2022"), day + month (+ year) ("12 March 2025"),
+//! month + year ("March 2020"), a lone month name ("in June"; "May" only with a number or a
+//! date preposition), years ("in 2019", "the 1990s") and deictic periods
+//! ("this week", "last month", "next year"). Durations ("30-day") are not dates.
+
+use crate::extract::span::Span;
+use crate::extract::tokenize::{Token, TokenKind};
+
+const MONTHS: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december",
+];
+const MONTH_ABBREVIATIONS: &[&str] = &["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"];
+const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const DEICTIC: &[&str] = &["this", "last", "next", "past", "coming"];
+const PERIODS: &[&str] = &["week", "month", "year", "weekend"];
+/// Words before "May" that make it the month ("in May", "since May").
+const MONTH_PREPOSITIONS: &[&str] = &["in", "since", "until", "till", "by", "from", "of", "last", "next", "early", "late", "mid", "through", "before", "after", "during", "this"];
+
+/// Word view of the tokens the grammar reads.
+struct View<'t> {
+    text: &'t str,
+    tokens: &'t [Token],
+}
+
+impl<'t> View<'t> {
+    fn word(&self, i: usize) -> &'t str {
+        self.tokens.get(i).map(|t| t.text(self.text)).unwrap_or("")
+    }
+
+    fn kind(&self, i: usize) -> Option<TokenKind> {
+        self.tokens.get(i).map(|t| t.kind)
+    }
+
+    fn lower(&self, i: usize) -> String {
+        self.word(i).to_lowercase()
+    }
+
+    /// A month name at `i` (capitalised); returns the index after it (and after a
+    /// detached abbreviation period: "Feb . 9").
+    fn month(&self, i: usize) -> Option<usize> {
+        let w = self.word(i);
+        if !w.chars().next().is_some_and(char::is_uppercase) {
+            return None;
+        }
+        let l = w.trim_end_matches('.').to_lowercase();
+        if MONTHS.contains(&l.as_str()) {
+            return Some(i + 1);
+        }
+        if MONTH_ABBREVIATIONS.contains(&l.as_str()) {
+            // "Feb." is one token; "Feb ." (rebuilt text) has a detached period.
+            if !w.ends_with('.') && self.word(i + 1) == "." && self.day(i + 2).is_some() {
+                return Some(i + 2);
+            }
+            return Some(i + 1);
+        }
+        None
+    }
+
+    fn weekday(&self, i: usize) -> bool {
+        let l = self.lower(i);
+        let l = l.strip_suffix('s').filter(|s| WEEKDAYS.contains(s)).map(str::to_string).unwrap_or(l);
+        self.word(i).chars().next().is_some_and(char::is_uppercase) && WEEKDAYS.contains(&l.as_str())
+    }
+
+    /// A day of the month: 1–31, optionally "12th".
+    fn day(&self, i: usize) -> Option<usize> {
+        if self.kind(i) != Some(TokenKind::Number) {
+            return None;
+        }
+        let w = self.word(i);
+        let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let suffix = &w[digits.len()..];
+        if !matches!(suffix, "" | "st" | "nd" | "rd" | "th") || digits.len() > 2 {
+            return None;
+        }
+        let n: u32 = digits.parse().ok()?;
+        (1..=31).contains(&n).then_some(i + 1)
+    }
+
+    /// A year 1000–2199 (also "1990s").
+    fn year(&self, i: usize) -> Option<usize> {
+        if self.kind(i) != Some(TokenKind::Number) {
+            return None;
+        }
+        let w = self.word(i);
+        let digits = w.strip_suffix('s').unwrap_or(w);
+        if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let n: u32 = digits.parse().ok()?;
+        (1000..=2199).contains(&n).then_some(i + 1)
+    }
+
+    /// Skips an optional comma at `i`.
+    fn comma(&self, i: usize) -> usize {
+        if self.word(i) == "," {
+            i + 1
+        } else {
+            i
+        }
+    }
+
+    fn span(&self, from: usize, to: usize) -> Option<Span> {
+        let a = self.tokens.get(from)?;
+        let b = self.tokens.get(to.checked_sub(1)?)?;
+        Some(Span::new(a.span.start, b.span.end))
+    }
+}
+
+/// Month [day [, year]] or month year, starting at `i`; returns the end index.
+fn month_date(v: &View, i: usize) -> Option<usize> {
+    let m = v.month(i)?;
+    if let Some(d) = v.day(m) {
+        // Not "March 12-13" years: a day followed by a year ("March 12, 2025").
+        let c = v.comma(d);
+        if let Some(y) = v.year(c) {
+            return Some(y);
+        }
+        return Some(d);
+    }
+    if let Some(y) = v.year(m) {
+        return Some(y);
+    }
+    // A lone month: "May" needs a preposition before it (it is also a verb).
+    let l = v.word(i).trim_end_matches('.').to_lowercase();
+    let abbreviated = MONTH_ABBREVIATIONS.contains(&l.as_str());
+    if abbreviated {
+        return None;
+    }
+    if l == "may" {
+        let prev = i.checked_sub(1).map(|p| v.lower(p)).unwrap_or_default();
+        if !MONTH_PREPOSITIONS.contains(&prev.as_str()) {
+            return None;
+        }
+    }
+    Some(m)
+}
+
+/// Finds the dates in `tokens` (all of one text). Spans are in text order and disjoint.
+pub fn dates(text: &str, tokens: &[Token]) -> Vec<Span> {
+    let v = View { text, tokens };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let end = match_at(&v, i);
+        match end.and_then(|e| v.span(i, e).map(|s| (e, s))) {
+            Some((e, s)) => {
+                out.push(s);
+                i = e.max(i + 1);
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+fn match_at(v: &View, i: usize) -> Option<usize> {
+    // Weekday, optionally with its date: "Tuesday, June 19, 2018".
+    if v.weekday(i) {
+        let c = v.comma(i + 1);
+        if let Some(e) = month_date(v, c).filter(|&e| e > c + 1) {
+            return Some(e);
+        }
+        return Some(i + 1);
+    }
+    if let Some(e) = month_date(v, i) {
+        return Some(e);
+    }
+    // Day month [year]: "12 March 2025".
+    if let Some(d) = v.day(i) {
+        if let Some(m) = v.month(d) {
+            if MONTHS.contains(&v.word(d).to_lowercase().as_str()) || v.word(d).ends_with('.') || m > d + 1 {
+                return Some(v.year(m).unwrap_or(m));
+            }
+        }
+    }
+    // A year standing alone, not an amount: no currency before, no unit after.
+    if let Some(y) = v.year(i) {
+        let prev = i.checked_sub(1).map(|p| v.word(p)).unwrap_or("");
+        let next = v.word(y);
+        let money = matches!(prev, "$" | "€" | "£" | "¥" | "US$" | "#");
+        let unit = next == "%" || next.eq_ignore_ascii_case("percent") || v.kind(y) == Some(TokenKind::Number);
+        let glued = v.tokens.get(y).is_some_and(|t| v.tokens.get(i).is_some_and(|c| c.span.end == t.span.start) && t.kind == TokenKind::Hyphen);
+        let after_number = i.checked_sub(1).is_some_and(|p| v.kind(p) == Some(TokenKind::Number));
+        if !money && !unit && !after_number && !(glued && is_duration_word(v.word(y + 1))) {
+            return Some(y);
+        }
+    }
+    // "this week", "last month", "next year".
+    let l = v.lower(i);
+    if DEICTIC.contains(&l.as_str()) && PERIODS.contains(&v.lower(i + 1).as_str()) {
+        return Some(i + 2);
+    }
+    None
+}
+
+fn is_duration_word(w: &str) -> bool {
+    matches!(w.to_lowercase().as_str(), "day" | "days" | "week" | "weeks" | "month" | "months" | "year" | "years" | "old" | "long")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::tokenize::tokenize;
+
+    fn run(text: &str) -> Vec<&str> {
+        dates(text, &tokenize(text)).iter().map(|s| &text[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn grammar() {
+        let cases: &[(&str, &[&str])] = &[
+            ("He will be in Moscow from March 12 to March 16.", &["March 12", "March 16"]),
+            ("talks in Jeddah on March 11.", &["March 11"]),
+            ("The Kremlin said on Wednesday that", &["Wednesday"]),
+            ("set to visit Moscow this week to urge", &["this week"]),
+            ("a 30-day ceasefire", &[]),
+            ("It was Tuesday, June 19, 2018 in Moscow", &["Tuesday, June 19, 2018"]),
+            ("Born on Feb . 9 , 1940 in", &["Feb . 9 , 1940"]),
+            ("on Jun 21 2022 the", &["Jun 21 2022"]),
+            ("in March 2020 and in 2019 and the 1990s", &["March 2020", "2019", "1990s"]),
+            ("You may go in May.", &["May"]),
+            ("on 12 March 2025 they", &["12 March 2025"]),
+            ("it cost $2019 or 2019 %", &[]),
+            ("Sept. 4 was", &["Sept. 4"]),
+            ("last year and next month", &["last year", "next month"]),
+            ("on Mondays", &["Mondays"]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(run(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn odd_input() {
+        for t in ["", "May", "March", "2019", "Feb .", "this"] {
+            let _ = run(t);
+        }
+    }
+}

@@ -1,0 +1,621 @@
+//! The rules: a left-to-right scan of each sentence that tries, at every capitalised word,
+//! an organisation name ending in an organisation word ("Interior Ministry"), a lexicon
+//! name of several words ("Saudi Arabia", "White House", "Secretary of State"), a person
+//! name (given name + capitalised words, or a name after a title or honorific), a
+//! one-word lexicon name, a capitalised title (ROLE), an acronym (ORG). Lower-case role
+//! nouns become ROLE only right before a name ("spokeswoman Caroline Leavitt"). A
+//! document pass then tags the other mentions of names already found ("Leavitt" after
+//! "Caroline Leavitt"), and the date grammar runs over the whole text.
+
+use super::{dates, Evidence, Found, Proposal};
+use crate::extract::label::Label;
+use crate::extract::lexicon::{self, Lexicon, PlaceKind};
+use crate::extract::span::Span;
+use crate::extract::tokenize::{QuoteRole, Token, TokenKind};
+use std::collections::{HashMap, HashSet};
+
+/// Longest lexicon key in words that the scan tries.
+const MAX_WORDS: usize = 7;
+
+/// Lower-case words allowed inside a capitalised name ("Bank of England", "Osama bin Laden").
+const CONNECTORS: &[&str] = &["of", "for", "and", "&", "on", "de", "del", "della", "la", "le", "du", "da", "dos", "das", "van", "von", "der", "den", "bin", "ibn", "al", "el", "y", "di"];
+/// Particles inside person names.
+const NAME_PARTICLES: &[&str] = &["de", "del", "della", "la", "le", "du", "da", "dos", "das", "van", "von", "der", "den", "bin", "ibn", "al", "el", "di", "ben", "abu"];
+
+/// Capitalised words that open sentences or headlines and are never names by themselves.
+const FUNCTION_WORDS: &[&str] = &[
+    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their", "our", "my", "your",
+    "this", "that", "these", "those", "there", "here", "but", "and", "or", "so", "yet", "if", "when", "while",
+    "after", "before", "as", "at", "in", "on", "for", "from", "with", "without", "by", "to", "of", "about",
+    "however", "meanwhile", "still", "also", "according", "some", "many", "most", "all", "any", "each", "every",
+    "no", "not", "now", "then", "what", "why", "how", "who", "whom", "which", "where", "earlier", "later", "last",
+    "next", "since", "despite", "under", "although", "though", "asked", "both", "other", "another", "such",
+    "only", "even", "just", "more", "less", "much", "few", "several", "one", "two", "three", "four", "five",
+    "first", "second", "third", "new", "old", "mr", "mrs", "ms", "dr", "yes", "oh", "well", "instead",
+    "because", "until", "unless", "whether", "over", "into", "through", "during", "against", "between",
+    "among", "amid", "across", "around", "behind", "beyond", "near", "outside", "inside", "within", "upon",
+    "via", "per", "than", "like", "unlike", "including", "regarding", "following", "later", "today",
+    "yesterday", "tomorrow", "tonight", "reports", "sources", "officials", "experts", "analysts", "critics",
+    "residents", "people", "police", "authorities", "it's", "let", "please", "thanks", "thank", "dear",
+    "is", "was", "are", "were", "be", "been", "has", "have", "had", "do", "does", "did", "will", "would",
+    "can", "could", "may", "might", "must", "shall", "should", "said", "says", "say", "told", "added",
+];
+
+/// Common non-name acronyms that the acronym rule must not call organisations.
+const NOT_ORG_ACRONYMS: &[&str] = &[
+    "AM", "PM", "TV", "GDP", "CEO", "CFO", "COO", "CTO", "MP", "MPS", "OK", "USD", "EUR", "GBP", "COVID", "AIDS",
+    "HIV", "DNA", "RNA", "ID", "IT", "AI", "PR", "VIP", "FAQ", "PDF", "URL", "GMT", "UTC", "BC", "AD", "SUV",
+    "ATM", "PIN", "VAT", "GST", "IPO", "LNG", "CO2", "NB", "PS", "RIP", "LOL", "OMG", "FYI", "ASAP", "DIY",
+    "II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII", "A", "I", "U", "S", "KM", "MPH", "LGBT",
+    "LGBTQ", "CCTV", "SMS", "GPS", "HQ", "PC", "NO", "MR", "MRS", "DR", "ST", "JR", "SR", "Q", "THE", "AND",
+];
+
+/// The word view of a token.
+#[derive(Clone, Copy, Debug)]
+struct W<'t> {
+    text: &'t str,
+    span: Span,
+    kind: TokenKind,
+    /// Starts with an upper-case letter.
+    cap: bool,
+    /// At least two letters, none lower case.
+    caps: bool,
+    /// The first word of its sentence (or of a quote that opens it).
+    initial: bool,
+    /// The sentence is mostly capitals (a headline in caps): trust only lexicons.
+    shout: bool,
+    /// Inside boilerplate (never tagged) or punctuation that ends a name.
+    blocked: bool,
+    sentence: usize,
+}
+
+impl W<'_> {
+    fn word(&self) -> bool {
+        matches!(self.kind, TokenKind::Word | TokenKind::Abbreviation | TokenKind::Number)
+    }
+
+    fn lower(&self) -> String {
+        self.text.to_lowercase()
+    }
+
+    fn is_function_word(&self) -> bool {
+        FUNCTION_WORDS.contains(&self.lower().trim_end_matches('.'))
+    }
+}
+
+fn build_view<'t>(text: &'t str, tokens: &[Token], sentences: &[Span], boilerplate: &[Span]) -> Vec<W<'t>> {
+    let mut out: Vec<W<'t>> = Vec::with_capacity(tokens.len());
+    let mut s = 0usize;
+    for t in tokens {
+        while s < sentences.len() && sentences[s].end <= t.span.start {
+            s += 1;
+        }
+        let tx = t.text(text);
+        let first = tx.chars().next();
+        let letters = tx.chars().filter(|c| c.is_alphabetic()).count();
+        out.push(W {
+            text: tx,
+            span: t.span,
+            kind: t.kind,
+            cap: first.is_some_and(char::is_uppercase),
+            caps: letters >= 2 && !tx.chars().any(char::is_lowercase),
+            initial: false,
+            shout: false,
+            blocked: boilerplate.iter().any(|b| b.overlaps(&t.span)),
+            sentence: s,
+        });
+    }
+    // Sentence-initial words and all-caps sentences.
+    let mut i = 0;
+    while i < out.len() {
+        let sent = out[i].sentence;
+        let mut j = i;
+        while j < out.len() && out[j].sentence == sent {
+            j += 1;
+        }
+        let words: Vec<usize> = (i..j).filter(|&k| out[k].word() && out[k].text.chars().any(char::is_alphabetic)).collect();
+        let caps = words.iter().filter(|&&k| out[k].caps).count();
+        let shout = words.len() >= 3 && caps * 10 >= words.len() * 6;
+        for k in i..j {
+            out[k].shout = shout;
+        }
+        let mut seen_word = false;
+        for k in i..j {
+            if out[k].word() {
+                let after_open = k > i && matches!(out[k - 1].kind, TokenKind::Quote(q) if q.role != QuoteRole::Close);
+                let after_colon = k > i && matches!(out[k - 1].text, ":" | "—" | "–");
+                if !seen_word || after_open || after_colon {
+                    out[k].initial = true;
+                }
+                seen_word = true;
+            }
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+/// A lexicon hit over words `i..end`.
+#[derive(Clone, Debug)]
+struct Hit {
+    end: usize,
+    label: Label,
+    /// The entry is also an ordinary English word.
+    weak: bool,
+}
+
+struct Scan<'a, 't> {
+    w: &'a [W<'t>],
+    /// Token texts seen anywhere in the document (for the glued-typo rule).
+    doc_words: HashSet<&'t str>,
+    found: Vec<Found>,
+    covered: Vec<bool>,
+    /// Lower-case role candidates waiting for a name after them: (start, end) word index.
+    pending_roles: Vec<(usize, usize)>,
+}
+
+/// Joins words `i..end` as written (single space where there was space).
+fn key_of(w: &[W], i: usize, end: usize) -> String {
+    let mut k = String::new();
+    for j in i..end {
+        if j > i && w[j].span.start > w[j - 1].span.end {
+            k.push(' ');
+        }
+        k.push_str(w[j].text);
+    }
+    k
+}
+
+fn payload_weak(p: &str) -> bool {
+    // A capitals-only entry ("US") matched in capitals is no ordinary word there.
+    p.contains('w') && !p.contains('A')
+}
+
+impl<'a, 't> Scan<'a, 't> {
+    fn push(&mut self, from: usize, to: usize, label: Label, confidence: f32, evidence: Evidence) {
+        if from >= to || to > self.w.len() {
+            return;
+        }
+        if (from..to).any(|k| self.covered[k] || self.w[k].blocked) {
+            return;
+        }
+        let span = Span::new(self.w[from].span.start, self.w[to - 1].span.end);
+        for k in from..to {
+            self.covered[k] = true;
+        }
+        self.found.push(Found { span, label, confidence, evidence });
+    }
+
+    fn push_span(&mut self, from: usize, to: usize, span: Span, label: Label, confidence: f32, evidence: Evidence) {
+        if from >= to || (from..to).any(|k| self.covered[k] || self.w[k].blocked) {
+            return;
+        }
+        for k in from..to {
+            self.covered[k] = true;
+        }
+        self.found.push(Found { span, label, confidence, evidence });
+    }
+
+    fn same_sentence(&self, a: usize, b: usize) -> bool {
+        self.w.get(a).zip(self.w.get(b)).is_some_and(|(x, y)| x.sentence == y.sentence)
+    }
+
+    /// Whether word `k` may continue a name that started before it.
+    fn name_word(&self, k: usize) -> bool {
+        let Some(x) = self.w.get(k) else { return false };
+        !x.blocked && !self.covered[k] && x.cap && matches!(x.kind, TokenKind::Word | TokenKind::Abbreviation) && !x.is_function_word()
+    }
+
+    /// The longest lexicon match starting at word `i` (capitalised start; every later
+    /// non-connector word capitalised, unless `lower_ok` for role nouns).
+    fn lexicon_at(&self, i: usize, lower_ok: bool) -> Option<Hit> {
+        let w = self.w;
+        let mut best: Option<Hit> = None;
+        let mut end = i;
+        while end < w.len() && end - i < MAX_WORDS {
+            let x = &w[end];
+            if x.blocked || !self.same_sentence(i, end) {
+                break;
+            }
+            let ok_token = match x.kind {
+                TokenKind::Word | TokenKind::Abbreviation | TokenKind::Number => true,
+                TokenKind::Hyphen => end > i,
+                TokenKind::Punct => end > i && matches!(x.text, "&" | "+" | "."),
+                _ => false,
+            };
+            if !ok_token {
+                break;
+            }
+            end += 1;
+            let key = key_of(w, i, end);
+            let lower = key.to_lowercase();
+            let any_prefix = [Lexicon::Orgs, Lexicon::Places, Lexicon::Norp, Lexicon::Roles].iter().any(|l| l.has_prefix(&lower));
+            if !any_prefix {
+                break;
+            }
+            // Later words of a multi-word name are capitalised ("Saudi Arabia", not
+            // "Saudi arabia"), except connectors; role nouns may be lower case.
+            let caps_ok = (i..end).all(|k| w[k].cap || !w[k].word() || CONNECTORS.contains(&w[k].lower().as_str()) || w[k].text.chars().next().is_some_and(|c| c.is_ascii_digit()));
+            let first_cap = w[i].cap;
+            if first_cap && caps_ok {
+                if let Some(p) = Lexicon::Orgs.get(&key) {
+                    best = Some(Hit { end, label: Label::Org, weak: payload_weak(p) });
+                    continue;
+                }
+                if let Some(p) = Lexicon::Places.get(&key) {
+                    let kind = lexicon::place_kind(&key);
+                    let label = if kind.is_some_and(PlaceKind::is_gpe) { Label::Gpe } else { Label::Loc };
+                    best = Some(Hit { end, label, weak: payload_weak(p) });
+                    continue;
+                }
+                if Lexicon::Norp.get(&key).is_some() && !key.contains(' ') || Lexicon::Norp.get(&key).is_some() {
+                    best = Some(Hit { end, label: Label::Norp, weak: false });
+                    continue;
+                }
+            }
+            if lexicon::role_kind(&lower).is_some() {
+                // Roles: as written in the text (title case), or lower case for nouns.
+                let all_cap = (i..end).all(|k| w[k].cap || !w[k].word() || CONNECTORS.contains(&w[k].lower().as_str()) || w[k].lower() == "the");
+                let all_lower = (i..end).all(|k| !w[k].cap);
+                if (first_cap && all_cap) || (lower_ok && all_lower) {
+                    best = Some(Hit { end, label: Label::Role, weak: false });
+                }
+            }
+        }
+        best
+    }
+
+    /// A capitalised run from `i`: capitalised words with connectors between them.
+    fn cap_run(&self, i: usize) -> usize {
+        let w = self.w;
+        let mut end = i;
+        let mut k = i;
+        while k < w.len() && self.same_sentence(i, k) && !w[k].blocked && !self.covered[k] {
+            let x = &w[k];
+            if x.cap && matches!(x.kind, TokenKind::Word | TokenKind::Abbreviation) && !(k > i && x.is_function_word() && x.lower() != "new") {
+                k += 1;
+                end = k;
+                continue;
+            }
+            if x.kind == TokenKind::Number && k > i && w[k - 1].cap && x.span.start > w[k - 1].span.end {
+                // "G7", "Group 20": numbers inside names are rare; stop.
+                break;
+            }
+            let conn = CONNECTORS.contains(&x.lower().as_str()) || x.text == "&";
+            if conn && k > i && k + 1 < w.len() && w[k + 1].cap && !w[k + 1].is_function_word() && self.same_sentence(k, k + 1) {
+                k += 1;
+                continue;
+            }
+            break;
+        }
+        end
+    }
+
+    /// "Interior Ministry", "Ministry of Defence", "Bharatiya Janata Party": a capitalised
+    /// run that ends in an organisation head word or starts with one before "of".
+    fn org_run_at(&self, i: usize) -> Option<usize> {
+        let w = self.w;
+        let end = self.cap_run(i);
+        if end < i + 2 {
+            return None;
+        }
+        let first = lexicon::org_word(w[i].text);
+        if first.is_some_and(|o| o.prefix) && w.get(i + 1).is_some_and(|x| matches!(x.lower().as_str(), "of" | "for" | "on")) {
+            return Some(end);
+        }
+        // The last head word in the run closes the name ("Kenya Defence Forces said").
+        (i + 1..end)
+            .rev()
+            .find(|&k| w[k].cap && lexicon::org_word(w[k].text).is_some_and(|o| o.head) && !CONNECTORS.contains(&w[k - 1].lower().as_str()))
+            .map(|k| k + 1)
+    }
+
+    /// A person name at `i`: honorific + name, or a given name + capitalised words.
+    /// Returns (name start, end, span of the name), cutting a typo glued to a known name.
+    fn person_at(&self, i: usize, after_title: bool) -> Option<(usize, usize, Span)> {
+        let w = self.w;
+        let x = &w[i];
+        if x.shout || !x.cap {
+            return None;
+        }
+        let mut start = i;
+        let honorific = lexicon::is_honorific(x.text) && x.text != "Sir" || matches!(x.text, "Mr" | "Mrs" | "Ms" | "Dr" | "Mr." | "Mrs." | "Ms." | "Dr.");
+        if honorific {
+            start = i + 1;
+            if !self.name_word(start) {
+                return None;
+            }
+        } else {
+            let given = lexicon::is_strong_given_name(x.text) || (lexicon::is_given_name(x.text) && !x.initial);
+            let next_ok = self.name_word(i + 1) && self.same_sentence(i, i + 1) && self.is_surname_like(i + 1);
+            if !(after_title || (given && next_ok)) {
+                return None;
+            }
+            if !after_title && (x.is_function_word() || lexicon::role_kind(&x.lower()).is_some()) {
+                return None;
+            }
+        }
+        // Extend over name words, particles and initials, up to four words.
+        let mut end = start + 1;
+        while end < w.len() && end - start < 4 && self.same_sentence(start, end) {
+            if self.name_word(end) && self.is_surname_like(end) {
+                end += 1;
+                continue;
+            }
+            if NAME_PARTICLES.contains(&w[end].lower().as_str()) && self.name_word(end + 1) && self.is_surname_like(end + 1) {
+                end += 2;
+                continue;
+            }
+            break;
+        }
+        if after_title && !honorific {
+            // After a title the name is what follows, but an organisation or place word
+            // ("President of Russia") is not a name.
+            if (start..end).any(|k| self.is_lexicon_thing(k)) && end - start == 1 && !lexicon::is_surname(w[start].text) {
+                return None;
+            }
+        }
+        let last = end - 1;
+        let mut span = Span::new(w[start].span.start, w[last].span.end);
+        if let Some(cut) = self.glued_name(last) {
+            span.end = cut;
+        }
+        Some((start, end, span))
+    }
+
+    /// Whether word `k` can be a later part of a person name.
+    fn is_surname_like(&self, k: usize) -> bool {
+        let x = &self.w[k];
+        if x.kind == TokenKind::Abbreviation {
+            // An initial "J." or "Jr.".
+            return x.text.trim_end_matches('.').chars().count() <= 2 || x.text == "Jr.";
+        }
+        if lexicon::org_word(x.text).is_some_and(|o| o.head) || lexicon::role_kind(&x.lower()).is_some() && !lexicon::is_surname(x.text) {
+            return false;
+        }
+        if lexicon::is_nationality(x.text) && !lexicon::is_surname(x.text) {
+            return false;
+        }
+        if let Some(kind) = lexicon::place_kind(x.text) {
+            // Countries and regions end a name; a city can be a surname ("Washington").
+            if kind != PlaceKind::City && !lexicon::is_strong_surname(x.text) {
+                return false;
+            }
+        }
+        !x.is_function_word()
+    }
+
+    fn is_lexicon_thing(&self, k: usize) -> bool {
+        let t = self.w[k].text;
+        lexicon::place_kind(t).is_some() || lexicon::is_org(t) || lexicon::is_nationality(t)
+    }
+
+    /// "Trumpcis": a known name glued to lower-case letters (a typo). Returns where the
+    /// name ends when a proper prefix is a surname or given name that the document also
+    /// uses on its own, and the whole word is known nowhere.
+    fn glued_name(&self, k: usize) -> Option<usize> {
+        let x = &self.w[k];
+        if self.doc_words_count(x.text) > 1 || lexicon::is_surname(x.text) || lexicon::is_given_name(x.text) {
+            return None;
+        }
+        let chars: Vec<(usize, char)> = x.text.char_indices().collect();
+        for n in (3..chars.len()).rev() {
+            let (cut, _) = chars[n];
+            let (head, tail) = x.text.split_at(cut);
+            if !tail.chars().all(char::is_lowercase) {
+                continue;
+            }
+            if (lexicon::is_surname(head) || lexicon::is_given_name(head)) && self.doc_words.contains(head) {
+                return Some(x.span.start + cut);
+            }
+        }
+        None
+    }
+
+    fn doc_words_count(&self, word: &str) -> usize {
+        self.w.iter().filter(|x| x.text == word).count()
+    }
+}
+
+/// Runs the rules over the whole text.
+pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate: &[Span]) -> Vec<Found> {
+    let w = build_view(text, tokens, sentences, boilerplate);
+    let mut scan = Scan {
+        w: &w,
+        doc_words: w.iter().filter(|x| x.word()).map(|x| x.text).collect(),
+        found: Vec::new(),
+        covered: vec![false; w.len()],
+        pending_roles: Vec::new(),
+    };
+    // Token index of each span start, to map date spans back to words.
+    let start_index: HashMap<usize, usize> = w.iter().enumerate().map(|(k, x)| (x.span.start, k)).collect();
+    let end_index: HashMap<usize, usize> = w.iter().enumerate().map(|(k, x)| (x.span.end, k)).collect();
+    for d in dates::dates(text, tokens) {
+        if let (Some(&a), Some(&b)) = (start_index.get(&d.start), end_index.get(&d.end)) {
+            scan.push(a, b + 1, Label::Date, 0.9, Evidence::Grammar);
+        }
+    }
+
+    let mut i = 0;
+    let mut title_before = false;
+    while i < w.len() {
+        if scan.covered[i] || w[i].blocked || !w[i].word() {
+            // A title keeps its effect over the name right after it only.
+            if !scan.covered[i] {
+                title_before = false;
+            }
+            i += 1;
+            continue;
+        }
+        let x = w[i];
+        if !x.cap {
+            if let Some(hit) = scan.lexicon_at(i, true).filter(|h| h.label == Label::Role) {
+                scan.pending_roles.push((i, hit.end));
+                i = hit.end;
+                title_before = true;
+                continue;
+            }
+            title_before = false;
+            i += 1;
+            continue;
+        }
+        if x.shout {
+            // Headlines in capitals: lexicon names only.
+            if let Some(hit) = scan.lexicon_at(i, false).filter(|h| h.label != Label::Role && !h.weak) {
+                scan.push(i, hit.end, hit.label, 0.8, Evidence::Lexicon);
+                i = hit.end;
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        let lex = scan.lexicon_at(i, false);
+        let org_end = scan.org_run_at(i);
+        let person = scan.person_at(i, title_before);
+        title_before = false;
+        let lex_len = lex.as_ref().map(|h| h.end - i).unwrap_or(0);
+        let org_len = org_end.map(|e| e - i).unwrap_or(0);
+        let person_len = person.map(|(s, e, _)| e - s + usize::from(s > i)).unwrap_or(0);
+
+        // "The Interior Ministry": the run starts after a sentence-initial "The".
+        if org_len >= 2 && org_len > lex_len && org_len >= person_len {
+            let e = org_end.unwrap_or(i + 1);
+            let from = if x.is_function_word() { i + 1 } else { i };
+            if e > from + usize::from(from > i) {
+                scan.push(from, e, Label::Org, 0.75, Evidence::Pattern);
+                i = e;
+                continue;
+            }
+        }
+        if lex_len >= 2 && lex_len >= person_len {
+            let hit = lex.clone().unwrap();
+            let is_role = hit.label == Label::Role;
+            scan.push(i, hit.end, hit.label, 0.9, Evidence::Lexicon);
+            i = hit.end;
+            title_before = is_role;
+            continue;
+        }
+        if let Some((s, e, span)) = person {
+            scan.push_span(s, e, span, Label::Person, 0.85, Evidence::Lexicon);
+            i = e;
+            continue;
+        }
+        if let Some(hit) = lex {
+            let usable = !(x.initial && hit.weak) && !(hit.label == Label::Role && x.initial && !scan.name_word(i + 1));
+            if usable {
+                let is_role = hit.label == Label::Role;
+                scan.push(i, hit.end, hit.label, if hit.weak { 0.6 } else { 0.9 }, Evidence::Lexicon);
+                i = hit.end;
+                title_before = is_role;
+                continue;
+            }
+        }
+        // An acronym: most are organisations in news ("BJP", "PTI").
+        if x.caps && x.kind == TokenKind::Word && (2..=6).contains(&x.text.chars().count()) && !NOT_ORG_ACRONYMS.contains(&x.text) && !x.text.chars().any(|c| c.is_ascii_digit()) {
+            scan.push(i, i + 1, Label::Org, 0.55, Evidence::Pattern);
+            i += 1;
+            continue;
+        }
+        i += 1;
+    }
+
+    // Lower-case roles count only right before a name.
+    let person_starts: HashSet<usize> = scan.found.iter().filter(|f| f.label == Label::Person).map(|f| f.span.start).collect();
+    for &(a, b) in &scan.pending_roles.clone() {
+        if b < w.len() && person_starts.contains(&w[b].span.start) {
+            scan.push(a, b, Label::Role, 0.8, Evidence::Lexicon);
+        }
+    }
+    // Drop capitalised titles that are sentence-initial single words not before a name.
+    propagate(&mut scan);
+    scan.found.sort_by_key(|f| (f.span.start, f.span.end));
+    scan.found
+}
+
+/// Tags the other mentions of names found: a person's surname on its own ("Leavitt"),
+/// and the same name written again where the rules could not tell (sentence starts).
+fn propagate(scan: &mut Scan) {
+    let w = scan.w;
+    let mut by_word: HashMap<String, (Label, f32)> = HashMap::new();
+    let text_of = |f: &Found| -> String { w.iter().filter(|x| f.span.contains(&x.span)).map(|x| x.text).collect::<Vec<_>>().join(" ") };
+    for f in &scan.found {
+        if f.label == Label::Person {
+            let parts: Vec<&W> = w.iter().filter(|x| f.span.contains(&x.span) && x.kind == TokenKind::Word).collect();
+            if let Some(last) = parts.last() {
+                if parts.len() >= 2 {
+                    by_word.entry(last.text.to_string()).or_insert((Label::Person, 0.8));
+                }
+            }
+        }
+    }
+    // Whole names seen once with good evidence, seen again elsewhere.
+    let mut names: HashMap<String, (Label, f32)> = HashMap::new();
+    for f in &scan.found {
+        if matches!(f.label, Label::Person | Label::Org | Label::Gpe | Label::Loc) && f.evidence >= Evidence::Lexicon {
+            names.entry(text_of(f)).or_insert((f.label.clone(), 0.8));
+        }
+    }
+    for k in 0..w.len() {
+        if scan.covered[k] || w[k].blocked || !w[k].cap || w[k].shout {
+            continue;
+        }
+        if let Some((label, conf)) = by_word.get(w[k].text).cloned() {
+            // Not the first half of a longer capitalised name ("Trump Tower").
+            let next_cap = k + 1 < w.len() && scan.name_word(k + 1) && w[k + 1].span.start > w[k].span.end;
+            if !next_cap {
+                scan.push(k, k + 1, label, conf, Evidence::Lexicon);
+            }
+        }
+    }
+    let _ = names;
+}
+
+/// Geographic feature words: a proposed place ending in one is LOC, not GPE.
+const FEATURE_WORDS: &[&str] = &[
+    "river", "sea", "ocean", "lake", "mountain", "mountains", "mount", "mt", "island", "islands", "valley",
+    "desert", "gulf", "bay", "strait", "coast", "peninsula", "region", "basin", "plateau", "forest", "park",
+    "canal", "delta", "hills", "range", "block", "field", "reef", "glacier", "falls",
+];
+
+/// Checks a tagger's proposal against the rules: trims a leading "the" and a trailing
+/// possessive, vetoes titles, date words and lower-case spans, and decides GPE vs LOC.
+pub(super) fn vet_proposal(text: &str, tokens: &[Token], p: &Proposal) -> Option<Proposal> {
+    let inside: Vec<&Token> = tokens.iter().filter(|t| p.span.contains(&t.span)).collect();
+    let mut a = 0;
+    let mut b = inside.len();
+    while a < b && matches!(inside[a].text(text), "the" | "The" | "THE") {
+        a += 1;
+    }
+    while b > a && matches!(inside[b - 1].kind, TokenKind::Possessive | TokenKind::Punct | TokenKind::Terminal | TokenKind::Quote(_) | TokenKind::Hyphen) {
+        b -= 1;
+    }
+    if a >= b {
+        return None;
+    }
+    let span = Span::new(inside[a].span.start, inside[b - 1].span.end);
+    let s = span.slice(text)?;
+    let lower = s.to_lowercase();
+    if !s.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) {
+        return None;
+    }
+    if lexicon::role_kind(&lower).is_some() || FUNCTION_WORDS.contains(&lower.as_str()) || !dates::dates(s, &crate::extract::tokenize::tokenize(s)).is_empty() && b - a == 1 {
+        return None;
+    }
+    let mut label = p.label.clone();
+    if matches!(label, Label::Loc | Label::Gpe) {
+        label = match lexicon::place_kind(s) {
+            Some(k) if k.is_gpe() => Label::Gpe,
+            Some(_) => Label::Loc,
+            None if lexicon::is_nationality(s) => Label::Norp,
+            None => {
+                let last = lower.rsplit(' ').next().unwrap_or("");
+                if FEATURE_WORDS.contains(&last) { Label::Loc } else { Label::Gpe }
+            }
+        };
+    }
+    if label == Label::Org && lexicon::place_kind(s).is_some_and(PlaceKind::is_gpe) && !lexicon::is_org(s) {
+        // A country named as an actor ("Russia said") is GPE by the guidelines.
+        label = Label::Gpe;
+    }
+    Some(Proposal { span, label, confidence: p.confidence })
+}
