@@ -262,6 +262,12 @@ impl AnnotationSet {
         id
     }
 
+    /// The id number [`AnnotationSet::fresh_id`] hands out next (stored with the history so
+    /// a restored set keeps numbering exactly where it was).
+    pub fn next_id(&self) -> u32 {
+        self.next_id
+    }
+
     /// Makes sure fresh ids stay above `n` (used by import, which keeps the file's ids).
     pub fn reserve_ids_through(&mut self, n: u32) {
         self.next_id = self.next_id.max(n.saturating_add(1));

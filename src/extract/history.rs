@@ -43,6 +43,17 @@ impl History {
         self.at = self.states.len() - 1;
     }
 
+    /// Every kept state, oldest first, and the index of the current one (for storage).
+    pub fn states(&self) -> (&[AnnotationSet], usize) {
+        (&self.states, self.at)
+    }
+
+    /// Rebuilds a history from [`History::states`]; `None` if `states` is empty or `at` is
+    /// out of range.
+    pub fn from_states(states: Vec<AnnotationSet>, at: usize) -> Option<History> {
+        (at < states.len()).then_some(History { states, at })
+    }
+
     pub fn can_undo(&self) -> bool {
         self.at > 0
     }
