@@ -256,6 +256,98 @@ pub fn id_number(id: &str, prefix: &str) -> Option<u32> {
     id.strip_prefix(prefix).and_then(|n| n.parse::<u32>().ok()).filter(|n| *n > 0)
 }
 
+// ---------------------------------------------------------------- attribution roles
+
+/// Role labels used by the span-list formats (doccano, Label Studio).
+pub const ROLE_LABELS: [&str; 3] = ["SOURCE", "CUE", "CONTENT"];
+
+/// A role span read from a span-list file, before it is grouped into an attribution.
+pub struct RoleSpan {
+    /// `SOURCE`, `CUE` or `CONTENT`.
+    pub role: String,
+    pub span: Span,
+    /// The file's id of this span (relations name it).
+    pub node: String,
+    /// The attribution id the file gives it, if any.
+    pub key: Option<String>,
+    /// Review state and links: `kind`, `status`, `origin`, `confidence` (content),
+    /// `entity`, `entity_text` (source).
+    pub extra: Map<String, Value>,
+    pub item: String,
+}
+
+/// Groups role spans into attributions and adds them to `set`: by the attribution id on
+/// each span when there is one, else through `head_of` (a relation from a content span
+/// to each other role of its attribution). `entity_ids` maps the file's entity ids.
+pub fn add_attributions(
+    set: &mut AnnotationSet,
+    ids: &mut Ids,
+    roles: Vec<RoleSpan>,
+    head_of: &std::collections::HashMap<String, String>,
+    entity_ids: &std::collections::HashMap<String, crate::extract::annotation::EntityId>,
+    default_origin: Origin,
+    default_status: Status,
+) -> Result<(), FormatError> {
+    use crate::extract::annotation::{Attribution, AttributionId, Source};
+    let mut groups: std::collections::BTreeMap<String, Vec<RoleSpan>> = Default::default();
+    for r in roles {
+        let key = match &r.key {
+            Some(k) => k.clone(),
+            None => match head_of.get(&r.node) {
+                Some(h) => format!("@{h}"),
+                None if r.role == "CONTENT" => format!("@{}", r.node),
+                None => {
+                    return Err(FormatError::Dangling { item: r.item, id: "(no attribution or relation names its content)".into() })
+                }
+            },
+        };
+        groups.entry(key).or_default().push(r);
+    }
+    for (key, roles) in groups {
+        let item = format!("attribution {key}");
+        let mut content: Vec<&RoleSpan> = roles.iter().filter(|r| r.role == "CONTENT").collect();
+        content.sort_by_key(|r| r.span.start);
+        let Some(first) = content.first() else {
+            return Err(FormatError::Missing { item, field: "CONTENT span" });
+        };
+        let extent = crate::extract::span::Extent::from_fragments(content.iter().map(|r| r.span).collect())
+            .map_err(|e| FormatError::BadFragments { item: item.clone(), reason: e.to_string() })?;
+        let one = |role: &str| -> Result<Option<&RoleSpan>, FormatError> {
+            let mut it = roles.iter().filter(|r| r.role == role);
+            let r = it.next();
+            if it.next().is_some() {
+                return Err(FormatError::BadFragments { item: item.clone(), reason: format!("more than one {role} span") });
+            }
+            Ok(r)
+        };
+        let source = match one("SOURCE")? {
+            None => None,
+            Some(r) => {
+                let entity = match opt_str(&r.extra, &r.item, "entity")? {
+                    None => None,
+                    Some(e) => Some(*entity_ids.get(e).ok_or_else(|| FormatError::Dangling { item: r.item.clone(), id: e.into() })?),
+                };
+                Some(Source { span: r.span, entity, entity_text: opt_str(&r.extra, &r.item, "entity_text")?.map(str::to_string) })
+            }
+        };
+        let cue = one("CUE")?.map(|r| r.span);
+        let o = &first.extra;
+        let id = AttributionId(ids.assign(set, id_number(&key, "a")));
+        set.attributions.push(Attribution {
+            id,
+            kind: enum_value(o, "kind", &first.item, "kind", Kind::Indirect, parse_kind)?,
+            source,
+            cue,
+            content: extent,
+            origin: enum_value(o, "origin", &first.item, "origin", default_origin, parse_origin)?,
+            status: enum_value(o, "status", &first.item, "status", default_status, parse_status)?,
+            confidence: confidence(o, "confidence", &first.item, 1.0)?,
+        });
+    }
+    set.attributions.sort_by_key(|a| a.id);
+    Ok(())
+}
+
 // ---------------------------------------------------------------- offsets
 
 /// A span in code points (the unit of every export).

@@ -2,7 +2,11 @@
 
 pub mod anchor;
 pub mod common;
+pub mod conll;
+pub mod doccano;
 pub mod json;
+pub mod labelstudio;
 pub mod spacy;
 pub mod brat;
+pub mod bundle;
 pub mod w3c;
