@@ -111,7 +111,9 @@ pub fn quotations(text: &str, tokens: &[Token]) -> Vec<Quotation> {
             let closes = match (q.role, same) {
                 (_, None) => false,
                 (QuoteRole::Close | QuoteRole::Ambiguous, Some(_)) => true,
-                (QuoteRole::Open, Some(p)) => stack[p].low && matches!(text_of, "“" | "‘"),
+                (QuoteRole::Open, Some(p)) => {
+                    (stack[p].low && matches!(text_of, "“" | "‘")) || (straight && q.mark == QuoteMark::Double && self_closing_double(&stack[p]))
+                }
             };
             if closes {
                 let p = same.unwrap_or(0);
@@ -162,8 +164,13 @@ pub fn quotations(text: &str, tokens: &[Token]) -> Vec<Quotation> {
     out
 }
 
+/// `''` opened a quote that `''` may close even where context suggests opening.
+fn self_closing_double(o: &Open) -> bool {
+    o.straight && o.mark == QuoteMark::Double
+}
+
 fn is_straight(mark: &str) -> bool {
-    matches!(mark, "\"" | "'" | "\u{ff02}")
+    matches!(mark, "\"" | "'" | "\u{ff02}" | "''" | "``")
 }
 
 fn finish(o: Open, close: Option<usize>, tokens: &[Token], depth: usize) -> Quotation {

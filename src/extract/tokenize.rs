@@ -252,6 +252,13 @@ impl<'t> Scanner<'t> {
         if is_word_char(c) {
             return self.word_at(i);
         }
+        // Doubled apostrophes and backticks stand for double quotes in some wire copy
+        // ("''I would,'' he said", "``Yes''").
+        if (c == '\'' || c == '`') && self.ch(i + 1) == Some(c) {
+            let role = if c == '`' { QuoteRole::Open } else { self.straight_quote_role_n(i, 2) };
+            self.push(i, i + 2, TokenKind::Quote(Quote { mark: QuoteMark::Double, role }));
+            return i + 2;
+        }
         if let Some((mark, role)) = quote_mark(c) {
             // An apostrophe starting a possessive after a closing quote or bracket, or an
             // elision like "’90s", is still a quote token here; pairing handles it.
@@ -302,12 +309,17 @@ impl<'t> Scanner<'t> {
     /// A straight quote opens after space / opening punctuation and before a non-space,
     /// closes after a non-space and before space / punctuation.
     fn straight_quote_role(&self, i: usize) -> QuoteRole {
+        self.straight_quote_role_n(i, 1)
+    }
+
+    /// [`Self::straight_quote_role`] for a mark of `n` chars.
+    fn straight_quote_role_n(&self, i: usize, n: usize) -> QuoteRole {
         let before_space = i == 0
             || self
                 .ch(i - 1)
                 .is_some_and(|p| p.is_whitespace() || matches!(p, '(' | '[' | '{' | '—' | '–' | '-' | '/') || is_quote_char(p));
         let after_space = self
-            .ch(i + 1)
+            .ch(i + n)
             .is_none_or(|d| d.is_whitespace() || matches!(d, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '…' | '—' | '–'));
         match (before_space, after_space) {
             (true, false) => QuoteRole::Open,
@@ -543,6 +555,8 @@ mod tests {
             ("\"Yes\" he said", &["\"", "Yes", "\"", "he", "said"]),
             ("«Non» et „ja“", &["«", "Non", "»", "et", "„", "ja", "“"]),
             ("don't O'Brien we’re", &["don't", "O'Brien", "we’re"]),
+            ("''I would,'' he said", &["''", "I", "would", ",", "''", "he", "said"]),
+            ("``Yes''", &["``", "Yes", "''"]),
             ("the players’ union", &["the", "players", "’", "union"]),
             ("Wait... what?!", &["Wait", "...", "what", "?!"]),
             ("war — and peace", &["war", "—", "and", "peace"]),

@@ -13,7 +13,7 @@
 //! quotation mark follows it. Negated speech ("did not reveal") is skipped.
 
 use super::context::Ctx;
-use super::cues::{cue_word, CueWord, Form, Strength};
+use super::cues::{cue_word, CueWord, Form, Strength, NOUNISH};
 use super::words::{
     is_adverb, is_in, pronoun_kind, ADDRESSEES, AUXILIARIES, BE, CLAUSE_BOUNDARIES, CONTENT_STOPPERS,
     DETERMINERS, NEGATIONS, PREPOSITIONS,
@@ -52,7 +52,15 @@ struct Left {
     negated: bool,
     passive: bool,
     infinitive: bool,
+    /// An auxiliary or modal stands between the chunk and the cue ("will announce").
+    aux: bool,
 }
+
+/// Verbs whose content may be an infinitive ("declined to say", "vowed to fight").
+const INFINITIVE_VERBS: &[&str] = &[
+    "promise", "vow", "pledge", "threaten", "agree", "decline", "refuse", "propose", "demand", "want", "plan",
+    "seek", "hope", "intend", "urge", "ask", "offer", "expect",
+];
 
 const DATE_WORDS: &[&str] = &[
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
@@ -81,7 +89,7 @@ impl Ctx<'_> {
 
     fn left_of(&self, c: usize, s0: usize) -> Left {
         let mut j = c;
-        let (mut negated, mut be, mut infinitive) = (false, false, false);
+        let (mut negated, mut be, mut infinitive, mut aux) = (false, false, false, false);
         while j > s0 {
             let w = self.word(j - 1);
             if !matches!(self.kind(j - 1), Some(TokenKind::Word | TokenKind::Possessive)) {
@@ -89,6 +97,7 @@ impl Ctx<'_> {
             }
             if is_in(AUXILIARIES, w) && !(w.contains('s') && self.kind(j - 1) == Some(TokenKind::Possessive)) {
                 be |= is_in(BE, w);
+                aux = true;
             } else if is_in(NEGATIONS, w) || w.ends_with("n't") || w.ends_with("n’t") {
                 negated = true;
             } else if w == "to" {
@@ -104,7 +113,7 @@ impl Ctx<'_> {
             k -= 1;
         }
         let boundary = if k > s0 { Some(k - 1) } else { None };
-        Left { chunk: (k, end), boundary, negated, passive: be, infinitive }
+        Left { chunk: (k, end), boundary, negated, passive: be, infinitive, aux }
     }
 
     /// A plausible noun phrase: not too long, ends on a noun-ish word.
@@ -195,6 +204,10 @@ impl Ctx<'_> {
     fn stops_content(&self, m: usize) -> bool {
         let w = self.word(m);
         if is_in(CONTENT_STOPPERS, w) {
+            return true;
+        }
+        // ", and he …": a new clause with its own subject.
+        if matches!(w, "and" | "but") && pronoun_kind(self.raw(m + 1)).is_some() {
             return true;
         }
         let m2 = if is_adverb(w) { m + 1 } else { m };
@@ -298,6 +311,15 @@ impl Ctx<'_> {
             None => (s0, self.trim_end(s0, boundary)),
         };
         (self.words_in(range) >= 2).then_some(range)
+    }
+
+    /// ", he said, while …": the clause after a parenthetical attribution is content too.
+    fn parenthetical_rest(&self, stop: usize, s1: usize) -> Option<(usize, usize)> {
+        if !self.is(stop, ",") || self.stops_content(stop + 1) || self.word(stop + 1).ends_with("ing") {
+            return None;
+        }
+        let end = self.content_end(stop + 1, s1);
+        (self.words_in((stop + 1, end)) >= 3).then_some((stop + 1, end))
     }
 
     /// After “…,” she said. — the quote that opens the next sentence of the same
@@ -418,6 +440,20 @@ fn verb_frame(ctx: &Ctx, c: usize, s0: usize, s1: usize, cue: CueWord, done: &[D
     if left.negated || left.infinitive || (left.passive && cue.form == Form::Past) {
         return None;
     }
+    // A bare base form is a verb only after a plural or pronoun subject or an auxiliary;
+    // otherwise it is a noun ("the ceasefire plan", "a report").
+    if cue.form == Form::Base && !left.aux && left.chunk.1 > left.chunk.0 {
+        let plural = |w: &str| w.len() > 3 && w.ends_with('s') && !w.ends_with("ss");
+        let head = ctx.word(left.chunk.1 - 1);
+        // The head of "Reports from Bloomberg" is its first noun.
+        let first_head = (left.chunk.0..left.chunk.1)
+            .take_while(|&k| !is_in(PREPOSITIONS, ctx.word(k)))
+            .last()
+            .map_or("", |k| ctx.word(k));
+        if !(plural(head) || plural(first_head) || matches!(head, "i" | "we" | "they" | "you" | "people" | "police" | "media")) {
+            return None;
+        }
+    }
     let mut c_end = c + 1;
     // Phrasal particles stay out of the cue but must not start the content.
     if matches!(ctx.word(c_end), "out" | "up" | "back") && cue.lemma != "say" {
@@ -456,7 +492,7 @@ fn verb_frame(ctx: &Ctx, c: usize, s0: usize, s1: usize, cue: CueWord, done: &[D
     });
 
     // Inverted: “…,” said SOURCE.
-    if chunk_empty && after_comma_or_quote {
+    if chunk_empty && quote_before {
         if let Some(d) = inverted(ctx, c, c_end, s0, s1, boundary, quote_before, cue) {
             return Some(d);
         }
@@ -467,35 +503,71 @@ fn verb_frame(ctx: &Ctx, c: usize, s0: usize, s1: usize, cue: CueWord, done: &[D
     // plain comma only when adjuncts, not a clause, follow the cue.
     if chunk_ok && after_comma_or_quote {
         let tail = ctx.tail(c_end, s1, cue).or_else(|| quote_before.then_some((s1, None)));
-        if let (Some((_, second)), Some(b)) = (tail, boundary) {
+        if let (Some((stop, second)), Some(b)) = (tail, boundary) {
             if let Some(content) = ctx.content_before(b, s0) {
                 let mut parts = vec![content];
-                parts.extend(second.and_then(|o| ctx.quotation_range(o)).or_else(|| ctx.next_quote(s1, quote_before)));
+                let resumed = second
+                    .and_then(|o| ctx.quotation_range(o))
+                    .or_else(|| ctx.next_quote(s1, quote_before))
+                    .or_else(|| (!quote_before).then(|| ctx.parenthetical_rest(stop, s1)).flatten());
+                parts.extend(resumed);
                 return Some(draft(Some(left.chunk), parts, Frame::Postposed));
             }
         }
     }
 
+    // "…, who said …": the relative pronoun is the source.
+    if chunk_empty && boundary.is_some_and(|b| matches!(ctx.word(b), "who" | "which") && !ctx.capitalised(b)) {
+        let b = boundary?;
+        let (start, _) = ctx.content_start(c_end, s1, cue)?;
+        let end = ctx.content_end(start, s1);
+        return (ctx.words_in((start, end)) >= 2).then(|| draft(Some((b, b + 1)), vec![(start, end)], Frame::Preposed));
+    }
+
     // Preposed: SOURCE CUE (that) CONTENT.
     let source = if chunk_ok {
-        left.chunk
+        Some(left.chunk)
     } else if chunk_empty && boundary.is_some_and(|b| ctx.is(b, ",")) {
-        appositive_source(ctx, boundary?, s0)?
+        boundary.and_then(|b| appositive_source(ctx, b, s0))
     } else {
-        return None;
+        None
     };
+    let preposed = source.and_then(|source| preposed(ctx, c, c_end, s1, cue, source));
+    if preposed.is_some() {
+        return preposed;
+    }
+    // "…, said several observers."
+    if chunk_empty && after_comma_or_quote && !quote_before {
+        return inverted(ctx, c, c_end, s0, s1, boundary, quote_before, cue);
+    }
+    None
+}
+
+fn preposed(ctx: &Ctx, c: usize, c_end: usize, s1: usize, cue: CueWord, source: (usize, usize)) -> Option<Draft> {
+    let draft = |content: Vec<(usize, usize)>, frame| Draft { source: Some(source), cue: (c, c + 1), content, frame, strength: cue.strength };
     let (start, via) = ctx.content_start(c_end, s1, cue)?;
+    let nounish = matches!(cue.form, Form::Base | Form::ThirdPerson) && is_in(NOUNISH, cue.lemma);
+    if nounish && !via && ctx.opening(start).is_none() {
+        return None;
+    }
     if start >= s1 {
         // "… reports:" at a paragraph end, the quote in the next paragraph.
         if via && ctx.is(start - 1, ":") {
             let q = ctx.quotation_range(start).filter(|_| ctx.newline_between(start - 1, start))?;
-            return Some(draft(Some(source), vec![q], Frame::Colon));
+            return Some(draft(vec![q], Frame::Colon));
         }
         return None;
     }
     if !via && ctx.opening(start).is_none() {
         let w = ctx.word(start);
-        if cue.strength == Strength::Weak && (is_in(PREPOSITIONS, w) || w == "to") {
+        let next = ctx.word(start + 1);
+        let infinitive_ok = w == "to"
+            && is_in(INFINITIVE_VERBS, cue.lemma)
+            && ctx.is_word(start + 1)
+            && !ctx.capitalised(start + 1)
+            && !is_in(DETERMINERS, next)
+            && !matches!(next, "him" | "her" | "them" | "me" | "us" | "it");
+        if cue.strength == Strength::Weak && is_in(PREPOSITIONS, w) && !infinitive_ok {
             return None;
         }
         if cue.lemma == "say" && is_in(&["to", "of", "about", "so", "it", "nothing", "something", "anything"], w) {
@@ -506,7 +578,7 @@ fn verb_frame(ctx: &Ctx, c: usize, s0: usize, s1: usize, cue: CueWord, done: &[D
     if ctx.words_in((start, end)) < 2 {
         return None;
     }
-    Some(draft(Some(source), vec![(start, end)], Frame::Preposed))
+    Some(draft(vec![(start, end)], Frame::Preposed))
 }
 
 /// “…,” said SOURCE (adjuncts), with a resumed quote as a second fragment.
@@ -523,7 +595,7 @@ fn inverted(
 ) -> Option<Draft> {
     let b = boundary?;
     let source = ctx.np_right(c_end, s1)?;
-    if !quote_before && !ctx.capitalised(source.0) {
+    if !quote_before && !(source.1 >= s1 || ctx.is_terminal(source.1)) {
         return None;
     }
     let (_, second) = ctx.tail(source.1, s1, CueWord { takes_object: false, ..cue })?;

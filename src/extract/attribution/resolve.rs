@@ -42,6 +42,8 @@ struct Candidate {
 enum Kind {
     Person,
     Org,
+    /// A named source that may be a person or an organisation ("Axios", "Leavitt").
+    Unknown,
 }
 
 pub struct Resolver<'a> {
@@ -142,10 +144,13 @@ impl<'a> Resolver<'a> {
         // No entity: remember the source's name as a fallback antecedent.
         if let Some((name, last)) = name_part(ctx, range) {
             let org_like = !ctx.capitalised(range.0) || ctx.word(range.0) == "the";
-            let kind = if org_like && gendered.is_none() { Kind::Org } else { Kind::Person };
-            if let Some(g) = gendered {
-                self.genders.entry(last.clone()).or_insert(g);
-            } else if let Some(g) = name.split_whitespace().next().filter(|_| name.contains(' ')).and_then(name_gender) {
+            let by_name = name.split_whitespace().next().filter(|_| name.contains(' ')).and_then(name_gender);
+            let kind = match (gendered.or(by_name), org_like) {
+                (Some(_), _) => Kind::Person,
+                (None, true) => Kind::Org,
+                (None, false) => Kind::Unknown,
+            };
+            if let Some(g) = gendered.or(by_name) {
                 self.genders.entry(last.clone()).or_insert(g);
             }
             self.named_sources.push(Candidate { at: span.start, entity: None, name, kind, key: last });
@@ -178,7 +183,7 @@ impl<'a> Resolver<'a> {
                 let known = cands
                     .iter()
                     .rev()
-                    .filter(|c| c.kind == Kind::Person)
+                    .filter(|c| c.kind != Kind::Org)
                     .find(|c| self.genders.get(&c.key) == Some(&kind));
                 // No person of that gender is known: a recent person of unknown gender.
                 known.cloned().or_else(|| {
