@@ -86,6 +86,19 @@ pub fn step(set: &AnnotationSet, from: Option<Target>, nav: Nav) -> Option<Targe
     }
 }
 
+/// Pending suggestions per label of the schema, in schema order (zero counts included,
+/// so the legend lists every label).
+pub fn pending_by_label(set: &AnnotationSet) -> Vec<(Label, usize)> {
+    set.schema
+        .labels
+        .iter()
+        .map(|d| {
+            let n = set.entities.iter().filter(|e| e.status == Status::Suggested && e.label == d.label).count();
+            (d.label.clone(), n)
+        })
+        .collect()
+}
+
 /// The name an entity mention stands for: its canonical name, else its own text.
 pub fn entity_name(set: &AnnotationSet, e: &Entity) -> String {
     e.canonical.clone().unwrap_or_else(|| e.span.slice(set.text()).unwrap_or("").to_string())
@@ -251,7 +264,8 @@ pub fn source_display(set: &AnnotationSet, a: &Attribution) -> Option<SourceDisp
         Some(e) => Some(entity_name(set, e)),
         None => src.entity_text.clone(),
     };
-    let resolves_to = resolved.filter(|r| r.to_lowercase() != text.to_lowercase());
+    // "White House spokeswoman Caroline Leavitt" already names her: no arrow.
+    let resolves_to = resolved.filter(|r| !text.to_lowercase().contains(&r.to_lowercase()));
     Some(SourceDisplay { text, resolves_to })
 }
 
@@ -343,6 +357,15 @@ mod tests {
         for (from, nav, want) in cases {
             assert_eq!(step(&s, from, nav), want, "{from:?} {nav:?}");
         }
+    }
+
+    #[test]
+    fn pending_per_label() {
+        let (s, _, _) = sample();
+        let got = pending_by_label(&s);
+        assert_eq!(got.len(), 7);
+        assert_eq!(got[0], (Label::Person, 2));
+        assert_eq!(got[1], (Label::Org, 0), "the ORG is rejected, not pending");
     }
 
     #[test]

@@ -76,6 +76,9 @@ pub struct Session {
     pub history: History,
     pub focus: Option<Target>,
     pub message: Option<Message>,
+    /// Bumped whenever the current annotations may have changed (edit, undo, redo, load):
+    /// a cheap key for views that derive data from them.
+    pub revision: u64,
 }
 
 /// Colours offered for new labels: light tints that keep black text above 7:1 contrast.
@@ -103,7 +106,7 @@ pub fn guess_kind(content: &str) -> Kind {
 
 impl Session {
     pub fn new(set: AnnotationSet) -> Session {
-        Session { history: History::new(set), focus: None, message: None }
+        Session { history: History::new(set), focus: None, message: None, revision: 0 }
     }
 
     /// The annotations as they are now.
@@ -134,6 +137,7 @@ impl Session {
     fn edit(&mut self, edits: Vec<Edit>) -> bool {
         match self.history.apply(&edits) {
             Ok(()) => {
+                self.revision += 1;
                 self.message = None;
                 true
             }
@@ -170,8 +174,10 @@ impl Session {
     /// The pure transition (what the reducer calls).
     pub fn next(mut self, action: Action) -> Session {
         match action {
-            Action::Load { set } => return Session::new(set),
-            Action::Restore { history } => return Session { history, focus: None, message: None },
+            Action::Load { set } => return Session { revision: self.revision + 1, ..Session::new(set) },
+            Action::Restore { history } => {
+                return Session { history, focus: None, message: None, revision: self.revision + 1 }
+            }
             Action::Apply { edits } => {
                 self.edit(edits);
             }
@@ -179,6 +185,7 @@ impl Session {
                 if !self.history.undo() {
                     self.note("nothing to undo");
                 } else {
+                    self.revision += 1;
                     self.message = None;
                 }
             }
@@ -186,6 +193,7 @@ impl Session {
                 if !self.history.redo() {
                     self.note("nothing to redo");
                 } else {
+                    self.revision += 1;
                     self.message = None;
                 }
             }
@@ -398,6 +406,9 @@ mod tests {
         let s = run(s, vec![Action::Undo, Action::Undo]);
         assert_eq!(s.set().pending(), 2);
         assert_eq!(s.focus, Some(Target::Entity(EntityId(2))));
+        assert_eq!(s.revision, 4, "two edits and two undos");
+        let s = s.clone().next(Action::Load { set: s.set().clone() });
+        assert_eq!(s.revision, 5, "a load never reuses a revision");
     }
 
     #[test]
