@@ -1,4 +1,5 @@
-//! The native command line: `newsmark extract FILE… --out DIR`.
+//! The native command line: `newsmark extract FILE…|DIR… --out DIR`, `newsmark extract
+//! --jsonl IN --out OUT` (batch, see `cli_batch`) and `newsmark export` (see `cli_export`).
 //!
 //! Runs the same `extract` pipeline as the browser and writes one annotations file per
 //! input, named after the input's stem (which is also the document id).
@@ -19,10 +20,34 @@ struct Cli {
 enum Command {
     /// Extract annotations from .txt articles or annotation .json files (their text is used).
     Extract {
-        /// Input files: plain text (UTF-8) or newsmark annotation JSON.
+        /// Input files: plain text (UTF-8) or newsmark annotation JSON; folders are walked
+        /// for .txt/.json files.
+        #[arg(required_unless_present = "jsonl")]
+        files: Vec<PathBuf>,
+        /// Folder to write `<stem>.json` into (created if missing); with --jsonl, the output
+        /// JSONL file (`-` = stdout).
+        #[arg(long)]
+        out: PathBuf,
+        /// Read articles from a JSONL file (one {"id","title","text"} per line, `-` = stdin)
+        /// and stream one annotations object per line to --out, in input order.
+        #[arg(long)]
+        jsonl: Option<PathBuf>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// No progress bar (the summary is still printed).
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Convert newsmark annotation files to another format (w3c, brat, spacy, conll,
+    /// doccano, labelstudio, bundle, json).
+    Export {
+        #[arg(long, value_enum)]
+        format: crate::cli_export::Format,
+        /// newsmark v1 annotation .json files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Folder to write `<stem>.json` into (created if missing).
+        /// A folder (json, w3c, brat) or a file (spacy, conll, doccano, labelstudio, bundle).
         #[arg(long)]
         out: PathBuf,
     },
@@ -68,35 +93,55 @@ pub fn load_document(path: &Path) -> Result<extract::Document, InputError> {
     }
 }
 
-fn extract_one(path: &Path, out: &Path) -> Result<PathBuf, InputError> {
+/// Extracts one file into `out`; returns its word count (for the batch summary).
+fn extract_one(path: &Path, out: &Path) -> Result<usize, InputError> {
     let doc = load_document(path)?;
     let set = extract::extract(&doc);
     let dest = out.join(format!("{}.json", doc.id));
     std::fs::write(&dest, json::export(&set)).map_err(|e| InputError::Write(dest.clone(), e))?;
-    Ok(dest)
+    Ok(doc.text.split_whitespace().count())
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Extract { files, out } => {
+        Command::Extract { files, out, jsonl, jobs, quiet } => {
+            let opts = crate::cli_batch::Options::new(jobs, quiet);
+            if let Some(input) = jsonl {
+                return match crate::cli_batch::run_jsonl(&input, &out, opts) {
+                    Ok(sum) => {
+                        eprintln!("newsmark: {}", sum.line(opts.jobs));
+                        if sum.skipped > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+                    }
+                    Err(e) => {
+                        eprintln!("newsmark: {e}");
+                        ExitCode::from(2)
+                    }
+                };
+            }
             if let Err(e) = std::fs::create_dir_all(&out) {
                 eprintln!("newsmark: cannot create {}: {e}", out.display());
                 return ExitCode::from(2);
             }
-            let mut failed = 0;
-            for f in &files {
-                if let Err(e) = extract_one(f, &out) {
-                    eprintln!("newsmark: {}: {e}", f.display());
-                    failed += 1;
-                }
-            }
-            if failed > 0 {
-                eprintln!("newsmark: {failed} of {} files failed", files.len());
+            let files = crate::cli_batch::expand(&files);
+            let sum = crate::cli_batch::run_files(&files, opts, |f| extract_one(f, &out));
+            eprintln!("newsmark: {}", sum.line(opts.jobs));
+            if sum.skipped > 0 {
+                eprintln!("newsmark: {} of {} files failed", sum.skipped, files.len());
                 ExitCode::FAILURE
             } else {
                 ExitCode::SUCCESS
             }
         }
+        Command::Export { format, files, out } => match crate::cli_export::run(format, &files, &out) {
+            Ok(notes) => {
+                notes.iter().for_each(|n| eprintln!("newsmark: {n}"));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("newsmark: {e}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }

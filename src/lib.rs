@@ -10,3 +10,7 @@ pub mod ui;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli_batch;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli_export;
