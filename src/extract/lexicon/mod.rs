@@ -68,10 +68,11 @@ pub enum Lexicon {
     OrgWords,
     Roles,
     Honorifics,
+    Common,
 }
 
 impl Lexicon {
-    pub const ALL: [Lexicon; 8] = [
+    pub const ALL: [Lexicon; 9] = [
         Lexicon::Places,
         Lexicon::Norp,
         Lexicon::Given,
@@ -80,6 +81,7 @@ impl Lexicon {
         Lexicon::OrgWords,
         Lexicon::Roles,
         Lexicon::Honorifics,
+        Lexicon::Common,
     ];
 
     /// The raw embedded data (for size reports).
@@ -93,11 +95,12 @@ impl Lexicon {
             Lexicon::OrgWords => include_str!("data/org_words.tsv"),
             Lexicon::Roles => include_str!("data/roles.tsv"),
             Lexicon::Honorifics => include_str!("data/honorifics.tsv"),
+            Lexicon::Common => include_str!("data/common.tsv"),
         }
     }
 
     pub fn table(self) -> &'static Table {
-        static TABLES: [OnceLock<Table>; 8] = [const { OnceLock::new() }; 8];
+        static TABLES: [OnceLock<Table>; 9] = [const { OnceLock::new() }; 9];
         TABLES[self as usize].get_or_init(|| Table::parse(self.data()))
     }
 
@@ -252,6 +255,11 @@ pub fn role_kind(words: &str) -> Option<RoleKind> {
 
 pub fn is_role(words: &str) -> bool {
     role_kind(words).is_some()
+}
+
+/// An ordinary English noun or adjective that is no name ("house", "public").
+pub fn is_common_word(word: &str) -> bool {
+    Lexicon::Common.get(word).is_some()
 }
 
 /// "Mr", "Mrs.", "Dr", "Sir": words before a name that are not part of it.

@@ -312,7 +312,7 @@ impl<'a, 't> Scan<'a, 't> {
 
     /// A person name at `i`: honorific + name, or a given name + capitalised words.
     /// Returns (name start, end, span of the name), cutting a typo glued to a known name.
-    fn person_at(&self, i: usize, after_title: bool) -> Option<(usize, usize, Span)> {
+    fn person_at(&self, i: usize, after_title: bool) -> Option<(usize, usize, Span, Evidence)> {
         let w = self.w;
         let x = &w[i];
         if x.shout || !x.cap {
@@ -360,7 +360,14 @@ impl<'a, 't> Scan<'a, 't> {
         if let Some(cut) = self.glued_name(last) {
             span.end = cut;
         }
-        Some((start, end, span))
+        // Anchored in the name lexicons (or a title): trusted; else a pattern the model
+        // must confirm.
+        let known = |k: usize| {
+            let t = w[k].text;
+            lexicon::is_surname(t) || lexicon::is_given_name(t) || w[k].kind == TokenKind::Abbreviation || NAME_PARTICLES.contains(&w[k].lower().as_str())
+        };
+        let anchored = honorific || (start + 1..end).all(known) && (lexicon::is_given_name(w[start].text) || after_title && known(start));
+        Some((start, end, span, if anchored { Evidence::Lexicon } else { Evidence::Pattern }))
     }
 
     /// Whether word `k` can be a later part of a person name.
@@ -373,7 +380,7 @@ impl<'a, 't> Scan<'a, 't> {
         if lexicon::org_word(x.text).is_some_and(|o| o.head) || lexicon::role_kind(&x.lower()).is_some() && !lexicon::is_surname(x.text) {
             return false;
         }
-        if lexicon::is_nationality(x.text) && !lexicon::is_surname(x.text) {
+        if (lexicon::is_nationality(x.text) || lexicon::is_common_word(x.text)) && !lexicon::is_surname(x.text) {
             return false;
         }
         if let Some(kind) = lexicon::place_kind(x.text) {
@@ -418,7 +425,7 @@ impl<'a, 't> Scan<'a, 't> {
 }
 
 /// Runs the rules over the whole text.
-pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate: &[Span]) -> Vec<Found> {
+pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate: &[Span], proposals: &[Proposal]) -> Vec<Found> {
     let w = build_view(text, tokens, sentences, boilerplate);
     let mut scan = Scan {
         w: &w,
@@ -475,7 +482,7 @@ pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate
         title_before = false;
         let lex_len = lex.as_ref().map(|h| h.end - i).unwrap_or(0);
         let org_len = org_end.map(|e| e - i).unwrap_or(0);
-        let person_len = person.map(|(s, e, _)| e - s + usize::from(s > i)).unwrap_or(0);
+        let person_len = person.map(|(s, e, _, _)| e - s + usize::from(s > i)).unwrap_or(0);
 
         // "The Interior Ministry": the run starts after a sentence-initial "The".
         if org_len >= 2 && org_len > lex_len && org_len >= person_len {
@@ -495,8 +502,8 @@ pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate
             title_before = is_role;
             continue;
         }
-        if let Some((s, e, span)) = person {
-            scan.push_span(s, e, span, Label::Person, 0.85, Evidence::Lexicon);
+        if let Some((s, e, span, evidence)) = person {
+            scan.push_span(s, e, span, Label::Person, if evidence == Evidence::Lexicon { 0.85 } else { 0.6 }, evidence);
             i = e;
             continue;
         }
@@ -526,7 +533,9 @@ pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate
             scan.push(a, b, Label::Role, 0.8, Evidence::Lexicon);
         }
     }
-    // Drop capitalised titles that are sentence-initial single words not before a name.
+    if !proposals.is_empty() {
+        combine(&mut scan, text, tokens, boilerplate, proposals);
+    }
     propagate(&mut scan);
     scan.found.sort_by_key(|f| (f.span.start, f.span.end));
     scan.found
@@ -542,7 +551,7 @@ fn propagate(scan: &mut Scan) {
         if f.label == Label::Person {
             let parts: Vec<&W> = w.iter().filter(|x| f.span.contains(&x.span) && x.kind == TokenKind::Word).collect();
             if let Some(last) = parts.last() {
-                if parts.len() >= 2 {
+                if parts.len() >= 2 && last.text.chars().count() >= 2 && !last.is_function_word() && !lexicon::is_common_word(last.text) {
                     by_word.entry(last.text.to_string()).or_insert((Label::Person, 0.8));
                 }
             }
@@ -583,11 +592,28 @@ pub(super) fn vet_proposal(text: &str, tokens: &[Token], p: &Proposal) -> Option
     let inside: Vec<&Token> = tokens.iter().filter(|t| p.span.contains(&t.span)).collect();
     let mut a = 0;
     let mut b = inside.len();
-    while a < b && matches!(inside[a].text(text), "the" | "The" | "THE") {
+    // "the Kremlin" → "Kremlin"; a capitalised "The" mid-sentence is part of a name
+    // ("The Jordan Times"), but not at a line start.
+    while a < b && {
+        let t = inside[a].text(text);
+        t == "the" || (t == "The" || t == "THE") && text.get(..inside[a].span.start).is_none_or(|before| {
+            let before = before.trim_end_matches([' ', '\t']);
+            before.is_empty() || before.ends_with(['\n', '.', '!', '?', '"', '“', ':'])
+        })
+    } {
         a += 1;
     }
-    while b > a && matches!(inside[b - 1].kind, TokenKind::Possessive | TokenKind::Punct | TokenKind::Terminal | TokenKind::Quote(_) | TokenKind::Hyphen) {
-        b -= 1;
+    while b > a {
+        let t = inside[b - 1];
+        let keep_bracket = t.text(text) == ")" && inside[a..b - 1].iter().any(|x| x.text(text) == "(");
+        // "U . S ." keeps the period of its last initial.
+        let initial = t.text(text) == "." && b >= 2 && inside[b - 2].text(text).chars().count() == 1;
+        let trim = matches!(t.kind, TokenKind::Possessive | TokenKind::Punct | TokenKind::Terminal | TokenKind::Quote(_) | TokenKind::Hyphen);
+        if trim && !keep_bracket && !initial {
+            b -= 1;
+        } else {
+            break;
+        }
     }
     if a >= b {
         return None;
@@ -613,9 +639,105 @@ pub(super) fn vet_proposal(text: &str, tokens: &[Token], p: &Proposal) -> Option
             }
         };
     }
-    if label == Label::Org && lexicon::place_kind(s).is_some_and(PlaceKind::is_gpe) && !lexicon::is_org(s) {
+    if label == Label::Org && lexicon::place_kind(s) == Some(PlaceKind::Country) && !lexicon::is_org(s) {
         // A country named as an actor ("Russia said") is GPE by the guidelines.
         label = Label::Gpe;
     }
     Some(Proposal { span, label, confidence: p.confidence })
+}
+
+/// Merges a model's proposals into the rule findings (policy in the module docs of
+/// [`super`]).
+fn combine(scan: &mut Scan, text: &str, tokens: &[Token], boilerplate: &[Span], proposals: &[Proposal]) {
+    let w = scan.w;
+    let starts: HashSet<usize> = w.iter().map(|x| x.span.start).collect();
+    let ends: HashSet<usize> = w.iter().map(|x| x.span.end).collect();
+    let on_tokens = |s: &Span| starts.contains(&s.start) && ends.contains(&s.end);
+    let words_in = |s: &Span| w.iter().filter(|x| s.contains(&x.span) && x.word()).count();
+    let mut props: Vec<Proposal> = proposals
+        .iter()
+        .filter_map(|p| vet_proposal(text, tokens, p))
+        .filter(|p| !p.span.is_empty() && p.span.is_valid_in(text) && !boilerplate.iter().any(|b| b.overlaps(&p.span)))
+        .collect();
+    props.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.span.cmp(&b.span)));
+
+    // Pattern-only findings that the model does not see at all are dropped.
+    scan.found.retain(|f| f.evidence != Evidence::Pattern || props.iter().any(|p| p.span.overlaps(&f.span)));
+
+    for mut p in props {
+        // Titles stay ROLE and dates the grammar's: a proposal that starts (or ends) with
+        // one keeps only the rest ("August National Association …" → the association).
+        let mut dropped = false;
+        let fixed: Vec<Span> = scan.found.iter().filter(|f| matches!(f.label, Label::Role | Label::Date)).map(|f| f.span).collect();
+        for f in &fixed {
+            if !f.overlaps(&p.span) {
+                continue;
+            }
+            if f.start <= p.span.start && f.end < p.span.end {
+                match w.iter().find(|x| x.span.start >= f.end && x.word()) {
+                    Some(next) if next.span.start < p.span.end => p.span = Span::new(next.span.start, p.span.end),
+                    _ => dropped = true,
+                }
+            } else if f.start > p.span.start && f.end >= p.span.end {
+                match w.iter().rev().find(|x| x.span.end <= f.start && x.word()) {
+                    Some(prev) if prev.span.end > p.span.start => p.span = Span::new(p.span.start, prev.span.end),
+                    _ => dropped = true,
+                }
+            } else if f.contains(&p.span) || scan.found.iter().any(|g| g.span == *f && g.label == Label::Role) {
+                dropped = true;
+            }
+        }
+        if dropped || p.span.is_empty() {
+            continue;
+        }
+        let over: Vec<usize> = (0..scan.found.len()).filter(|&i| scan.found[i].span.overlaps(&p.span)).collect();
+        if over.is_empty() {
+            scan.found.push(Found { span: p.span, label: p.label.clone(), confidence: p.confidence, evidence: Evidence::Model });
+            continue;
+        }
+        let rules: Vec<&Found> = over.iter().map(|&i| &scan.found[i]).collect();
+        if rules.iter().any(|r| r.evidence == Evidence::Model) {
+            continue;
+        }
+        let model_wins = if rules.len() == 1 && rules[0].span == p.span {
+            // Same span: the rules keep the label when they know it well.
+            let r = rules[0];
+            let s = r.span.slice(text).unwrap_or("");
+            let kind = lexicon::place_kind(s);
+            let strong = matches!(r.evidence, Evidence::Lexicon | Evidence::Grammar)
+                && (words_in(&r.span) >= 2 && r.label != Label::Person
+                    || matches!(r.label, Label::Org | Label::Norp | Label::Date)
+                    || matches!(kind, Some(PlaceKind::Country | PlaceKind::Region))
+                        // "Jordan" the person: a place that is also a name, when the model is sure.
+                        && !(p.label == Label::Person && p.confidence >= 0.8 && (lexicon::is_given_name(s) || lexicon::is_surname(s)))
+                    // A state named as a team ("Surrey") is the model's call; as a person, not.
+                    || kind == Some(PlaceKind::State) && p.label != Label::Org);
+            !strong && r.label != p.label
+        } else if rules.iter().all(|r| p.span.contains(&r.span)) {
+            // A longer name around the rules' ones, unless a rule cut a glued typo.
+            rules.iter().all(|r| on_tokens(&r.span))
+        } else {
+            // Crossing or shorter: multi-word lexicon names stay, weaker ones give way.
+            rules.iter().all(|r| r.evidence == Evidence::Pattern || words_in(&r.span) < 2 || r.label == Label::Person)
+        };
+        if model_wins {
+            for &i in over.iter().rev() {
+                scan.found.remove(i);
+            }
+            scan.found.push(Found { span: p.span, label: p.label.clone(), confidence: p.confidence, evidence: Evidence::Model });
+        }
+    }
+    // Rebuild the coverage for the propagation pass.
+    for c in scan.covered.iter_mut() {
+        *c = false;
+    }
+    for f in &scan.found {
+        let first = w.partition_point(|x| x.span.end <= f.span.start);
+        for k in first..w.len() {
+            if w[k].span.start >= f.span.end {
+                break;
+            }
+            scan.covered[k] = true;
+        }
+    }
 }
