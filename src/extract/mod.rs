@@ -11,6 +11,7 @@ pub mod keys;
 pub mod html;
 pub mod jsonl;
 pub mod label;
+pub mod layout;
 pub mod lexicon;
 pub mod mentions;
 pub mod ner;

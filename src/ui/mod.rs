@@ -1,1 +1,21 @@
-pub fn start() {}
+//! The browser app: yew function components over the `extract` core.
+//!
+//! `state` holds the one reducer (document, annotations, undo history, the last error);
+//! `app` provides it as context; `components/` are small views, one per file. Pure logic
+//! (paragraph layout, formats, edits) lives in `extract` and is tested on the host.
+
+pub mod app;
+pub mod components;
+pub mod download;
+pub mod js;
+pub mod open;
+pub mod sample;
+pub mod state;
+pub mod view;
+
+pub use app::{App, AppProps};
+
+/// Mounts the app into `<body>` (called by the wasm `main`).
+pub fn start() {
+    yew::Renderer::<App>::new().render();
+}

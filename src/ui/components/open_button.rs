@@ -1,0 +1,63 @@
+//! "Open…": a `.txt` article (pre-annotated on load) or a newsmark `.json` file.
+//!
+//! The visible button forwards to a hidden file input. Reading is asynchronous; the
+//! result is one `Load` or one `Fail` action, so a bad file leaves the state as it was.
+
+use crate::ui::js::read_bytes;
+use crate::ui::open::{open_file, OpenError};
+use crate::ui::state::{use_annotator, Action};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[component]
+pub fn OpenButton() -> Html {
+    let state = use_annotator();
+    let input = use_node_ref();
+
+    let onclick = {
+        let input = input.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(input) = input.cast::<HtmlInputElement>() {
+                input.click();
+            }
+        })
+    };
+
+    let onchange = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            // Cleared so that picking the same file again still fires `change`.
+            input.set_value("");
+            let dispatcher = dispatcher.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = file.name();
+                let action = match read_bytes(&file).await {
+                    Ok(bytes) => match open_file(&name, &bytes) {
+                        Ok(set) => Action::Load { set },
+                        Err(e) => Action::Fail { message: e.to_string() },
+                    },
+                    Err(reason) => Action::Fail { message: OpenError::Unreadable { name, reason }.to_string() },
+                };
+                dispatcher.dispatch(action);
+            });
+        })
+    };
+
+    html! {
+        <>
+            <button type="button" class="button" {onclick}>{"Open…"}</button>
+            <input
+                ref={input}
+                type="file"
+                class="file-input"
+                hidden=true
+                accept=".txt,.json,text/plain,application/json"
+                {onchange}
+            />
+        </>
+    }
+}

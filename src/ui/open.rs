@@ -1,0 +1,73 @@
+//! Turning a file the user picked into an annotation set: `.txt` articles are decoded and
+//! pre-annotated, `.json` files are read as newsmark annotations. Errors are values with a
+//! message for the alert region; the current state is kept when opening fails.
+
+use crate::extract::format::json::{self, ImportError};
+use crate::extract::text::{self, DecodeError};
+use crate::extract::{self as core, AnnotationSet, Document};
+use std::fmt;
+
+/// Why a file could not be opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OpenError {
+    /// The file is neither `.txt` nor `.json`.
+    Unsupported { name: String },
+    /// The browser could not read the file.
+    Unreadable { name: String, reason: String },
+    NotUtf8 { name: String, error: DecodeError },
+    Import { name: String, error: ImportError },
+}
+
+impl fmt::Display for OpenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpenError::Unsupported { name } => {
+                write!(f, "cannot open {name}: choose a .txt article or a newsmark .json annotations file")
+            }
+            OpenError::Unreadable { name, reason } => write!(f, "cannot read {name}: {reason}"),
+            OpenError::NotUtf8 { name, error } => write!(f, "cannot open {name}: {error}"),
+            OpenError::Import { name, error } => write!(f, "cannot open {name}: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for OpenError {}
+
+/// What kind of file a name says it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Text,
+    Annotations,
+}
+
+/// The kind by extension (case-insensitive), and the stem used as document id.
+pub fn classify(name: &str) -> Option<(FileKind, &str)> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    let kind = match ext.to_ascii_lowercase().as_str() {
+        "txt" => FileKind::Text,
+        "json" => FileKind::Annotations,
+        _ => return None,
+    };
+    // "x.annotations.json" is what Export writes: open it as document "x".
+    let stem = stem.strip_suffix(".annotations").unwrap_or(stem);
+    Some((kind, if stem.is_empty() { "document" } else { stem }))
+}
+
+/// Opens the bytes of file `name`.
+pub fn open_file(name: &str, bytes: &[u8]) -> Result<AnnotationSet, OpenError> {
+    let (kind, stem) = classify(name).ok_or_else(|| OpenError::Unsupported { name: name.to_string() })?;
+    match kind {
+        FileKind::Text => {
+            let text = text::decode(bytes).map_err(|error| OpenError::NotUtf8 { name: name.to_string(), error })?;
+            Ok(core::extract(&Document::new(stem, None, text)))
+        }
+        FileKind::Annotations => {
+            // No normalisation here: offsets in the file refer to the text exactly as stored.
+            let input = std::str::from_utf8(bytes).map_err(|e| OpenError::NotUtf8 {
+                name: name.to_string(),
+                error: DecodeError::NotUtf8 { offset: e.valid_up_to() },
+            })?;
+            json::import(input).map_err(|error| OpenError::Import { name: name.to_string(), error })
+        }
+    }
+}
