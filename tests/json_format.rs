@@ -1,6 +1,8 @@
 //! The `newsmark.annotations` v1 format end to end: exports validate against the shipped
 //! JSON Schema, export → import is the identity on hostile texts, and every malformed file
 //! gets a typed error whose message names the problem.
+// Host only: jsonschema and the schema file are not available in the browser build.
+#![cfg(not(target_arch = "wasm32"))]
 
 use newsmark::extract::format::json::{export, export_value, import, ImportError};
 use newsmark::extract::{AnnotationSet, Document, Edit, Extent, Kind, Label, Span, Status, Target};
