@@ -5,11 +5,14 @@
 
 use crate::extract::annotation::{AnnotationSet, Edit, EditError};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// The current state plus everything needed to undo and redo.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct History {
-    states: Vec<AnnotationSet>,
+    /// Shared snapshots: cloning a history (the UI reducer does, on every action) copies
+    /// pointers, not every annotation of every step.
+    states: Vec<Arc<AnnotationSet>>,
     /// Index of the current state in `states`.
     at: usize,
 }
@@ -19,7 +22,7 @@ pub const MAX_UNDO: usize = 500;
 
 impl History {
     pub fn new(initial: AnnotationSet) -> History {
-        History { states: vec![initial], at: 0 }
+        History { states: vec![Arc::new(initial)], at: 0 }
     }
 
     pub fn current(&self) -> &AnnotationSet {
@@ -36,7 +39,7 @@ impl History {
     /// Records an already computed state (e.g. extraction results) as one step.
     pub fn push(&mut self, next: AnnotationSet) {
         self.states.truncate(self.at + 1);
-        self.states.push(next);
+        self.states.push(Arc::new(next));
         if self.states.len() > MAX_UNDO + 1 {
             self.states.remove(0);
         }
@@ -44,14 +47,14 @@ impl History {
     }
 
     /// Every kept state, oldest first, and the index of the current one (for storage).
-    pub fn states(&self) -> (&[AnnotationSet], usize) {
+    pub fn states(&self) -> (&[Arc<AnnotationSet>], usize) {
         (&self.states, self.at)
     }
 
     /// Rebuilds a history from [`History::states`]; `None` if `states` is empty or `at` is
     /// out of range.
     pub fn from_states(states: Vec<AnnotationSet>, at: usize) -> Option<History> {
-        (at < states.len()).then_some(History { states, at })
+        (at < states.len()).then(|| History { states: states.into_iter().map(Arc::new).collect(), at })
     }
 
     pub fn can_undo(&self) -> bool {
