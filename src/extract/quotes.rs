@@ -107,7 +107,12 @@ pub fn quotations(text: &str, tokens: &[Token]) -> Vec<Quotation> {
             let TokenKind::Quote(q) = tokens[k].kind else { continue };
             let text_of = tokens[k].text(text);
             let straight = is_straight(text_of);
-            let same = stack.iter().rposition(|o| o.mark == q.mark && o.straight == straight);
+            // A mark that context says closes may close a quote opened by the other style
+            // ("“Our roads are crumbling," she said).
+            let same = stack
+                .iter()
+                .rposition(|o| o.mark == q.mark && o.straight == straight)
+                .or_else(|| (q.role == QuoteRole::Close).then(|| stack.iter().rposition(|o| o.mark == q.mark)).flatten());
             let closes = match (q.role, same) {
                 (_, None) => false,
                 (QuoteRole::Close | QuoteRole::Ambiguous, Some(_)) => true,

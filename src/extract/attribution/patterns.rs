@@ -137,9 +137,17 @@ impl Ctx<'_> {
     fn content_start(&self, c_end: usize, s1: usize, cue: CueWord) -> Option<(usize, bool)> {
         let limit = (c_end + 12).min(s1);
         for m in c_end..limit {
-            if self.is_word(m) && self.word(m) == "that" && !self.capitalised(m) {
-                // "that" right after a takes-object verb could be a determiner; accept.
+            let w = self.word(m);
+            if self.is_word(m) && w == "that" && !self.capitalised(m) {
+                // "with that of …" is a pronoun, not the complementiser.
+                if m > c_end && is_in(PREPOSITIONS, self.word(m - 1)) {
+                    break;
+                }
                 return Some((m + 1, true));
+            }
+            // A subject or a finite verb before any "that": the clause has started.
+            if self.is_word(m) && (is_in(AUXILIARIES, w) || matches!(pronoun_kind(w), Some(k) if k != super::words::PronounKind::Speaker) || matches!(w, "i" | "we" | "you")) {
+                break;
             }
             if self.is(m, ":") {
                 return Some((m + 1, true));
@@ -311,6 +319,12 @@ impl Ctx<'_> {
             None => (s0, self.trim_end(s0, boundary)),
         };
         (self.words_in(range) >= 2).then_some(range)
+    }
+
+    /// Word count of the quotation that closes at `b` (or just before the comma `b`).
+    fn quote_words_before(&self, b: usize) -> usize {
+        let close = if self.closing(b).is_some() { b } else { b.saturating_sub(1) };
+        self.closing(close).map_or(0, |q| self.words_in((q.open, close)))
     }
 
     /// ", he said, while …": the clause after a parenthetical attribution is content too.
@@ -502,7 +516,8 @@ fn verb_frame(ctx: &Ctx, c: usize, s0: usize, s1: usize, cue: CueWord, done: &[D
     // Postposed: CONTENT, SOURCE CUE (adjuncts). After a closing quote always; after a
     // plain comma only when adjuncts, not a clause, follow the cue.
     if chunk_ok && after_comma_or_quote {
-        let tail = ctx.tail(c_end, s1, cue).or_else(|| quote_before.then_some((s1, None)));
+        let real_quote = boundary.is_some_and(|b| ctx.quote_words_before(b) >= 4);
+        let tail = ctx.tail(c_end, s1, cue).or_else(|| (quote_before && real_quote).then_some((s1, None)));
         if let (Some((stop, second)), Some(b)) = (tail, boundary) {
             if let Some(content) = ctx.content_before(b, s0) {
                 let mut parts = vec![content];
@@ -514,6 +529,17 @@ fn verb_frame(ctx: &Ctx, c: usize, s0: usize, s1: usize, cue: CueWord, done: &[D
                 return Some(draft(Some(left.chunk), parts, Frame::Postposed));
             }
         }
+    }
+
+    // "Carson admitted …, but said …": the subject of the first verb carries over.
+    if chunk_empty && boundary.is_some_and(|b| matches!(ctx.word(b), "and" | "but") && !ctx.capitalised(b)) {
+        let source = done
+            .iter()
+            .rev()
+            .find(|d| ctx.sent_of.get(d.cue.0) == Some(&si) && d.cue.0 < c)
+            .and_then(|d| d.source)
+            .or_else(|| ctx.sentence_subject(s0, c))?;
+        return preposed(ctx, c, c_end, s1, cue, source);
     }
 
     // "…, who said …": the relative pronoun is the source.
@@ -595,7 +621,9 @@ fn inverted(
 ) -> Option<Draft> {
     let b = boundary?;
     let source = ctx.np_right(c_end, s1)?;
-    if !quote_before && !(source.1 >= s1 || ctx.is_terminal(source.1)) {
+    let named = (source.0..source.1).any(|k| ctx.capitalised(k));
+    let ends = source.1 >= s1 || ctx.is_terminal(source.1);
+    if !quote_before && !(ends || (named && ctx.is(source.1, ","))) {
         return None;
     }
     let (_, second) = ctx.tail(source.1, s1, CueWord { takes_object: false, ..cue })?;

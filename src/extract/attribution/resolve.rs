@@ -52,6 +52,10 @@ pub struct Resolver<'a> {
     genders: HashMap<String, PronounKind>,
     /// Named sources seen so far, as fallback antecedents.
     named_sources: Vec<Candidate>,
+    /// Where the latest named source starts and whether it is an organisation: "The
+    /// Kremlin said … He added …" refers to an unnamed spokesperson, not to a person
+    /// named before the Kremlin.
+    last_source: Option<(usize, bool)>,
 }
 
 fn entity_key(e: &Entity, text: &str) -> String {
@@ -109,7 +113,7 @@ impl<'a> Resolver<'a> {
                 genders.entry(key).or_insert(g);
             }
         }
-        Resolver { entities: ents, genders, named_sources: Vec::new() }
+        Resolver { entities: ents, genders, named_sources: Vec::new(), last_source: None }
     }
 
     /// The source for a draft's source tokens; records what it learns for later pronouns.
@@ -139,6 +143,7 @@ impl<'a> Resolver<'a> {
             if let (Some(g), Label::Person) = (gendered, &e.label) {
                 self.genders.entry(entity_key(e, ctx.text)).or_insert(g);
             }
+            self.last_source = Some((span.start, e.label != Label::Person));
             return Source { span, entity: Some(e.id), entity_text: None };
         }
         // No entity: remember the source's name as a fallback antecedent.
@@ -153,6 +158,7 @@ impl<'a> Resolver<'a> {
             if let Some(g) = gendered.or(by_name) {
                 self.genders.entry(last.clone()).or_insert(g);
             }
+            self.last_source = Some((span.start, kind == Kind::Org));
             self.named_sources.push(Candidate { at: span.start, entity: None, name, kind, key: last });
         }
         Source { span, entity: None, entity_text: None }
@@ -204,6 +210,10 @@ impl<'a> Resolver<'a> {
             PronounKind::Speaker => None,
         };
         let Some(c) = chosen else { return unresolved };
+        let org_between = self.last_source.is_some_and(|(at, org)| org && at > c.at && at < span.start);
+        if org_between && matches!(kind, PronounKind::Male | PronounKind::Female) {
+            return unresolved;
+        }
         if matches!(kind, PronounKind::Male | PronounKind::Female) {
             self.genders.entry(c.key.clone()).or_insert(kind);
         }
