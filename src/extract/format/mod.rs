@@ -6,6 +6,7 @@ pub mod conll;
 pub mod doccano;
 pub mod json;
 pub mod labelstudio;
+pub mod registry;
 pub mod spacy;
 pub mod brat;
 pub mod bundle;
