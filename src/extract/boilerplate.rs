@@ -72,7 +72,7 @@ fn analyse(text: &str, span: Span) -> Line {
     let content: Vec<&String> = words.iter().filter(|w| !is_minor_word(w)).collect();
     let capped = content.iter().filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric())).count();
     let title_case = !content.is_empty() && capped * 10 >= content.len() * 8 && words.len() >= 2;
-    let trimmed = s.trim_end_matches(|c: char| matches!(c, '"' | '”' | '’' | '\'' | ')' | '»' | ' '));
+    let trimmed = s.trim_end_matches(['"', '”', '’', '\'', ')', '»', ' ']);
     let terminal = trimmed.ends_with(['.', '!', '?', ':', '…']);
     let handle_or_url = s.split_whitespace().any(|w| {
         let w = w.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '@');
@@ -149,10 +149,10 @@ fn own_reason(l: &Line, index: usize) -> Option<Reason> {
         return Some(Reason::Byline);
     }
     // "Photo: Jane Doe / Reuters", "Image by …", "Credit | …".
-    if CREDIT_WORDS.contains(&first) && n >= 2 && n <= 15 && matches!(lw[1].as_str(), "by" | "credit" | "courtesy") {
+    if CREDIT_WORDS.contains(&first) && (2..=15).contains(&n) && matches!(lw[1].as_str(), "by" | "credit" | "courtesy") {
         return Some(Reason::Credit);
     }
-    if CREDIT_WORDS.contains(&first) && n >= 2 && n <= 15 && l.credit_sep {
+    if CREDIT_WORDS.contains(&first) && (2..=15).contains(&n) && l.credit_sep {
         return Some(Reason::Credit);
     }
     if lw.iter().any(|w| w == "getty" || w == "shutterstock") && n <= 12 {

@@ -187,7 +187,7 @@ fn match_at(v: &View, i: usize) -> Option<usize> {
         let unit = next == "%" || next.eq_ignore_ascii_case("percent") || v.kind(y) == Some(TokenKind::Number);
         let glued = v.tokens.get(y).is_some_and(|t| v.tokens.get(i).is_some_and(|c| c.span.end == t.span.start) && t.kind == TokenKind::Hyphen);
         let after_number = i.checked_sub(1).is_some_and(|p| v.kind(p) == Some(TokenKind::Number));
-        if !money && !unit && !after_number && !(glued && is_duration_word(v.word(y + 1))) {
+        if !(money || unit || after_number || glued && is_duration_word(v.word(y + 1))) {
             return Some(y);
         }
     }

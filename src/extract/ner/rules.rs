@@ -64,6 +64,9 @@ struct W<'t> {
     initial: bool,
     /// The sentence is mostly capitals (a headline in caps): trust only lexicons.
     shout: bool,
+    /// The sentence is in title case (a headline): capitalisation says nothing, so only
+    /// lexicon-anchored names count.
+    headline: bool,
     /// Inside boilerplate (never tagged) or punctuation that ends a name.
     blocked: bool,
     sentence: usize,
@@ -101,6 +104,7 @@ fn build_view<'t>(text: &'t str, tokens: &[Token], sentences: &[Span], boilerpla
             caps: letters >= 2 && !tx.chars().any(char::is_lowercase),
             initial: false,
             shout: false,
+            headline: false,
             blocked: boilerplate.iter().any(|b| b.overlaps(&t.span)),
             sentence: s,
         });
@@ -116,8 +120,14 @@ fn build_view<'t>(text: &'t str, tokens: &[Token], sentences: &[Span], boilerpla
         let words: Vec<usize> = (i..j).filter(|&k| out[k].word() && out[k].text.chars().any(char::is_alphabetic)).collect();
         let caps = words.iter().filter(|&&k| out[k].caps).count();
         let shout = words.len() >= 3 && caps * 10 >= words.len() * 6;
-        for k in i..j {
-            out[k].shout = shout;
+        let content: Vec<usize> = words.iter().copied().filter(|&k| !out[k].is_function_word() || out[k].cap).filter(|&k| !matches!(out[k].lower().as_str(), "a" | "an" | "the" | "of" | "in" | "on" | "at" | "to" | "for" | "and" | "or" | "as" | "by" | "with" | "from")).collect();
+        let capped = content.iter().filter(|&&k| out[k].cap).count();
+        // Headlines rarely end in a full stop; prose with many names does.
+        let ends_terminal = (i..j).rev().find(|&k| !matches!(out[k].kind, TokenKind::Quote(_))).is_some_and(|k| out[k].kind == TokenKind::Terminal);
+        let headline = !shout && !ends_terminal && content.len() >= 4 && capped * 10 >= content.len() * 8;
+        for x in &mut out[i..j] {
+            x.shout = shout;
+            x.headline = headline;
         }
         let mut seen_word = false;
         for k in i..j {
@@ -477,8 +487,8 @@ pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate
             continue;
         }
         let lex = scan.lexicon_at(i, false);
-        let org_end = scan.org_run_at(i);
-        let person = scan.person_at(i, title_before);
+        let org_end = if x.headline { None } else { scan.org_run_at(i) };
+        let person = scan.person_at(i, title_before).filter(|p| !x.headline || p.3 == Evidence::Lexicon);
         title_before = false;
         let lex_len = lex.as_ref().map(|h| h.end - i).unwrap_or(0);
         let org_len = org_end.map(|e| e - i).unwrap_or(0);
@@ -508,7 +518,9 @@ pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate
             continue;
         }
         if let Some(hit) = lex {
-            let usable = !(x.initial && hit.weak) && !(hit.label == Label::Role && x.initial && !scan.name_word(i + 1));
+            // A sentence start proves nothing about an ordinary word ("Time"), nor about a
+            // lone title that no name follows.
+            let usable = !(x.initial && (hit.weak || hit.label == Label::Role && !scan.name_word(i + 1)));
             if usable {
                 let is_role = hit.label == Label::Role;
                 scan.push(i, hit.end, hit.label, if hit.weak { 0.6 } else { 0.9 }, Evidence::Lexicon);
@@ -518,7 +530,7 @@ pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate
             }
         }
         // An acronym: most are organisations in news ("BJP", "PTI").
-        if x.caps && x.kind == TokenKind::Word && (2..=6).contains(&x.text.chars().count()) && !NOT_ORG_ACRONYMS.contains(&x.text) && !x.text.chars().any(|c| c.is_ascii_digit()) {
+        if !x.headline && x.caps && x.kind == TokenKind::Word && (2..=6).contains(&x.text.chars().count()) && !NOT_ORG_ACRONYMS.contains(&x.text) && !x.text.chars().any(|c| c.is_ascii_digit()) {
             scan.push(i, i + 1, Label::Org, 0.55, Evidence::Pattern);
             i += 1;
             continue;
@@ -546,7 +558,6 @@ pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate
 fn propagate(scan: &mut Scan) {
     let w = scan.w;
     let mut by_word: HashMap<String, (Label, f32)> = HashMap::new();
-    let text_of = |f: &Found| -> String { w.iter().filter(|x| f.span.contains(&x.span)).map(|x| x.text).collect::<Vec<_>>().join(" ") };
     for f in &scan.found {
         if f.label == Label::Person {
             let parts: Vec<&W> = w.iter().filter(|x| f.span.contains(&x.span) && x.kind == TokenKind::Word).collect();
@@ -555,13 +566,6 @@ fn propagate(scan: &mut Scan) {
                     by_word.entry(last.text.to_string()).or_insert((Label::Person, 0.8));
                 }
             }
-        }
-    }
-    // Whole names seen once with good evidence, seen again elsewhere.
-    let mut names: HashMap<String, (Label, f32)> = HashMap::new();
-    for f in &scan.found {
-        if matches!(f.label, Label::Person | Label::Org | Label::Gpe | Label::Loc) && f.evidence >= Evidence::Lexicon {
-            names.entry(text_of(f)).or_insert((f.label.clone(), 0.8));
         }
     }
     for k in 0..w.len() {
@@ -576,7 +580,31 @@ fn propagate(scan: &mut Scan) {
             }
         }
     }
-    let _ = names;
+    // Multi-word names found with good evidence, written again where nothing was found
+    // ("Kusae Edu" at a sentence start or in a headline).
+    let mut names: Vec<(Vec<&str>, Label)> = Vec::new();
+    for f in &scan.found {
+        if matches!(f.label, Label::Person | Label::Org | Label::Gpe | Label::Loc) && f.evidence >= Evidence::Model {
+            let parts: Vec<&str> = w.iter().filter(|x| f.span.contains(&x.span)).map(|x| x.text).collect();
+            if parts.len() >= 2 && !names.iter().any(|(p, _)| *p == parts) {
+                names.push((parts, f.label.clone()));
+            }
+        }
+    }
+    for (parts, label) in names {
+        let n = parts.len();
+        let mut k = 0;
+        while k + n <= w.len() {
+            let hit = (0..n).all(|d| w[k + d].text == parts[d] && !scan.covered[k + d] && !w[k + d].blocked)
+                && (k + n == w.len() || !scan.name_word(k + n) || w[k + n].span.start == w[k + n - 1].span.end);
+            if hit {
+                scan.push(k, k + n, label.clone(), 0.7, Evidence::Lexicon);
+                k += n;
+            } else {
+                k += 1;
+            }
+        }
+    }
 }
 
 /// Geographic feature words: a proposed place ending in one is LOC, not GPE.
@@ -733,8 +761,8 @@ fn combine(scan: &mut Scan, text: &str, tokens: &[Token], boilerplate: &[Span], 
     }
     for f in &scan.found {
         let first = w.partition_point(|x| x.span.end <= f.span.start);
-        for k in first..w.len() {
-            if w[k].span.start >= f.span.end {
+        for (k, x) in w.iter().enumerate().skip(first) {
+            if x.span.start >= f.span.end {
                 break;
             }
             scan.covered[k] = true;
