@@ -289,6 +289,25 @@ def doccano_check():
     return f"{len(records)} records, {labels} labels"
 
 
+@check("Python zipfile: the project bundle opens, passes testzip, and holds every document")
+def bundle_check():
+    import zipfile
+
+    with zipfile.ZipFile(os.path.join(OUT, "project.zip")) as z:
+        assert z.testzip() is None, "a CRC check failed"
+        manifest = json.loads(z.read("manifest.json"))
+        assert manifest["format"] == "newsmark.bundle" and manifest["version"] == 1
+        ids = set()
+        for d in manifest["documents"]:
+            doc = json.loads(z.read(d["file"]))
+            assert doc["document"] == DOCS[d["id"]]["document"], d["id"]
+            assert doc["entities"] == DOCS[d["id"]]["entities"], d["id"]
+            ids.add(d["id"])
+        assert ids == set(DOCS), (ids, set(DOCS))
+        methods = {i.compress_type for i in z.infolist()}
+    return f"{len(ids)} documents, compression methods {sorted(methods)}"
+
+
 for name, ok, detail in RESULTS:
     print(f"{'PASS' if ok else 'FAIL'}  {name}" + (f"\n      {detail}" if detail else ""))
 failed = [r for r in RESULTS if not r[1]]

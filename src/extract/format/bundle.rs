@@ -6,22 +6,21 @@
 //! documents/<id>.json      the v1 annotations file (format::json)
 //! ```
 //! `project` and each document's `meta` are the caller's (the app keeps review status
-//! there) and come back unchanged. Entries are deflated with the pure-Rust backend and
+//! there) and come back unchanged. Entries are deflated (pure Rust, see `zipfile`) and
 //! carry a fixed timestamp, so the same project always gives the same bytes.
 
 use crate::extract::annotation::AnnotationSet;
 use crate::extract::format::common::{BundleFileError, FormatError};
 use crate::extract::format::json;
+use crate::extract::format::zipfile::{ZipError, ZipReader, ZipWriter};
 use serde_json::{json, Value};
 use std::collections::HashSet;
-use std::io::{Cursor, Read, Write};
-use zip::write::SimpleFileOptions;
 
 pub const FORMAT: &str = "newsmark.bundle";
 pub const VERSION: u64 = 1;
 pub const MANIFEST: &str = "manifest.json";
 /// No single entry may unpack to more than this (a guard against zip bombs).
-pub const MAX_ENTRY_BYTES: u64 = 256 * 1024 * 1024;
+pub const MAX_ENTRY_BYTES: usize = 256 * 1024 * 1024;
 
 /// One document of a bundle.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,20 +56,18 @@ fn file_name(id: &str, used: &mut HashSet<String>) -> String {
     name
 }
 
-fn archive_err(e: impl std::fmt::Display) -> FormatError {
+fn archive_err(e: ZipError) -> FormatError {
     FormatError::Archive { reason: e.to_string() }
 }
 
 /// Writes the bundle as zip bytes.
 pub fn export(bundle: &Bundle) -> Result<Vec<u8>, FormatError> {
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut zip = ZipWriter::new();
     let mut used = HashSet::new();
     let mut docs = Vec::new();
     for e in &bundle.entries {
         let file = file_name(&e.set.document.id, &mut used);
-        zip.start_file(file.as_str(), opts).map_err(archive_err)?;
-        zip.write_all(json::export(&e.set).as_bytes()).map_err(archive_err)?;
+        zip.add(&file, json::export(&e.set).as_bytes()).map_err(archive_err)?;
         docs.push(json!({"id": e.set.document.id, "title": e.set.document.title, "file": file, "meta": e.meta}));
     }
     let manifest = json!({
@@ -80,26 +77,17 @@ pub fn export(bundle: &Bundle) -> Result<Vec<u8>, FormatError> {
         "project": bundle.project,
         "documents": docs,
     });
-    zip.start_file(MANIFEST, opts).map_err(archive_err)?;
-    zip.write_all(serde_json::to_string_pretty(&manifest).expect("a JSON value always serialises").as_bytes())
-        .map_err(archive_err)?;
-    Ok(zip.finish().map_err(archive_err)?.into_inner())
+    let manifest = serde_json::to_string_pretty(&manifest).expect("a JSON value always serialises");
+    zip.add(MANIFEST, manifest.as_bytes()).map_err(archive_err)?;
+    zip.finish().map_err(archive_err)
 }
 
-fn read_entry(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<String, FormatError> {
-    let f = zip.by_name(name).map_err(|e| FormatError::InBundle {
-        file: name.into(),
-        error: Box::new(BundleFileError::Format(archive_err(e))),
-    })?;
-    let mut s = String::new();
-    f.take(MAX_ENTRY_BYTES + 1).read_to_string(&mut s).map_err(|e| FormatError::InBundle {
-        file: name.into(),
-        error: Box::new(BundleFileError::Format(archive_err(e))),
-    })?;
-    if s.len() as u64 > MAX_ENTRY_BYTES {
-        return Err(archive_err(format!("{name} unpacks to more than {MAX_ENTRY_BYTES} bytes")));
-    }
-    Ok(s)
+fn read_entry(zip: &ZipReader<'_>, name: &str) -> Result<String, FormatError> {
+    let in_file = |e: FormatError| FormatError::InBundle { file: name.into(), error: Box::new(BundleFileError::Format(e)) };
+    let bytes = zip.read(name, MAX_ENTRY_BYTES).map_err(|e| in_file(archive_err(e)))?;
+    String::from_utf8(bytes).map_err(|e| {
+        in_file(FormatError::BadLine { line: 0, reason: format!("not UTF-8 (bad byte at offset {})", e.utf8_error().valid_up_to()) })
+    })
 }
 
 /// Reads a bundle. Any bad document fails the import, naming its file.
@@ -107,8 +95,8 @@ pub fn import(bytes: &[u8]) -> Result<Bundle, FormatError> {
     if bytes.is_empty() {
         return Err(FormatError::Empty);
     }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(archive_err)?;
-    let manifest_text = read_entry(&mut zip, MANIFEST)?;
+    let zip = ZipReader::new(bytes).map_err(archive_err)?;
+    let manifest_text = read_entry(&zip, MANIFEST)?;
     let in_manifest = |e: FormatError| FormatError::InBundle { file: MANIFEST.into(), error: Box::new(BundleFileError::Format(e)) };
     let manifest = crate::extract::format::common::parse_json(&manifest_text).map_err(in_manifest)?;
     if manifest.get("format").and_then(Value::as_str) != Some(FORMAT) {
@@ -133,7 +121,7 @@ pub fn import(bytes: &[u8]) -> Result<Bundle, FormatError> {
         let file = d.get("file").and_then(Value::as_str).ok_or_else(|| {
             in_manifest(FormatError::Missing { item: format!("document {}", i + 1), field: "file" })
         })?;
-        let text = read_entry(&mut zip, file)?;
+        let text = read_entry(&zip, file)?;
         let set = json::import(&text)
             .map_err(|e| FormatError::InBundle { file: file.into(), error: Box::new(BundleFileError::Json(e)) })?;
         entries.push(Entry { set, meta: d.get("meta").cloned().unwrap_or(Value::Null) });
@@ -181,26 +169,23 @@ mod tests {
         assert_eq!(import(b""), Err(FormatError::Empty));
         assert!(matches!(import(b"not a zip"), Err(FormatError::Archive { .. })));
         // A zip without a manifest.
-        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        z.start_file("x.txt", SimpleFileOptions::default()).unwrap();
-        let bytes = z.finish().unwrap().into_inner();
+        let mut z = ZipWriter::new();
+        z.add("x.txt", b"").unwrap();
+        let bytes = z.finish().unwrap();
         assert!(matches!(import(&bytes), Err(FormatError::InBundle { file, .. }) if file == MANIFEST));
         // A bad document names its file.
         let mut b = bundle();
         b.entries.truncate(1);
         let good = export(&b).unwrap();
-        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let mut src = zip::ZipArchive::new(Cursor::new(good.as_slice())).unwrap();
-        for i in 0..src.len() {
-            let mut f = src.by_index(i).unwrap();
-            let name = f.name().to_string();
-            let mut s = String::new();
-            f.read_to_string(&mut s).unwrap();
-            z.start_file(name.as_str(), SimpleFileOptions::default()).unwrap();
+        let mut z = ZipWriter::new();
+        let src = ZipReader::new(&good).unwrap();
+        let names: Vec<String> = src.names().map(str::to_string).collect();
+        for name in names {
+            let s = String::from_utf8(src.read(&name, 1 << 20).unwrap()).unwrap();
             let s = if name.starts_with("documents/") { s.replace("\"PERSON\"", "\"NOPE NOPE\"") } else { s };
-            z.write_all(s.as_bytes()).unwrap();
+            z.add(&name, s.as_bytes()).unwrap();
         }
-        let bad = z.finish().unwrap().into_inner();
+        let bad = z.finish().unwrap();
         match import(&bad) {
             Err(FormatError::InBundle { file, error }) => {
                 assert_eq!(file, "documents/sample.json");

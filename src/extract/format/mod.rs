@@ -11,3 +11,4 @@ pub mod spacy;
 pub mod brat;
 pub mod bundle;
 pub mod w3c;
+pub mod zipfile;
