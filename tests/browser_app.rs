@@ -80,8 +80,13 @@ async fn renders_entities_as_marks_nested_without_losing_text() {
     for m in &marks {
         assert_eq!(m.get_attribute("data-status").as_deref(), Some("accepted"));
         assert!(m.get_attribute("data-id").is_some_and(|id| id.starts_with('e')));
-        assert!(m.get_attribute("title").is_some_and(|t| !t.is_empty()));
+        // The first piece of each highlight is focusable and announced.
+        if m.get_attribute("tabindex").is_some() {
+            assert!(m.get_attribute("aria-label").is_some_and(|t| t.starts_with(&m.get_attribute("data-label").unwrap())));
+        }
     }
+    let person = root.query_selector("mark[data-label=PERSON][tabindex]").unwrap().unwrap();
+    assert_eq!(person.get_attribute("aria-label").as_deref(), Some("PERSON: Caroline Leavitt, accepted"));
     // PERSON sits inside ROLE, ORG too: nested marks, text intact.
     let person = root.query_selector("mark[data-label=ROLE] mark[data-label=PERSON]").unwrap().unwrap();
     assert_eq!(person.text_content().as_deref(), Some("Caroline Leavitt"));
@@ -127,7 +132,9 @@ fn open_file_table() {
         ("bad.json", b"{ not json", Err("cannot open bad.json: not valid JSON at line 1")),
         ("empty.json", b"", Err("cannot open empty.json: the file is empty")),
         ("bytes.txt", b"caf\xe9", Err("cannot open bytes.txt: not UTF-8 text (bad byte at offset 3)")),
-        ("page.pdf", b"%PDF", Err("cannot open page.pdf: choose a .txt article")),
+        ("page.pdf", b"%PDF", Err("cannot open page.pdf: choose a .txt, .md or .html article")),
+        ("notes.md", b"# Title\n\nAnn said hi.", Ok(("notes", 0))),
+        ("page.html", b"<html><head><title>T</title><script>x()</script></head><body><p>Ann said hi.</p></body></html>", Ok(("page", 0))),
         ("noext", b"x", Err("cannot open noext")),
     ];
     for (name, bytes, want) in cases {
@@ -138,6 +145,10 @@ fn open_file_table() {
                     assert_eq!(set.entities.len(), entities, "{name}");
                 } else {
                     assert!(!set.text().contains('\r'), "{name}: text is normalised");
+                }
+                if name.ends_with(".html") {
+                    assert_eq!(set.text(), "Ann said hi.", "{name}: tags, head and scripts dropped");
+                    assert_eq!(set.document.title.as_deref(), Some("T"));
                 }
             }
             (Err(e), Err(prefix)) => {

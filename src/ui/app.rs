@@ -1,9 +1,26 @@
-//! The root component: creates the reducer, provides it as context and lays out the page.
+//! The root component: creates the reducer, provides it as context, lays out the page,
+//! and turns key presses and dropped files into actions.
+//!
+//! Keys go through `extract::keys::command` (the same table the `?` dialog lists); the
+//! text selection is read from the DOM at the moment of the key press and converted to
+//! byte offsets with the document's `OffsetMap`.
 
-use crate::extract::AnnotationSet;
-use crate::ui::components::{AlertRegion, Article, Toolbar};
+use crate::extract::keys::{self, Command, KeyPress};
+use crate::extract::{AnnotationSet, OffsetMap, Status};
+use crate::ui::components::{
+    focused_attribution, AlertRegion, Article, HelpDialog, Inspector, Legend, PasteDialog, RoleHighlight,
+    SchemaEditor, SidePanel, Toolbar,
+};
+use crate::ui::js::read_bytes;
+use crate::ui::open::{open_file, OpenError};
 use crate::ui::sample::sample_set;
-use crate::ui::state::{Annotator, AnnotatorContext};
+use crate::ui::selection::{self, Offsets};
+use crate::ui::state::{Action, Annotator, AnnotatorContext};
+use gloo::events::{EventListener, EventListenerOptions};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{DragEvent, Element, KeyboardEvent};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Default)]
@@ -13,21 +30,219 @@ pub struct AppProps {
     pub initial: Option<AnnotationSet>,
 }
 
+/// Which dialog is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dialog {
+    Help,
+    Paste,
+    Labels,
+}
+
+/// Whether a key press belongs to a form control (typing a label name is not a command).
+fn typing_in_control(e: &KeyboardEvent) -> bool {
+    let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return false };
+    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.closest("[role=dialog]").ok().flatten().is_some()
+}
+
+/// What the key handler needs from the latest render.
+struct Latest {
+    state: AnnotatorContext,
+    offsets: Offsets,
+    dialog: UseStateHandle<Option<Dialog>>,
+}
+
+fn on_key(e: &KeyboardEvent, latest: &Latest) {
+    let dialog = &latest.dialog;
+    if e.key() == "Escape" && dialog.is_some() {
+        dialog.set(None);
+        e.prevent_default();
+        return;
+    }
+    if typing_in_control(e) || dialog.is_some() {
+        return;
+    }
+    let state = &latest.state;
+    let article = gloo::utils::document().query_selector("article.article").ok().flatten();
+    let in_article = |a: &Element| gloo::utils::document().active_element().is_some_and(|f| a.contains(Some(&f)));
+    // Caret keys inside the article: move or extend the selection like an editor would.
+    if let Some(article) = article.as_ref().filter(|a| in_article(a)) {
+        let granularity = if e.ctrl_key() || e.alt_key() { "word" } else { "character" };
+        let caret = match e.key().as_str() {
+            "ArrowRight" => Some((true, granularity)),
+            "ArrowLeft" => Some((false, granularity)),
+            "ArrowDown" => Some((true, "line")),
+            "ArrowUp" => Some((false, "line")),
+            "End" => Some((true, "lineboundary")),
+            "Home" => Some((false, "lineboundary")),
+            _ => None,
+        };
+        if let Some((forward, g)) = caret {
+            selection::move_caret(article, forward, e.shift_key(), g);
+            e.prevent_default();
+            return;
+        }
+    }
+    let press = KeyPress {
+        key: e.key(),
+        code: e.code(),
+        ctrl: e.ctrl_key() || e.meta_key(),
+        shift: e.shift_key(),
+        alt: e.alt_key(),
+    };
+    let Some(cmd) = keys::command(&press, &state.set().schema) else { return };
+    // Enter and Delete on a toolbar button or link keep their usual meaning.
+    let on_button = e
+        .target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "BUTTON" | "A"));
+    if on_button && matches!(cmd, Command::Accept | Command::Delete) {
+        return;
+    }
+    let sel = || selection::selected_span(&latest.offsets.0);
+    let action = match cmd {
+        Command::Undo => Action::Undo,
+        Command::Redo => Action::Redo,
+        Command::Help => {
+            dialog.set(Some(Dialog::Help));
+            e.prevent_default();
+            return;
+        }
+        Command::Escape => {
+            selection::clear();
+            Action::Focus { target: None }
+        }
+        Command::Review(nav) => Action::Step { nav },
+        Command::Accept => Action::Review { status: Status::Accepted },
+        Command::Reject => Action::Review { status: Status::Rejected },
+        Command::Delete => Action::Delete,
+        Command::Label { label, exact } => {
+            let selection = sel();
+            if selection.is_some() {
+                selection::clear();
+            }
+            Action::Tag { selection, label, exact }
+        }
+        Command::Quote { exact } => match sel() {
+            Some(selection) => {
+                selection::clear();
+                Action::Quote { selection, exact }
+            }
+            None => Action::Fail { message: "select what was said first, then press Q".into() },
+        },
+        Command::Role { role, exact } => match sel() {
+            Some(selection) => {
+                selection::clear();
+                Action::SetRole { role, selection, exact }
+            }
+            None => Action::Fail { message: "select the words first, then press C, S or F".into() },
+        },
+        Command::Nudge { edge, dir, step } => Action::Nudge { edge, dir, step },
+    };
+    e.prevent_default();
+    state.dispatch(action);
+}
+
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let initial = props.initial.clone();
     let state = use_reducer(move || Annotator::new(initial.unwrap_or_else(sample_set)));
+    let dialog = use_state(|| None::<Dialog>);
+    let hide_boilerplate = use_state(|| false);
+    let hovered = use_state(|| None::<AttrValue>);
+
+    // One conversion table per document text (the text never changes while loaded).
+    let offsets = {
+        let text = state.set().document.text.clone();
+        Offsets(use_memo(text, |t| OffsetMap::new(t)))
+    };
+
+    let latest = use_mut_ref(|| None::<Latest>);
+    *latest.borrow_mut() = Some(Latest { state: state.clone(), offsets: offsets.clone(), dialog: dialog.clone() });
+    {
+        let latest: Rc<RefCell<Option<Latest>>> = latest.clone();
+        use_effect_with((), move |_| {
+            let options = EventListenerOptions::enable_prevent_default();
+            let listener = EventListener::new_with_options(&gloo::utils::window(), "keydown", options, move |e| {
+                let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
+                if let Some(latest) = latest.borrow().as_ref() {
+                    on_key(e, latest);
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            let Some(file) = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) else { return };
+            let dispatcher = dispatcher.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = file.name();
+                let action = match read_bytes(&file).await {
+                    Ok(bytes) => match open_file(&name, &bytes) {
+                        Ok(set) => Action::Load { set },
+                        Err(e) => Action::Fail { message: e.to_string() },
+                    },
+                    Err(reason) => Action::Fail { message: OpenError::Unreadable { name, reason }.to_string() },
+                };
+                dispatcher.dispatch(action);
+            });
+        })
+    };
+
+    let open = |d: Dialog| {
+        let dialog = dialog.clone();
+        Callback::from(move |_: ()| dialog.set(Some(d)))
+    };
+    let close = {
+        let dialog = dialog.clone();
+        Callback::from(move |_: ()| dialog.set(None))
+    };
+    let toggle_boilerplate = {
+        let hide = hide_boilerplate.clone();
+        Callback::from(move |_: ()| hide.set(!*hide))
+    };
+    let on_hover = {
+        let hovered = hovered.clone();
+        use_callback((), move |id: Option<AttrValue>, _| {
+            if *hovered != id {
+                hovered.set(id)
+            }
+        })
+    };
+    let focused = focused_attribution(&state);
+
     html! {
         <ContextProvider<AnnotatorContext> context={state}>
-            <div class="app">
+            <div class="app" {ondragover} {ondrop}>
                 <header class="app-header">
                     <h1 class="app-name">{"newsmark"}</h1>
-                    <Toolbar />
+                    <Toolbar on_paste={open(Dialog::Paste)} on_help={open(Dialog::Help)}
+                        hide_boilerplate={*hide_boilerplate} on_toggle_boilerplate={toggle_boilerplate} />
                 </header>
                 <AlertRegion />
-                <main class="app-main">
-                    <Article />
-                </main>
+                <RoleHighlight hovered={(*hovered).clone()} {focused} />
+                <div class="workspace">
+                    <main class="app-main">
+                        <Article hide_boilerplate={*hide_boilerplate} {on_hover} />
+                    </main>
+                    <div class="side">
+                        <Inspector offsets={offsets.clone()} />
+                        <Legend on_edit_labels={open(Dialog::Labels)} />
+                        <SidePanel />
+                    </div>
+                </div>
+                {
+                    match *dialog {
+                        Some(Dialog::Help) => html! { <HelpDialog on_close={close.clone()} /> },
+                        Some(Dialog::Paste) => html! { <PasteDialog on_close={close.clone()} /> },
+                        Some(Dialog::Labels) => html! { <SchemaEditor on_close={close.clone()} /> },
+                        None => html! {},
+                    }
+                }
             </div>
         </ContextProvider<AnnotatorContext>>
     }

@@ -10,6 +10,7 @@ pub mod download;
 pub mod js;
 pub mod open;
 pub mod sample;
+pub mod selection;
 pub mod state;
 pub mod view;
 

@@ -22,7 +22,7 @@ impl fmt::Display for OpenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             OpenError::Unsupported { name } => {
-                write!(f, "cannot open {name}: choose a .txt article or a newsmark .json annotations file")
+                write!(f, "cannot open {name}: choose a .txt, .md or .html article or a newsmark .json annotations file")
             }
             OpenError::Unreadable { name, reason } => write!(f, "cannot read {name}: {reason}"),
             OpenError::NotUtf8 { name, error } => write!(f, "cannot open {name}: {error}"),
@@ -36,7 +36,10 @@ impl std::error::Error for OpenError {}
 /// What kind of file a name says it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
+    /// `.txt` and `.md`: the text as it is (Markdown marks stay visible text).
     Text,
+    /// `.html` / `.htm`: reduced to its text, paragraphs kept.
+    Html,
     Annotations,
 }
 
@@ -44,7 +47,8 @@ pub enum FileKind {
 pub fn classify(name: &str) -> Option<(FileKind, &str)> {
     let (stem, ext) = name.rsplit_once('.')?;
     let kind = match ext.to_ascii_lowercase().as_str() {
-        "txt" => FileKind::Text,
+        "txt" | "md" | "markdown" => FileKind::Text,
+        "html" | "htm" => FileKind::Html,
         "json" => FileKind::Annotations,
         _ => return None,
     };
@@ -60,6 +64,12 @@ pub fn open_file(name: &str, bytes: &[u8]) -> Result<AnnotationSet, OpenError> {
         FileKind::Text => {
             let text = text::decode(bytes).map_err(|error| OpenError::NotUtf8 { name: name.to_string(), error })?;
             Ok(core::extract(&Document::new(stem, None, text)))
+        }
+        FileKind::Html => {
+            let html = text::decode(bytes).map_err(|error| OpenError::NotUtf8 { name: name.to_string(), error })?;
+            let body = text::normalize(&crate::extract::html::html_to_text(&html));
+            let title = crate::extract::html::html_title(&html);
+            Ok(core::extract(&Document::new(stem, title, body)))
         }
         FileKind::Annotations => {
             // No normalisation here: offsets in the file refer to the text exactly as stored.

@@ -1,9 +1,13 @@
 //! View models for the article: each paragraph's segments resolved to what the DOM shows
 //! (text, the marks around it, classes). Plain comparable values, so a paragraph whose
-//! view model did not change is not re-rendered.
+//! view model did not change is not re-rendered (the `Paragraph` component is memoised on
+//! them).
 
 use crate::extract::layout::{self, AttributionRole};
-use crate::extract::{AnnotationSet, Entity, EntityId, LabelSchema};
+use crate::extract::review;
+use crate::extract::session::is_hex_colour;
+use crate::extract::{AnnotationSet, Attribution, AttributionId, Entity, EntityId, LabelSchema};
+use std::collections::HashMap;
 use std::rc::Rc;
 use yew::AttrValue;
 
@@ -14,7 +18,10 @@ pub struct MarkData {
     pub id: AttrValue,
     pub label: AttrValue,
     pub status: AttrValue,
-    pub title: AttrValue,
+    /// Only the first piece of an entity is in the tab order and announced.
+    pub first: bool,
+    /// "PERSON: Caroline Leavitt, suggested".
+    pub aria: AttrValue,
     /// A `--mark-colour: #rrggbb` declaration, only for a valid hex colour.
     pub style: Option<AttrValue>,
 }
@@ -29,29 +36,22 @@ pub struct SegmentData {
     pub classes: Vec<&'static str>,
     /// Ids of the attributions this run belongs to (`a1 a2`), empty when none.
     pub attributions: AttrValue,
+    /// Set on the first piece of an attribution's content: the attribution's id and its
+    /// accessible name, so the frame can be focused from the keyboard.
+    pub frame: Option<(AttrValue, AttrValue)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParagraphData {
-    /// Byte offset of the paragraph: a stable key while the text never changes.
+    /// Byte offset of the paragraph: a stable key while the text never changes, and where
+    /// DOM selections are measured from.
     pub key: usize,
+    /// The whole paragraph is boilerplate (it can be collapsed).
+    pub boilerplate: bool,
     pub segments: Rc<Vec<SegmentData>>,
 }
 
-/// Only `#rgb` / `#rrggbb`: a schema from an imported file must not be able to inject
-/// other CSS (say, a `url(...)` that would make a request).
-fn is_hex_colour(s: &str) -> bool {
-    let hex = s.strip_prefix('#').unwrap_or("");
-    matches!(hex.len(), 3 | 6) && hex.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-fn mark_view(entity: &Entity, schema: &LabelSchema) -> MarkData {
-    let label = entity.label.as_str();
-    let status = entity.status.as_str();
-    let mut title = format!("{label} · {status} · {}", entity.origin.as_str());
-    if let Some(c) = &entity.canonical {
-        title = format!("{c} — {title}");
-    }
+fn mark_view(set: &AnnotationSet, entity: &Entity, first: bool, schema: &LabelSchema) -> MarkData {
     let style = schema
         .get(&entity.label)
         .map(|d| d.colour.as_str())
@@ -59,22 +59,33 @@ fn mark_view(entity: &Entity, schema: &LabelSchema) -> MarkData {
         .map(|c| AttrValue::from(format!("--mark-colour: {c}")));
     MarkData {
         id: entity.id.to_string().into(),
-        label: label.to_string().into(),
-        status: status.into(),
-        title: title.into(),
+        label: entity.label.as_str().to_string().into(),
+        status: entity.status.as_str().into(),
+        first,
+        aria: if first { review::entity_aria_label(set, entity).into() } else { AttrValue::default() },
         style,
     }
+}
+
+/// "Attribution, direct, by She → Caroline Leavitt, suggested: “We are close…”".
+pub fn attribution_aria(set: &AnnotationSet, a: &Attribution) -> String {
+    let source = review::source_display(set, a).map_or("no source".to_string(), |d| format!("by {d}"));
+    let content: String = a.content.fragments().iter().filter_map(|f| f.slice(set.text())).collect::<Vec<_>>().join(" … ");
+    let short: String = content.chars().take(80).collect();
+    let more = if short.len() < content.len() { "…" } else { "" };
+    format!("Attribution, {}, {source}, {}: {short}{more}", a.kind.as_str(), a.status.as_str())
 }
 
 /// The article as paragraphs of segments.
 pub fn paragraphs(set: &AnnotationSet) -> Vec<ParagraphData> {
     let text = set.text();
-    let by_id = |id: &EntityId| set.entity(*id);
+    // Looked up per segment: a map keeps a 2,000-highlight article linear.
+    let entities: HashMap<EntityId, &Entity> = set.entities.iter().map(|e| (e.id, e)).collect();
+    let attributions: HashMap<AttributionId, &Attribution> = set.attributions.iter().map(|a| (a.id, a)).collect();
     layout::paragraphs(set)
         .into_iter()
-        .map(|p| ParagraphData {
-            key: p.span.start,
-            segments: p
+        .map(|p| {
+            let segments: Vec<SegmentData> = p
                 .segments
                 .iter()
                 .map(|s| {
@@ -94,15 +105,32 @@ pub fn paragraphs(set: &AnnotationSet) -> Vec<ParagraphData> {
                     }
                     let mut ids: Vec<String> = s.roles.iter().map(|(a, _)| a.to_string()).collect();
                     ids.dedup();
+                    let frame = s
+                        .roles
+                        .iter()
+                        .filter(|(_, r)| *r == AttributionRole::Content)
+                        .filter_map(|(id, _)| attributions.get(id).copied())
+                        .find(|a| a.content.fragments()[0].start == s.span.start)
+                        .map(|a| (AttrValue::from(a.id.to_string()), AttrValue::from(attribution_aria(set, a))));
                     SegmentData {
                         text: s.span.slice(text).unwrap_or("").to_string().into(),
-                        marks: s.entities.iter().filter_map(by_id).map(|e| mark_view(e, &set.schema)).collect(),
+                        marks: s
+                            .entities
+                            .iter()
+                            .filter_map(|id| entities.get(id).copied())
+                            .map(|e| mark_view(set, e, e.span.start == s.span.start, &set.schema))
+                            .collect(),
                         classes,
                         attributions: ids.join(" ").into(),
+                        frame,
                     }
                 })
-                .collect::<Vec<_>>()
-                .into(),
+                .collect();
+            ParagraphData {
+                key: p.span.start,
+                boilerplate: !p.segments.is_empty() && p.segments.iter().all(|s| s.boilerplate),
+                segments: Rc::new(segments),
+            }
         })
         .collect()
 }

@@ -55,7 +55,7 @@ pub fn OpenButton() -> Html {
                 type="file"
                 class="file-input"
                 hidden=true
-                accept=".txt,.json,text/plain,application/json"
+                accept=".txt,.md,.markdown,.html,.htm,.json,text/plain,text/html,text/markdown,application/json"
                 {onchange}
             />
         </>

@@ -1,7 +1,11 @@
 //! One paragraph: its segments as text, wrapped in one `<mark>` per covering entity
 //! (outermost first) and a `<span>` carrying attribution-role classes.
 //!
-//! Text always goes into text nodes: an article is never parsed as HTML.
+//! Props are plain comparable values and carry no callbacks (the article delegates
+//! events), so yew skips every paragraph whose segments did not change: an edit repaints
+//! one paragraph, not the article. Text always goes into text nodes: an article is never
+//! parsed as HTML, and nothing but article text goes inside the `<p>` (selection offsets
+//! are measured from its start).
 
 use crate::ui::view::{MarkData, SegmentData};
 use std::rc::Rc;
@@ -10,15 +14,18 @@ use yew::virtual_dom::VText;
 
 #[derive(Properties, PartialEq)]
 pub struct ParagraphProps {
+    /// Byte offset of the paragraph in the document.
+    pub start: usize,
+    #[prop_or_default]
+    pub boilerplate: bool,
     pub segments: Rc<Vec<SegmentData>>,
 }
 
 #[component]
 pub fn Paragraph(props: &ParagraphProps) -> Html {
-    // Segments are not keyed: they are a mix of text nodes and elements, and a
-    // paragraph re-renders as a whole when its segments change.
+    let class = classes!("paragraph", props.boilerplate.then_some("boilerplate-paragraph"));
     html! {
-        <p class="paragraph">{ for props.segments.iter().map(segment) }</p>
+        <p {class} data-start={props.start.to_string()}>{ for props.segments.iter().map(segment) }</p>
     }
 }
 
@@ -31,20 +38,48 @@ fn segment(s: &SegmentData) -> Html {
         return node;
     }
     let attributions = (!s.attributions.is_empty()).then(|| s.attributions.clone());
-    html! {
-        <span class={classes!(s.classes.clone())} data-attribution={attributions}>{ node }</span>
+    match &s.frame {
+        Some((id, aria)) => html! {
+            <span
+                class={classes!(s.classes.clone(), "frame-start")}
+                data-attribution={attributions}
+                data-frame={id.clone()}
+                tabindex="0"
+                role="group"
+                aria-roledescription="attribution"
+                aria-label={aria.clone()}
+            >{ node }</span>
+        },
+        None => html! {
+            <span class={classes!(s.classes.clone())} data-attribution={attributions}>{ node }</span>
+        },
     }
 }
 
 fn mark(m: &MarkData, inner: Html) -> Html {
-    html! {
-        <mark
-            class="entity"
-            data-id={m.id.clone()}
-            data-label={m.label.clone()}
-            data-status={m.status.clone()}
-            title={m.title.clone()}
-            style={m.style.clone()}
-        >{ inner }</mark>
+    if m.first {
+        html! {
+            <mark
+                class="entity"
+                data-id={m.id.clone()}
+                data-label={m.label.clone()}
+                data-status={m.status.clone()}
+                style={m.style.clone()}
+                tabindex="0"
+                role="group"
+                aria-roledescription="highlight"
+                aria-label={m.aria.clone()}
+            >{ inner }</mark>
+        }
+    } else {
+        html! {
+            <mark
+                class="entity"
+                data-id={m.id.clone()}
+                data-label={m.label.clone()}
+                data-status={m.status.clone()}
+                style={m.style.clone()}
+            >{ inner }</mark>
+        }
     }
 }

@@ -1,0 +1,63 @@
+//! "Paste…": an article pasted as text, pre-annotated like an opened file.
+
+use crate::extract::{self as core, text, Document};
+use crate::ui::state::{use_annotator, Action};
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct PasteDialogProps {
+    pub on_close: Callback<()>,
+}
+
+/// A document id from a title or the first words: lower-case, dashes, at most 40 chars.
+pub fn slug(s: &str) -> String {
+    let words: Vec<String> = s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .map(|w| w.to_lowercase())
+        .collect();
+    let id: String = words.join("-").chars().take(40).collect();
+    if id.is_empty() { "pasted".to_string() } else { id }
+}
+
+#[component]
+pub fn PasteDialog(props: &PasteDialogProps) -> Html {
+    let state = use_annotator();
+    let area = use_node_ref();
+    let title = use_node_ref();
+    let onclick = {
+        let (area, title, close) = (area.clone(), title.clone(), props.on_close.clone());
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            let raw = area.cast::<HtmlTextAreaElement>().map(|a| a.value()).unwrap_or_default();
+            let t = title.cast::<HtmlInputElement>().map(|a| a.value()).unwrap_or_default();
+            let body = text::normalize(&raw);
+            if body.trim().is_empty() {
+                dispatcher.dispatch(Action::Fail { message: "paste some text first".into() });
+                return;
+            }
+            let t = Some(t.trim().to_string()).filter(|t| !t.is_empty());
+            let id = slug(t.as_deref().unwrap_or(&body));
+            dispatcher.dispatch(Action::Load { set: core::extract(&Document::new(id, t, body)) });
+            close.emit(());
+        })
+    };
+    let cancel = props.on_close.reform(|_: MouseEvent| ());
+    html! {
+        <div class="dialog-backdrop">
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="paste-heading">
+                <h2 id="paste-heading">{"Paste an article"}</h2>
+                <p><label for="paste-title">{"Title (optional)"}</label><br />
+                   <input id="paste-title" ref={title} type="text" class="wide" /></p>
+                <p><label for="paste-text">{"Text"}</label><br />
+                   <textarea id="paste-text" ref={area} rows="14" class="wide" autofocus=true /></p>
+                <div class="button-row">
+                    <button type="button" class="button primary" {onclick}>{"Annotate"}</button>
+                    <button type="button" class="button" onclick={cancel}>{"Cancel"}</button>
+                </div>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,117 @@
+// Shared pieces of the editor's end-to-end scripts: a static server for dist/ on
+// 127.0.0.1 (a free port), a Chromium launch, a tiny named-check runner, and page helpers.
+
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.webmanifest': 'application/manifest+json',
+};
+
+/** A static file server for `dir` on 127.0.0.1 and a free port. */
+export async function serve(dir) {
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, 'http://127.0.0.1');
+      let file = path.normalize(path.join(dir, decodeURIComponent(url.pathname)));
+      if (!file.startsWith(dir)) throw new Error('outside dist');
+      if (url.pathname.endsWith('/')) file = path.join(file, 'index.html');
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return { server, base: `http://127.0.0.1:${server.address().port}/` };
+}
+
+/** Headless Debian Chromium with a fresh profile in `profile`. */
+export async function launch(profile, viewport = { width: 1400, height: 1000 }) {
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, acceptDownloads: true, viewport,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  context.setDefaultTimeout(30_000);
+  return context;
+}
+
+export function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+/** Named checks; `finish` prints a summary and sets the exit status. */
+export function makeRunner() {
+  const results = [];
+  return {
+    async check(name, fn) {
+      try {
+        await fn();
+        results.push([name, null]);
+        console.log(`ok   - ${name}`);
+      } catch (e) {
+        results.push([name, e]);
+        console.log(`FAIL - ${name}\n       ${String((e && e.stack) || e).split('\n').join('\n       ')}`);
+      }
+    },
+    finish(what) {
+      const failed = results.filter(([, e]) => e).length;
+      console.log(`${what}: ${results.length - failed} passed, ${failed} failed`);
+      process.exit(failed ? 1 : 0);
+    },
+  };
+}
+
+/** Clicks "Export JSON" and returns the parsed download. */
+export async function exportJson(page) {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export JSON' }).click(),
+  ]);
+  return JSON.parse(await readFile(await download.path(), 'utf8'));
+}
+
+/** Selects `needle` in the article, as a mouse drag would; inside `context` when given
+ *  (the first paragraph containing it), so a common word is found in the right place. */
+export async function selectText(page, needle, context = needle) {
+  const ok = await page.evaluate(([needle, context]) => {
+    for (const p of document.querySelectorAll('article p.paragraph')) {
+      const at = p.textContent.indexOf(context);
+      if (at < 0) continue;
+      const start = at + context.indexOf(needle);
+      const end = start + needle.length;
+      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+      let offset = 0;
+      const range = document.createRange();
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const len = n.data.length;
+        if (start >= offset && start <= offset + len) range.setStart(n, start - offset);
+        if (end >= offset && end <= offset + len) { range.setEnd(n, end - offset); break; }
+        offset += len;
+      }
+      const s = getSelection();
+      s.removeAllRanges();
+      s.addRange(range);
+      return s.toString() === needle;
+    }
+    return false;
+  }, [needle, context]);
+  assert(ok, `could not select ${needle}`);
+}
