@@ -2,10 +2,10 @@
 //! UTF-8 names, reads stored and deflated entries of any ordinary zip (from us, Python's
 //! `zipfile`, Info-ZIP, the OS "compress" commands).
 //!
-//! Why not the `zip` crate: built for wasm32 it added ~170 KB to the binary (its
-//! generality: zip64, many methods, extra fields, a generic IO layer); this file plus
-//! `miniz_oxide` adds ~65 KB, measured with the same calls (see the closing note of the
-//! formats work). Unsupported on purpose: zip64, encryption, multi-disk archives and
+//! Why not the `zip` crate: built for wasm32 (opt-level z, LTO) writing and reading one
+//! deflated entry cost 170 KB of wasm (80 KB gzipped) over a serde_json baseline; this
+//! file plus `miniz_oxide` costs 84 KB (45 KB gzipped) for the same calls.
+//! Unsupported on purpose: zip64, encryption, multi-disk archives and
 //! methods other than stored/deflate, each a typed error.
 
 use std::fmt;
