@@ -203,6 +203,7 @@ pub fn import_onto(kind: FormatKind, bytes: &[u8], doc: &Document) -> Result<Imp
 mod tests {
     use super::*;
     use crate::extract::format::common::testing::{canon, sample};
+    use proptest::prelude::*;
 
     #[test]
     fn every_format_round_trips_through_files() {
@@ -231,6 +232,45 @@ mod tests {
             let back = import_onto(kind, &main.bytes, &doc).unwrap();
             assert_eq!(back.set.entities[0].span.slice(&edited), Some("Caroline Leavitt"), "{kind:?}");
             assert_eq!(back.unplaced.len(), 1, "{kind:?}: the boilerplate is gone");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// No importer panics on a damaged file: every export of the sample, cut short at
+        /// any character and with any character replaced, gives a result or a typed error.
+        #[test]
+        fn damaged_files_never_panic(cut in 0usize..4000, at in 0usize..4000, with in any::<char>()) {
+            let set = sample();
+            for kind in FormatKind::ALL {
+                let (files, _) = export_files(kind, &[&set], "sample").unwrap();
+                let main = files.iter().find(|f| f.name.ends_with(kind.extension())).unwrap();
+                if kind == FormatKind::Bundle {
+                    let mut b = main.bytes.clone();
+                    let i = at % b.len();
+                    b[i] = b[i].wrapping_add(with as u8 | 1);
+                    let _ = import_onto(kind, &b, &set.document);
+                    let _ = import_onto(kind, &main.bytes[..cut % main.bytes.len()], &set.document);
+                    continue;
+                }
+                let text = String::from_utf8(main.bytes.clone()).unwrap();
+                let chars: Vec<char> = text.chars().collect();
+                let cut_text: String = chars[..cut % chars.len()].iter().collect();
+                let mut replaced = chars.clone();
+                replaced[at % chars.len()] = with;
+                let replaced: String = replaced.into_iter().collect();
+                for input in [cut_text, replaced] {
+                    let _ = import_onto(kind, input.as_bytes(), &set.document);
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_input_never_panics(input in "\\PC{0,200}") {
+            let doc = Document::new("d", None, "Some text 😀 here.");
+            for kind in FormatKind::ALL {
+                let _ = import_onto(kind, input.as_bytes(), &doc);
+            }
         }
     }
 }
