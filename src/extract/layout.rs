@@ -8,7 +8,7 @@
 //! edge becomes several `<mark>`s with the same id rather than broken HTML. Pure and
 //! host-tested; the UI only maps segments to elements.
 
-use crate::extract::annotation::{AnnotationSet, AttributionId, EntityId};
+use crate::extract::annotation::{AnnotationSet, AttributionId, Entity, EntityId};
 use crate::extract::span::Span;
 
 /// Which part of an attribution a segment belongs to.
@@ -63,11 +63,42 @@ pub fn paragraph_spans(text: &str) -> Vec<Span> {
     out
 }
 
-/// Every paragraph of the set's document with its segments. Spans that are not on
-/// character boundaries (a corrupt set) are ignored rather than split mid-character.
-pub fn paragraphs(set: &AnnotationSet) -> Vec<Paragraph> {
+/// Everything that touches one paragraph: the inputs of its segments. Two equal inputs
+/// give equal segments, which is what lets the view re-cut only the paragraphs an edit
+/// touched.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParagraphInput<'a> {
+    pub span: Span,
+    /// In [`AnnotationSet::entities_in_order`] order.
+    pub entities: Vec<&'a Entity>,
+    /// Ordered by attribution then role.
+    pub roles: Vec<(Span, AttributionId, AttributionRole)>,
+    pub boilerplate: Vec<Span>,
+}
+
+/// Each paragraph with the annotations touching it. Every span is put in the paragraphs
+/// it overlaps by binary search, so a long article costs O(items · log paragraphs), not
+/// paragraphs × items. Spans that are empty or not on character boundaries are ignored.
+pub fn paragraph_inputs(set: &AnnotationSet) -> Vec<ParagraphInput<'_>> {
     let text = set.text();
-    let entities = set.entities_in_order();
+    let mut out: Vec<ParagraphInput> = paragraph_spans(text)
+        .into_iter()
+        .map(|span| ParagraphInput { span, entities: Vec::new(), roles: Vec::new(), boilerplate: Vec::new() })
+        .collect();
+    let usable = |s: &Span| !s.is_empty() && s.is_valid_in(text);
+    // The paragraphs a span overlaps, as an index range.
+    let touched = |out: &[ParagraphInput], s: &Span| {
+        let first = out.partition_point(|p| p.span.end <= s.start);
+        let last = out.partition_point(|p| p.span.start < s.end);
+        first..last.max(first)
+    };
+    for e in set.entities_in_order() {
+        if usable(&e.span) {
+            for i in touched(&out, &e.span) {
+                out[i].entities.push(e);
+            }
+        }
+    }
     let mut roles: Vec<(Span, AttributionId, AttributionRole)> = Vec::new();
     for a in &set.attributions {
         if let Some(s) = &a.source {
@@ -81,39 +112,52 @@ pub fn paragraphs(set: &AnnotationSet) -> Vec<Paragraph> {
         }
     }
     roles.sort_by_key(|&(_, id, role)| (id, role));
-    let usable = |s: &Span| !s.is_empty() && s.is_valid_in(text);
-
-    paragraph_spans(text)
-        .into_iter()
-        .map(|p| {
-            let touches = |s: &Span| usable(s) && s.overlaps(&p);
-            let ents: Vec<_> = entities.iter().filter(|e| touches(&e.span)).collect();
-            let rls: Vec<_> = roles.iter().filter(|r| touches(&r.0)).collect();
-            let bps: Vec<Span> = set.boilerplate.iter().map(|b| b.span).filter(|s| touches(s)).collect();
-
-            let mut cuts = vec![p.start, p.end];
-            let spans = ents.iter().map(|e| e.span).chain(rls.iter().map(|r| r.0)).chain(bps.iter().copied());
-            for s in spans {
-                cuts.extend([s.start, s.end].into_iter().filter(|&c| c > p.start && c < p.end));
+    for r in roles {
+        if usable(&r.0) {
+            for i in touched(&out, &r.0) {
+                out[i].roles.push(r);
             }
-            cuts.sort_unstable();
-            cuts.dedup();
+        }
+    }
+    for b in &set.boilerplate {
+        if usable(&b.span) {
+            for i in touched(&out, &b.span) {
+                out[i].boilerplate.push(b.span);
+            }
+        }
+    }
+    out
+}
 
-            let segments = cuts
-                .windows(2)
-                .map(|w| {
-                    let span = Span::new(w[0], w[1]);
-                    Segment {
-                        span,
-                        entities: ents.iter().filter(|e| e.span.contains(&span)).map(|e| e.id).collect(),
-                        roles: rls.iter().filter(|r| r.0.contains(&span)).map(|r| (r.1, r.2)).collect(),
-                        boilerplate: bps.iter().any(|b| b.contains(&span)),
-                    }
-                })
-                .collect();
-            Paragraph { span: p, segments }
+/// Cuts one paragraph into segments at every annotation boundary inside it.
+pub fn segment(input: &ParagraphInput<'_>) -> Paragraph {
+    let p = input.span;
+    let mut cuts = vec![p.start, p.end];
+    let spans = input.entities.iter().map(|e| e.span).chain(input.roles.iter().map(|r| r.0)).chain(input.boilerplate.iter().copied());
+    for s in spans {
+        cuts.extend([s.start, s.end].into_iter().filter(|&c| c > p.start && c < p.end));
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let segments = cuts
+        .windows(2)
+        .map(|w| {
+            let span = Span::new(w[0], w[1]);
+            Segment {
+                span,
+                entities: input.entities.iter().filter(|e| e.span.contains(&span)).map(|e| e.id).collect(),
+                roles: input.roles.iter().filter(|r| r.0.contains(&span)).map(|r| (r.1, r.2)).collect(),
+                boilerplate: input.boilerplate.iter().any(|b| b.contains(&span)),
+            }
         })
-        .collect()
+        .collect();
+    Paragraph { span: p, segments }
+}
+
+/// Every paragraph of the set's document with its segments. Spans that are not on
+/// character boundaries (a corrupt set) are ignored rather than split mid-character.
+pub fn paragraphs(set: &AnnotationSet) -> Vec<Paragraph> {
+    paragraph_inputs(set).iter().map(segment).collect()
 }
 
 #[cfg(test)]

@@ -6,13 +6,14 @@
 use crate::extract::layout::{self, AttributionRole};
 use crate::extract::review;
 use crate::extract::session::is_hex_colour;
-use crate::extract::{AnnotationSet, Attribution, AttributionId, Entity, EntityId, LabelSchema};
+use crate::extract::{AnnotationSet, Attribution, AttributionId, Entity, EntityId, LabelSchema, Span};
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 use yew::AttrValue;
 
 /// One `<mark>` around a segment.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MarkData {
     /// `e<n>`: the same for every piece of one entity.
     pub id: AttrValue,
@@ -27,7 +28,7 @@ pub struct MarkData {
 }
 
 /// A run of text and everything drawn around it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SegmentData {
     pub text: AttrValue,
     /// Outermost first.
@@ -41,7 +42,7 @@ pub struct SegmentData {
     pub frame: Option<(AttrValue, AttrValue)>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParagraphData {
     /// Byte offset of the paragraph: a stable key while the text never changes, and where
     /// DOM selections are measured from.
@@ -76,61 +77,127 @@ pub fn attribution_aria(set: &AnnotationSet, a: &Attribution) -> String {
     format!("Attribution, {}, {source}, {}: {short}{more}", a.kind.as_str(), a.status.as_str())
 }
 
-/// The article as paragraphs of segments.
+/// What a paragraph's view depends on, owned, so the next render can tell whether the
+/// paragraph changed: its layout input, the colours of the schema and the accessible
+/// names of the attribution frames that start in it.
+#[derive(Clone, Debug, PartialEq)]
+struct Fingerprint {
+    entities: Vec<Entity>,
+    roles: Vec<(Span, AttributionId, AttributionRole)>,
+    boilerplate: Vec<Span>,
+    frames: Vec<String>,
+}
+
+/// The previous render's paragraphs, by start offset, with what they were made from.
+#[derive(Default)]
+pub struct ViewCache {
+    /// The text the cached paragraphs show (a new document empties the cache).
+    text: Option<Arc<str>>,
+    schema: Option<LabelSchema>,
+    paragraphs: HashMap<usize, (Fingerprint, ParagraphData)>,
+}
+
+/// The article as paragraphs of segments (no cache: every paragraph is cut anew).
 pub fn paragraphs(set: &AnnotationSet) -> Vec<ParagraphData> {
-    let text = set.text();
-    // Looked up per segment: a map keeps a 2,000-highlight article linear.
+    paragraphs_cached(set, &mut ViewCache::default())
+}
+
+/// The article as paragraphs, re-cutting only those whose inputs changed since the
+/// previous call with the same cache; the others are the very same values (their `Rc`s
+/// compare by pointer), so yew skips them without a deep comparison.
+pub fn paragraphs_cached(set: &AnnotationSet, cache: &mut ViewCache) -> Vec<ParagraphData> {
+    let same_text = cache.text.as_ref().is_some_and(|t| Arc::ptr_eq(t, &set.document.text));
+    if !same_text || cache.schema.as_ref() != Some(&set.schema) {
+        cache.paragraphs.clear();
+        cache.text = Some(set.document.text.clone());
+        cache.schema = Some(set.schema.clone());
+    }
+    // Looked up per segment: maps keep a 2,000-highlight article linear.
     let entities: HashMap<EntityId, &Entity> = set.entities.iter().map(|e| (e.id, e)).collect();
     let attributions: HashMap<AttributionId, &Attribution> = set.attributions.iter().map(|a| (a.id, a)).collect();
-    layout::paragraphs(set)
+    let mut fresh = HashMap::with_capacity(cache.paragraphs.len());
+    let out = layout::paragraph_inputs(set)
         .into_iter()
-        .map(|p| {
-            let segments: Vec<SegmentData> = p
-                .segments
+        .map(|input| {
+            let frames: Vec<String> = input
+                .roles
                 .iter()
-                .map(|s| {
-                    let mut classes: Vec<&'static str> = s
-                        .roles
-                        .iter()
-                        .map(|(_, r)| match r {
-                            AttributionRole::Source => "attr-source",
-                            AttributionRole::Cue => "attr-cue",
-                            AttributionRole::Content => "attr-content",
-                        })
-                        .collect();
-                    classes.sort_unstable();
-                    classes.dedup();
-                    if s.boilerplate {
-                        classes.push("boilerplate");
-                    }
-                    let mut ids: Vec<String> = s.roles.iter().map(|(a, _)| a.to_string()).collect();
-                    ids.dedup();
-                    let frame = s
-                        .roles
-                        .iter()
-                        .filter(|(_, r)| *r == AttributionRole::Content)
-                        .filter_map(|(id, _)| attributions.get(id).copied())
-                        .find(|a| a.content.fragments()[0].start == s.span.start)
-                        .map(|a| (AttrValue::from(a.id.to_string()), AttrValue::from(attribution_aria(set, a))));
-                    SegmentData {
-                        text: s.span.slice(text).unwrap_or("").to_string().into(),
-                        marks: s
-                            .entities
-                            .iter()
-                            .filter_map(|id| entities.get(id).copied())
-                            .map(|e| mark_view(set, e, e.span.start == s.span.start, &set.schema))
-                            .collect(),
-                        classes,
-                        attributions: ids.join(" ").into(),
-                        frame,
-                    }
+                .filter(|(span, id, role)| {
+                    *role == AttributionRole::Content
+                        && attributions.get(id).is_some_and(|a| a.content.fragments()[0] == *span)
+                })
+                .filter_map(|(_, id, _)| attributions.get(id).map(|a| attribution_aria(set, a)))
+                .collect();
+            let fp = Fingerprint {
+                entities: input.entities.iter().map(|e| (*e).clone()).collect(),
+                roles: input.roles.clone(),
+                boilerplate: input.boilerplate.clone(),
+                frames,
+            };
+            let key = input.span.start;
+            let data = match cache.paragraphs.remove(&key) {
+                Some((old, data)) if old == fp => data,
+                _ => paragraph_view(set, &layout::segment(&input), &entities, &attributions),
+            };
+            fresh.insert(key, (fp, data.clone()));
+            data
+        })
+        .collect();
+    cache.paragraphs = fresh;
+    out
+}
+
+fn paragraph_view(
+    set: &AnnotationSet,
+    p: &layout::Paragraph,
+    entities: &HashMap<EntityId, &Entity>,
+    attributions: &HashMap<AttributionId, &Attribution>,
+) -> ParagraphData {
+    let text = set.text();
+    let segments: Vec<SegmentData> = p
+        .segments
+        .iter()
+        .map(|s| {
+            let mut classes: Vec<&'static str> = s
+                .roles
+                .iter()
+                .map(|(_, r)| match r {
+                    AttributionRole::Source => "attr-source",
+                    AttributionRole::Cue => "attr-cue",
+                    AttributionRole::Content => "attr-content",
                 })
                 .collect();
-            ParagraphData {
-                key: p.span.start,
-                boilerplate: !p.segments.is_empty() && p.segments.iter().all(|s| s.boilerplate),
-                segments: Rc::new(segments),
+            classes.sort_unstable();
+            classes.dedup();
+            if s.boilerplate {
+                classes.push("boilerplate");
+            }
+            let mut ids: Vec<String> = s.roles.iter().map(|(a, _)| a.to_string()).collect();
+            ids.dedup();
+            let frame = s
+                .roles
+                .iter()
+                .filter(|(_, r)| *r == AttributionRole::Content)
+                .filter_map(|(id, _)| attributions.get(id).copied())
+                .find(|a| a.content.fragments()[0].start == s.span.start)
+                .map(|a| (AttrValue::from(a.id.to_string()), AttrValue::from(attribution_aria(set, a))));
+            SegmentData {
+                text: s.span.slice(text).unwrap_or("").to_string().into(),
+                marks: s
+                    .entities
+                    .iter()
+                    .filter_map(|id| entities.get(id).copied())
+                    .map(|e| mark_view(set, e, e.span.start == s.span.start, &set.schema))
+                    .collect(),
+                classes,
+                attributions: ids.join(" ").into(),
+                frame,
             }
         })
-        .collect()
+        .collect();
+    ParagraphData {
+        key: p.span.start,
+        boilerplate: !p.segments.is_empty() && p.segments.iter().all(|s| s.boilerplate),
+        segments: Rc::new(segments),
+    }
 }

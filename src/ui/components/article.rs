@@ -50,9 +50,10 @@ pub fn Article(props: &ArticleProps) -> Html {
     let state = use_annotator();
     let set = state.set();
     // Recomputed only when the annotations change, not on focus or messages.
+    let cache = use_mut_ref(view::ViewCache::default);
     let paragraphs = {
         let handle = state.clone();
-        use_memo(state.revision, move |_| view::paragraphs(handle.set()))
+        use_memo(state.revision, move |_| view::paragraphs_cached(handle.set(), &mut cache.borrow_mut()))
     };
 
     let focus = state.focused();
