@@ -8,11 +8,14 @@ pub mod app;
 pub mod components;
 pub mod download;
 pub mod js;
+pub mod offline;
 pub mod open;
 pub mod sample;
 pub mod selection;
 pub mod state;
+pub mod storage;
 pub mod view;
+pub mod worker;
 
 pub use app::{App, AppProps};
 

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Builds newsmark as ONE .html file that works when opened straight from disk (file://):
+the wasm (base64), its JS glue and the CSS are inlined.
+
+Why a rewrite is needed: Trunk's page imports its JS as a separate module and fetches the
+.wasm, and browsers refuse both for file:// pages. Here the wasm-bindgen glue is pasted
+into an inline module script (inline modules need no fetch) and initialised from an
+inlined byte array. The extraction worker is left out: its script would need a second
+wasm; the app sees `window.__newsmarkSingleFile` and runs extraction on the main thread.
+The service worker and manifest are dropped too (file:// pages cannot use them).
+
+Usage: python3 tools/singlefile.py [DIST_DIR] [OUT_FILE]   (defaults: dist, dist-single/newsmark.html)
+"""
+import base64
+import re
+import sys
+from pathlib import Path
+
+
+class SingleFileError(Exception):
+    pass
+
+
+def read_asset(dist: Path, href: str) -> Path:
+    """A dist file from an href Trunk wrote ('./x', '/x' or 'x')."""
+    name = href.split("?")[0].split("#")[0]
+    name = re.sub(r"^(\./|/)+", "", name)
+    path = dist / name
+    if not path.is_file():
+        raise SingleFileError(f"{href} is referenced by index.html but missing from {dist}")
+    return path
+
+
+def inline_css(html: str, dist: Path) -> str:
+    def repl(m: re.Match) -> str:
+        css = read_asset(dist, m.group(1)).read_text(encoding="utf-8")
+        if re.search(r"url\((?!['\"]?data:)", css):
+            raise SingleFileError("the CSS references files by url(); inline them as data: URIs first")
+        return "<style>\n" + css.replace("</style", "<\\/style") + "\n</style>"
+
+    return re.sub(r"<link\b[^>]*\brel=\"?stylesheet\"?[^>]*\bhref=\"([^\"]+)\"[^>]*>", repl, html)
+
+
+def inline_app(html: str, dist: Path) -> str:
+    m = re.search(r"<script type=\"module\"[^>]*>(.*?)</script>", html, re.S)
+    if not m:
+        raise SingleFileError("no Trunk module script in index.html (built with `trunk build`?)")
+    loader = m.group(1)
+    js_href = re.search(r"from '([^']+\.js)'", loader)
+    wasm_href = re.search(r"'([^']+_bg\.wasm)'", loader)
+    if not js_href or not wasm_href:
+        raise SingleFileError("unexpected Trunk loader script: cannot find the .js and .wasm names")
+    glue = read_asset(dist, js_href.group(1)).read_text(encoding="utf-8")
+    if re.search(r"^\s*import\b", glue, re.M):
+        raise SingleFileError("the wasm-bindgen glue imports snippets; they would need inlining too")
+    wasm = read_asset(dist, wasm_href.group(1)).read_bytes()
+    b64 = base64.b64encode(wasm).decode("ascii")
+    # `export` declarations are legal in an inline module (nothing can import them), so the
+    # glue is pasted unchanged; only the loader's import and fetch are replaced.
+    script = (
+        '<script type="module">\n'
+        "window.__newsmarkSingleFile = true;\n"
+        + glue.replace("</script", "<\\/script")
+        + "\nconst __newsmarkWasm = Uint8Array.from(atob(\"" + b64 + "\"), (c) => c.charCodeAt(0));\n"
+        "const wasm = await __wbg_init({ module_or_path: __newsmarkWasm });\n"
+        'dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));\n'
+        "</script>"
+    )
+    return html[: m.start()] + script + html[m.end():]
+
+
+def drop_links(html: str) -> str:
+    # Preloads point at files that are now inline; a manifest cannot load from file://.
+    return re.sub(r"<link\b[^>]*\brel=\"?(modulepreload|preload|manifest)\"?[^>]*>\s*", "", html)
+
+
+def build(dist: Path, out: Path) -> int:
+    index = dist / "index.html"
+    if not index.is_file():
+        raise SingleFileError(f"{index} not found: run `trunk build --release` first")
+    html = index.read_text(encoding="utf-8")
+    html = drop_links(inline_app(inline_css(html, dist), dist))
+    leftover = re.findall(r"(?:src|href)=\"(?!data:|#|https?:)([^\"]+)\"", html)
+    if leftover:
+        raise SingleFileError(f"index.html still references files: {', '.join(leftover)}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return len(html.encode("utf-8"))
+
+
+def main() -> int:
+    dist = Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
+    out = Path(sys.argv[2] if len(sys.argv) > 2 else "dist-single/newsmark.html")
+    try:
+        size = build(dist, out)
+    except SingleFileError as e:
+        print(f"singlefile: {e}", file=sys.stderr)
+        return 1
+    print(f"singlefile: wrote {out} ({size / 1024:.0f} KiB)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
