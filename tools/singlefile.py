@@ -62,7 +62,8 @@ def inline_app(html: str, dist: Path) -> str:
         "window.__newsmarkSingleFile = true;\n"
         + glue.replace("</script", "<\\/script")
         + "\nconst __newsmarkWasm = Uint8Array.from(atob(\"" + b64 + "\"), (c) => c.charCodeAt(0));\n"
-        "const wasm = await __wbg_init({ module_or_path: __newsmarkWasm });\n"
+        # The glue already declares a module-level `wasm`; do not redeclare it.
+        "await __wbg_init({ module_or_path: __newsmarkWasm });\n"
         'dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));\n'
         "</script>"
     )

@@ -9,8 +9,9 @@ use crate::extract::keys::{self, Command, KeyPress};
 use crate::extract::{AnnotationSet, OffsetMap, Status};
 use crate::ui::components::{
     focused_attribution, AlertRegion, Article, HelpDialog, Inspector, Legend, PasteDialog, RoleHighlight,
-    SchemaEditor, SidePanel, Toolbar,
+    ProjectPanel, SaveStatus, SchemaEditor, SidePanel, Toolbar,
 };
+use crate::ui::persist::{use_persistence, ProjectContext};
 use crate::ui::js::read_bytes;
 use crate::ui::open::{open_file, OpenError};
 use crate::ui::sample::sample_set;
@@ -145,7 +146,15 @@ fn on_key(e: &KeyboardEvent, latest: &Latest) {
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let initial = props.initial.clone();
+    let reopen = initial.is_none();
     let state = use_reducer(move || Annotator::new(initial.unwrap_or_else(sample_set)));
+    // Saved work comes back on start (unless a document was given) and every change is
+    // stored at once (see ui::persist); the revision says when the history may have changed.
+    let restore = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |history| dispatcher.dispatch(Action::Restore { history }))
+    };
+    let project = use_persistence(state.clone(), |s| &s.history, state.revision as usize, restore, reopen);
     let dialog = use_state(|| None::<Dialog>);
     let hide_boilerplate = use_state(|| false);
     let hovered = use_state(|| None::<AttrValue>);
@@ -217,12 +226,14 @@ pub fn App(props: &AppProps) -> Html {
 
     html! {
         <ContextProvider<AnnotatorContext> context={state}>
+        <ContextProvider<ProjectContext> context={project}>
             <div class="app" {ondragover} {ondrop}>
                 <header class="app-header">
                     <h1 class="app-name">{"newsmark"}</h1>
                     <Toolbar on_paste={open(Dialog::Paste)} on_help={open(Dialog::Help)}
                         hide_boilerplate={*hide_boilerplate} on_toggle_boilerplate={toggle_boilerplate} />
                 </header>
+                <SaveStatus />
                 <AlertRegion />
                 <RoleHighlight hovered={(*hovered).clone()} {focused} />
                 <div class="workspace">
@@ -230,6 +241,7 @@ pub fn App(props: &AppProps) -> Html {
                         <Article hide_boilerplate={*hide_boilerplate} {on_hover} />
                     </main>
                     <div class="side">
+                        <ProjectPanel />
                         <Inspector offsets={offsets.clone()} />
                         <Legend on_edit_labels={open(Dialog::Labels)} />
                         <SidePanel />
@@ -244,6 +256,7 @@ pub fn App(props: &AppProps) -> Html {
                     }
                 }
             </div>
+        </ContextProvider<ProjectContext>>
         </ContextProvider<AnnotatorContext>>
     }
 }

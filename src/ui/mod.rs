@@ -7,9 +7,11 @@
 pub mod app;
 pub mod components;
 pub mod download;
+pub mod import;
 pub mod js;
 pub mod offline;
 pub mod open;
+pub mod persist;
 pub mod sample;
 pub mod selection;
 pub mod state;
@@ -21,5 +23,6 @@ pub use app::{App, AppProps};
 
 /// Mounts the app into `<body>` (called by the wasm `main`).
 pub fn start() {
+    offline::register_service_worker();
     yew::Renderer::<App>::new().render();
 }

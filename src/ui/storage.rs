@@ -17,9 +17,7 @@
 use crate::extract::history::History;
 use crate::extract::persist::{RestoreError, StoredHistory};
 use crate::extract::project::Project;
-use std::cell::RefCell;
 use std::fmt;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -248,6 +246,16 @@ impl Store {
         committed(&tx).await
     }
 
+    /// Stores an already serialised [`StoredHistory`] (the autosave serialises first, so it
+    /// can skip writes that would store the same bytes again).
+    pub async fn put_document_json(&self, id: &str, json: String) -> Result<(), StorageError> {
+        let tx = self.tx(&[DOCS], IdbTransactionMode::Readwrite)?;
+        tx.object_store(DOCS)
+            .and_then(|s| s.put_with_key(&JsValue::from_str(&json), &JsValue::from_str(id)))
+            .map_err(|e| classify(&e))?;
+        committed(&tx).await
+    }
+
     /// Saves one document's history.
     pub async fn save_document(&self, history: &History) -> Result<(), StorageError> {
         self.save(None, &[history]).await
@@ -270,51 +278,3 @@ impl Store {
     }
 }
 
-/// Serialises writes coming from effects: each change schedules a save; if one is in
-/// flight, only the newest pending state is written after it (intermediate states are
-/// superseded), so a burst of key presses costs two writes, not twenty.
-#[derive(Default)]
-pub struct SaveQueue {
-    busy: bool,
-    pending: Option<(Option<Project>, History)>,
-}
-
-/// Shared handle to a [`SaveQueue`].
-pub type SharedQueue = Rc<RefCell<SaveQueue>>;
-
-/// Queues a save of `project` (if changed) and `history`; `report` gets the status after
-/// every write, and `Saving` when one starts.
-pub fn queue_save(
-    store: Store,
-    queue: SharedQueue,
-    project: Option<Project>,
-    history: History,
-    report: Rc<dyn Fn(SaveStatus)>,
-) {
-    {
-        let mut q = queue.borrow_mut();
-        if q.busy {
-            // A newer project list supersedes an older one; keep the last known list.
-            let keep = project.or_else(|| q.pending.take().and_then(|(p, _)| p));
-            q.pending = Some((keep, history));
-            return;
-        }
-        q.busy = true;
-    }
-    report(SaveStatus::Saving);
-    wasm_bindgen_futures::spawn_local(async move {
-        let mut next = Some((project, history));
-        while let Some((p, h)) = next.take() {
-            let result = store.save(p.as_ref(), &[&h]).await;
-            match result {
-                Ok(()) => report(SaveStatus::Saved),
-                Err(e) => report(SaveStatus::Error(e)),
-            }
-            let mut q = queue.borrow_mut();
-            next = q.pending.take();
-            if next.is_none() {
-                q.busy = false;
-            }
-        }
-    });
-}

@@ -13,6 +13,8 @@ mod role_highlight;
 mod schema_editor;
 mod side_panel;
 mod source_chart;
+mod project_panel;
+mod save_status;
 mod toolbar;
 
 pub use alert::AlertRegion;
@@ -28,4 +30,6 @@ pub use role_highlight::{focused_attribution, RoleHighlight};
 pub use schema_editor::SchemaEditor;
 pub use side_panel::SidePanel;
 pub use source_chart::SourceChart;
+pub use project_panel::ProjectPanel;
+pub use save_status::SaveStatus;
 pub use toolbar::Toolbar;

@@ -1,0 +1,211 @@
+//! The project: import many articles (files, a folder, JSONL, bundles), the document list
+//! with status and pending suggestions, filter and search, a progress bar while importing,
+//! delete with undo, and export of the whole project as a bundle.
+
+use crate::extract::format::bundle::{self, Bundle, Entry as BundleEntry};
+use crate::extract::project::{DocStatus, Filter};
+use crate::ui::import::{read_file, Picked};
+use crate::ui::js::{js_message, read_bytes};
+use crate::ui::persist::{use_project, ProjectHandle};
+use serde_json::json;
+use wasm_bindgen::JsValue;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Reads every picked file, then imports them as one batch.
+fn import_files(project: ProjectHandle, input: HtmlInputElement) {
+    let Some(files) = input.files() else { return };
+    let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
+    input.set_value("");
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut picked = Picked::default();
+        for file in files {
+            match read_bytes(&file).await {
+                Ok(bytes) => read_file(&file.name(), &bytes, &mut picked),
+                Err(e) => picked.problems.push(format!("{}: {e}", file.name())),
+            }
+        }
+        project.import(picked);
+    });
+}
+
+fn download_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = wasm_bindgen::JsCast::unchecked_into(document.create_element("a")?);
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    web_sys::Url::revoke_object_url(&url)?;
+    Ok(())
+}
+
+/// Every document's current annotations and status in one zip.
+fn export_bundle(project: ProjectHandle) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let Some(store) = project.store() else { return };
+        let mut entries = Vec::new();
+        for e in &project.state.project.entries {
+            match store.load_document(&e.id).await {
+                Ok(Some(h)) => entries.push(BundleEntry {
+                    set: h.current().clone(),
+                    meta: json!({ "status": e.status.as_str(), "title": e.title }),
+                }),
+                Ok(None) => {}
+                Err(err) => return project.fail(err.to_string()),
+            }
+        }
+        let result = bundle::export(&Bundle { project: json!({ "app": "newsmark" }), entries })
+            .map_err(|e| e.to_string())
+            .and_then(|zip| download_bytes("newsmark-project.zip", "application/zip", &zip).map_err(|e| js_message(&e)));
+        if let Err(e) = result {
+            project.fail(format!("could not export the project: {e}"));
+        }
+    });
+}
+
+#[component]
+pub fn ProjectPanel() -> Html {
+    let project = use_project();
+    let files_input = use_node_ref();
+    let folder_input = use_node_ref();
+    let state = &project.state;
+
+    let click = |r: &NodeRef| {
+        let r = r.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(i) = r.cast::<HtmlInputElement>() {
+                i.click();
+            }
+        })
+    };
+    let onchange = {
+        let project = project.clone();
+        Callback::from(move |e: Event| import_files(project.clone(), e.target_unchecked_into()))
+    };
+    let onsearch = {
+        let project = project.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let filter = Filter { query: input.value(), ..project.state.filter.clone() };
+            project.set_filter(filter);
+        })
+    };
+    let onstatus_filter = {
+        let project = project.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let filter = Filter { status: select.value().parse().ok(), ..project.state.filter.clone() };
+            project.set_filter(filter);
+        })
+    };
+    let onexport = {
+        let project = project.clone();
+        Callback::from(move |_: MouseEvent| export_bundle(project.clone()))
+    };
+
+    let counts = state.project.counts();
+    let shown = state.project.filtered(&state.filter);
+    let current = state.project.current.clone();
+    let items = shown.into_iter().map(|e| {
+        let id = e.id.clone();
+        let is_current = current.as_deref() == Some(id.as_str());
+        let open = {
+            let (p, id) = (project.clone(), id.clone());
+            Callback::from(move |_: MouseEvent| p.open(&id))
+        };
+        let set_status = {
+            let (p, id) = (project.clone(), id.clone());
+            Callback::from(move |ev: Event| {
+                let select: HtmlSelectElement = ev.target_unchecked_into();
+                if let Ok(s) = select.value().parse::<DocStatus>() {
+                    p.set_status(&id, s);
+                }
+            })
+        };
+        let delete = {
+            let (p, id) = (project.clone(), id.clone());
+            Callback::from(move |_: MouseEvent| p.delete(&id))
+        };
+        let label = e.label().to_string();
+        html! {
+            <li key={id.clone()} class={classes!("doc", is_current.then_some("doc-current"))}
+                data-doc-id={id.clone()} data-status={e.status.as_str()}>
+                <button type="button" class="doc-open" onclick={open}
+                    aria-current={is_current.then_some("true")}>
+                    <span class="doc-title">{ label.clone() }</span>
+                    <span class="doc-meta">{ format!("{} words", e.words) }</span>
+                </button>
+                <span class="doc-pending" data-pending={e.pending.to_string()}>
+                    { if e.pending > 0 { format!("{} pending", e.pending) } else { String::new() } }
+                </span>
+                <select class="doc-status" aria-label={format!("Status of {label}")} onchange={set_status}>
+                    { for DocStatus::ALL.iter().map(|s| html! {
+                        <option value={s.as_str()} selected={*s == e.status}>{ s.title() }</option>
+                    }) }
+                </select>
+                <button type="button" class="doc-delete" aria-label={format!("Delete {label}")} onclick={delete}>{"✕"}</button>
+            </li>
+        }
+    });
+
+    let undo = state.project.trash.as_ref().map(|t| {
+        let p = project.clone();
+        html! {
+            <p class="project-trash" role="status">
+                { format!("Deleted “{}”. ", t.entry.label()) }
+                <button type="button" class="button" onclick={Callback::from(move |_: MouseEvent| p.undo_delete())}>
+                    {"Undo delete"}
+                </button>
+            </p>
+        }
+    });
+
+    html! {
+        <section class="project" aria-label="Project">
+            <div class="project-bar">
+                <button type="button" class="button" onclick={click(&files_input)}>{"Import articles…"}</button>
+                <button type="button" class="button" onclick={click(&folder_input)}>{"Import folder…"}</button>
+                <button type="button" class="button" onclick={onexport}>{"Export project"}</button>
+                <input ref={files_input} type="file" multiple=true hidden=true onchange={onchange.clone()}
+                    accept=".txt,.md,.html,.htm,.json,.jsonl,.ndjson,.zip" />
+                <input ref={folder_input} type="file" multiple=true hidden=true webkitdirectory=true {onchange} />
+            </div>
+            if let Some(p) = state.progress {
+                <div class="project-progress" role="status">
+                    <label>
+                        { format!("Extracting {} of {}{}", p.done.min(p.total), p.total,
+                            if project.in_worker() { "" } else { " (on the page)" }) }
+                        <progress max={p.total.to_string()} value={p.done.to_string()}></progress>
+                    </label>
+                </div>
+            }
+            if !state.problems.is_empty() {
+                <ul class="project-problems" aria-label="Not imported">
+                    { for state.problems.iter().take(20).map(|m| html! { <li>{ m.clone() }</li> }) }
+                </ul>
+            }
+            <div class="project-filter">
+                <input type="search" aria-label="Search documents" placeholder="Search documents"
+                    value={state.filter.query.clone()} oninput={onsearch} />
+                <select aria-label="Filter by status" onchange={onstatus_filter}>
+                    <option value="" selected={state.filter.status.is_none()}>
+                        { format!("All ({})", state.project.entries.len()) }
+                    </option>
+                    { for DocStatus::ALL.iter().zip(counts).map(|(s, n)| html! {
+                        <option value={s.as_str()} selected={state.filter.status == Some(*s)}>
+                            { format!("{} ({n})", s.title()) }
+                        </option>
+                    }) }
+                </select>
+                <span class="project-pending">{ format!("{} pending", state.project.pending()) }</span>
+            </div>
+            { for undo }
+            <ul class="doc-list">{ for items }</ul>
+        </section>
+    }
+}

@@ -1,0 +1,65 @@
+//! Turning picked files into project documents: many `.txt`/`.md`/`.html` articles, JSONL
+//! files of `{"id","title","text"}` lines, newsmark `.json` annotation files and project
+//! bundles (`.zip`). Every file or line that cannot be read is reported by name (and line
+//! number) and skipped; the rest is imported.
+
+use crate::extract::format::{bundle, json};
+use crate::extract::project::DocStatus;
+use crate::extract::{html, jsonl, text, AnnotationSet, Document};
+
+/// What a batch of files gave.
+#[derive(Default)]
+pub struct Picked {
+    /// Plain articles, to be pre-annotated by the worker.
+    pub documents: Vec<Document>,
+    /// Already annotated documents (annotation files, bundles) with their review status.
+    pub annotated: Vec<(AnnotationSet, DocStatus)>,
+    pub problems: Vec<String>,
+}
+
+fn stem(name: &str) -> &str {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    let s = base.rsplit_once('.').map_or(base, |(s, _)| s);
+    s.strip_suffix(".annotations").unwrap_or(s)
+}
+
+/// Reads one file into `into`. `name` may include a folder path (webkitdirectory).
+pub fn read_file(name: &str, bytes: &[u8], into: &mut Picked) {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let decoded = || text::decode(bytes).map_err(|e| format!("{name}: {e}"));
+    let result: Result<(), String> = match ext.as_str() {
+        "jsonl" | "ndjson" => decoded().map(|t| {
+            let batch = jsonl::parse(&t);
+            into.documents.extend(batch.documents);
+            into.problems.extend(batch.errors.iter().map(|e| format!("{name}: {e}")));
+        }),
+        "txt" | "md" | "text" => {
+            decoded().map(|t| into.documents.push(Document::new(stem(name), None, text::normalize(&t))))
+        }
+        "html" | "htm" => decoded().map(|t| {
+            let title = html::html_title(&t);
+            into.documents.push(Document::new(stem(name), title, text::normalize(&html::html_to_text(&t))))
+        }),
+        "json" => decoded().and_then(|t| {
+            let set = json::import(&t).map_err(|e| format!("{name}: {e}"))?;
+            into.annotated.push((set, DocStatus::InProgress));
+            Ok(())
+        }),
+        "zip" => bundle::import(bytes).map_err(|e| format!("{name}: {e}")).map(|b| {
+            for entry in b.entries {
+                let status = entry
+                    .meta
+                    .get("status")
+                    .and_then(|s| s.as_str())
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(DocStatus::InProgress);
+                into.annotated.push((entry.set, status));
+            }
+        }),
+        // A folder brings along files that are not articles (images, .DS_Store): skip quietly.
+        _ => Ok(()),
+    };
+    if let Err(e) = result {
+        into.problems.push(e);
+    }
+}
