@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { execFileSync } from 'node:child_process';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -124,6 +125,18 @@ function jsonl(n) {
   return lines.join('\n') + '\n';
 }
 
+// Compares the story documents of two bundles (annotations files are deterministic).
+const COMPARE = `
+import json, sys, zipfile
+def docs(p):
+    z = zipfile.ZipFile(p)
+    m = json.loads(z.read("manifest.json"))
+    return {d["id"]: json.loads(z.read(d["file"])) for d in m["documents"] if d["id"].startswith("story-")}
+a, b = docs(sys.argv[1]), docs(sys.argv[2])
+bad = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+print("same %d" % len(a) if not bad and len(a) == len(b) else "differ: " + ", ".join(bad[:5]))
+`;
+
 const { server, base } = await serve(DIST);
 try {
   await check('(a) an edit and its undo history survive a reload', async () => {
@@ -196,8 +209,76 @@ try {
       await b.close();
     }
   });
+
+  await check('(d) 50-article JSONL: annotate two, reload, export bundle, re-import elsewhere: identical', async () => {
+    const a = await browser();
+    const b = await browser();
+    try {
+      const page = a.page;
+      await page.goto(base);
+      await page.locator('article p').first().waitFor();
+      await saved(page);
+      await importJsonl(page, 'stories.jsonl', jsonl(50));
+      await page.locator('.doc[data-doc-id="story-50"]').waitFor();
+      await page.locator('.project-progress').waitFor({ state: 'detached' });
+      assert(await page.locator('.doc[data-doc-id^="story-"]').count() === 50, '50 stories listed');
+      // Annotate in two documents: delete a highlight in each (the editor's Delete key).
+      const edited = {};
+      for (const id of ['story-03', 'story-17']) {
+        await page.locator(`.doc[data-doc-id="${id}"] .doc-open`).click();
+        await page.locator(`article[data-document="${id}"] mark`).first().waitFor();
+        const n = await page.locator('article mark').count();
+        await page.locator('article mark').first().focus();
+        await page.keyboard.press('Delete');
+        await page.waitForFunction((n) => document.querySelectorAll('article mark').length < n, n);
+        edited[id] = await page.locator('article mark').count();
+        await saved(page);
+      }
+      await page.reload();
+      await page.locator('.doc[data-doc-id="story-50"]').waitFor();
+      for (const [id, n] of Object.entries(edited)) {
+        assert(await page.locator(`.doc[data-doc-id="${id}"]`).getAttribute('data-status') === 'in-progress',
+          `${id} is in progress after the reload`);
+        await page.locator(`.doc[data-doc-id="${id}"] .doc-open`).click();
+        await page.locator(`article[data-document="${id}"]`).waitFor();
+        await page.waitForFunction((n) => document.querySelectorAll('article mark').length === n, n);
+      }
+      const exportA = await exportProject(page, 'a');
+      // A fresh profile: import the bundle, export again, compare every story.
+      await b.page.goto(base);
+      await b.page.locator('article p').first().waitFor();
+      await saved(b.page);
+      const [chooser] = await Promise.all([
+        b.page.waitForEvent('filechooser'),
+        b.page.getByRole('button', { name: 'Import articles…' }).click(),
+      ]);
+      await chooser.setFiles(exportA);
+      await b.page.locator('.doc[data-doc-id="story-50"]').waitFor();
+      await b.page.locator('.project-progress').waitFor({ state: 'detached' });
+      assert(await b.page.locator('.doc[data-doc-id="story-03"]').getAttribute('data-status') === 'in-progress',
+        'the review status travels with the bundle');
+      const exportB = await exportProject(b.page, 'b');
+      const diff = execFileSync('python3', ['-c', COMPARE, exportA, exportB], { encoding: 'utf8' }).trim();
+      assert(diff === 'same 50', `bundles differ: ${diff}`);
+      assert(a.errors.length === 0 && b.errors.length === 0, [...a.errors, ...b.errors].join('\n'));
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 } finally {
   server.close();
+}
+
+/** Clicks "Export project" and returns the downloaded zip's path (copied under TMPDIR). */
+async function exportProject(page, tag) {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export project' }).click(),
+  ]);
+  const out = path.join(process.env.TMPDIR || tmpdir(), `newsmark-e2e-bundle-${tag}-${process.pid}.zip`);
+  await download.saveAs(out);
+  return out;
 }
 
 /** Imports a JSONL text through the project panel's file input. */
