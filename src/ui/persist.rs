@@ -292,9 +292,16 @@ impl ProjectHandle {
 /// Sets up storage for the app. `source` is the app's reducer handle and `history` reads the
 /// open document's history from it (so nothing is cloned per render); `version` changes
 /// whenever that history may have changed (e.g. the reducer's `Rc` address), and `restore`
-/// replaces it (the reducer's Restore action).
+/// replaces it (the reducer's Restore action). With `reopen` false the saved project is
+/// read but the open document is kept (the app was given one explicitly, e.g. in tests).
 #[hook]
-pub fn use_persistence<S>(source: S, history: fn(&S) -> &History, version: usize, restore: Callback<History>) -> ProjectHandle
+pub fn use_persistence<S>(
+    source: S,
+    history: fn(&S) -> &History,
+    version: usize,
+    restore: Callback<History>,
+    reopen: bool,
+) -> ProjectHandle
 where
     S: Clone + 'static,
 {
@@ -332,7 +339,7 @@ where
                     }
                 };
                 let project = project.unwrap_or_default();
-                if let Some(id) = project.current.clone() {
+                if let Some(id) = project.current.clone().filter(|_| reopen) {
                     match s.load_document(&id).await {
                         Ok(Some(h)) => restore.emit(h),
                         Ok(None) => {}
