@@ -156,7 +156,7 @@ pub fn ProjectPanel() -> Html {
     let undo = state.project.trash.as_ref().map(|t| {
         let p = project.clone();
         html! {
-            <p class="project-trash" role="status">
+            <p class="project-trash" aria-live="polite">
                 { format!("Deleted “{}”. ", t.entry.label()) }
                 <button type="button" class="button" onclick={Callback::from(move |_: MouseEvent| p.undo_delete())}>
                     {"Undo delete"}
@@ -176,7 +176,7 @@ pub fn ProjectPanel() -> Html {
                 <input ref={folder_input} type="file" multiple=true hidden=true webkitdirectory=true {onchange} />
             </div>
             if let Some(p) = state.progress {
-                <div class="project-progress" role="status">
+                <div class="project-progress" aria-live="polite">
                     <label>
                         { format!("Extracting {} of {}{}", p.done.min(p.total), p.total,
                             if project.in_worker() { "" } else { " (on the page)" }) }

@@ -1,5 +1,5 @@
 //! The save status line: "All changes saved", "Saving…", or what went wrong with storage
-//! (unavailable, full) and what to do, as an alert. Never silent.
+//! (unavailable, full) and what to do, announced assertively. Never silent.
 
 use crate::ui::persist::use_project;
 use crate::ui::storage::SaveStatus as Status;
@@ -15,9 +15,11 @@ pub fn SaveStatus() -> Html {
         Status::Saved => "saved",
         Status::Error(_) => "error",
     };
-    let role = if status.is_error() { "alert" } else { "status" };
+    // Live regions without a role: the editor's own status and alert regions keep being
+    // the page's single `status` / `alert` landmarks.
+    let live = if status.is_error() { "assertive" } else { "polite" };
     let class = classes!("save-status", status.is_error().then_some("save-status-error"));
     html! {
-        <p {class} {role} data-save-status={key}>{ status.text() }</p>
+        <p {class} aria-live={live} data-save-status={key}>{ status.text() }</p>
     }
 }
