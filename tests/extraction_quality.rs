@@ -2,6 +2,9 @@
 //! seed gold and the dev sets, and the test fails when a figure drops below the floor the
 //! issues set. (Speed is measured by the bench binary, not here.)
 
+// Host only: it runs the CLI loader and score.py.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::{score, shared_dir};
