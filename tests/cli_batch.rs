@@ -1,4 +1,6 @@
 //! The command line end to end: batch extraction over JSONL and folders, and `export`.
+// Host only: it runs the native binary.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::process::Command;
 
