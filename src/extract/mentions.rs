@@ -35,6 +35,7 @@ fn words(s: &str) -> Vec<&str> {
 /// assert_eq!(g[1].canonical, "Caroline Leavitt");
 /// ```
 pub fn group(text: &str, mentions: &[(Label, Span)]) -> Vec<Grouping> {
+    use std::collections::HashMap;
     let mut order: Vec<usize> = (0..mentions.len()).collect();
     order.sort_by_key(|&i| (mentions[i].1.start, mentions[i].1.end));
     // Cluster id per mention; clusters hold (label, member indices).
@@ -42,66 +43,52 @@ pub fn group(text: &str, mentions: &[(Label, Span)]) -> Vec<Grouping> {
     let mut clusters: Vec<(Label, Vec<usize>)> = Vec::new();
     let surface = |i: usize| -> &str { mentions[i].1.slice(text).unwrap_or("").trim() };
 
-    // Full person names first, so lone surnames can join them.
+    // Full person names first, so lone surnames can join them: one cluster per
+    // (given name, surname).
+    let mut full: HashMap<(&str, &str), usize> = HashMap::new();
+    // Each word that ends or starts a full name → (position, cluster), in text order.
+    let mut by_word: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
     for &i in &order {
-        let (label, _) = &mentions[i];
-        if *label != Label::Person || words(surface(i)).len() < 2 {
+        let (label, span) = &mentions[i];
+        let ws = words(surface(i));
+        if *label != Label::Person || ws.len() < 2 {
             continue;
         }
-        let ws = words(surface(i));
-        let found = clusters.iter().position(|(l, members)| {
-            *l == Label::Person
-                && members.iter().any(|&m| {
-                    let mw = words(surface(m));
-                    mw.len() >= 2 && mw.last() == ws.last() && (mw.first() == ws.first() || surface(m) == surface(i))
-                })
+        let (first, last) = (ws[0], ws[ws.len() - 1]);
+        let c = *full.entry((first, last)).or_insert_with(|| {
+            clusters.push((Label::Person, Vec::new()));
+            clusters.len() - 1
         });
-        match found {
-            Some(c) => {
-                clusters[c].1.push(i);
-                cluster_of[i] = c;
-            }
-            None => {
-                cluster_of[i] = clusters.len();
-                clusters.push((Label::Person, vec![i]));
-            }
+        clusters[c].1.push(i);
+        cluster_of[i] = c;
+        for w in [first, last] {
+            by_word.entry(w).or_default().push((span.start, c));
         }
     }
+    let mut others: HashMap<(Label, String), usize> = HashMap::new();
     for &i in &order {
         if cluster_of[i] != usize::MAX {
             continue;
         }
         let (label, span) = &mentions[i];
         let s = surface(i);
-        let key = s.to_lowercase();
         let found = if *label == Label::Person {
             // The nearest full name with this surname (or given name): before, else after.
-            let candidates: Vec<(usize, usize)> = clusters
-                .iter()
-                .enumerate()
-                .filter(|(_, (l, _))| *l == Label::Person)
-                .flat_map(|(c, (_, members))| members.iter().map(move |&m| (c, m)))
-                .filter(|&(_, m)| {
-                    let mw = words(surface(m));
-                    mw.len() >= 2 && (mw.last() == Some(&s) || mw.first() == Some(&s)) || surface(m) == s
-                })
-                .collect();
-            let before = candidates.iter().filter(|&&(_, m)| mentions[m].1.start < span.start).max_by_key(|&&(_, m)| mentions[m].1.start);
-            let after = candidates.iter().filter(|&&(_, m)| mentions[m].1.start >= span.start).min_by_key(|&&(_, m)| mentions[m].1.start);
-            before.or(after).map(|&(c, _)| c)
+            by_word.get(s).and_then(|list| {
+                let k = list.partition_point(|&(pos, _)| pos < span.start);
+                k.checked_sub(1).and_then(|b| list.get(b)).or_else(|| list.get(k)).map(|&(_, c)| c)
+            })
         } else {
-            clusters.iter().position(|(l, members)| l == label && members.iter().any(|&m| surface(m).to_lowercase() == key))
+            None
         };
-        match found {
-            Some(c) => {
-                clusters[c].1.push(i);
-                cluster_of[i] = c;
-            }
-            None => {
-                cluster_of[i] = clusters.len();
-                clusters.push((label.clone(), vec![i]));
-            }
-        }
+        let c = found.unwrap_or_else(|| {
+            *others.entry((label.clone(), s.to_lowercase())).or_insert_with(|| {
+                clusters.push((label.clone(), Vec::new()));
+                clusters.len() - 1
+            })
+        });
+        clusters[c].1.push(i);
+        cluster_of[i] = c;
     }
     // Number groups by first appearance; canonical = longest surface (first on ties).
     let mut first_pos: Vec<(usize, usize)> = clusters

@@ -157,7 +157,7 @@ struct Hit {
 struct Scan<'a, 't> {
     w: &'a [W<'t>],
     /// Token texts seen anywhere in the document (for the glued-typo rule).
-    doc_words: HashSet<&'t str>,
+    doc_words: HashMap<&'t str, usize>,
     found: Vec<Found>,
     covered: Vec<bool>,
     /// Lower-case role candidates waiting for a name after them: (start, end) word index.
@@ -239,7 +239,7 @@ impl<'a, 't> Scan<'a, 't> {
             end += 1;
             let key = key_of(w, i, end);
             let lower = key.to_lowercase();
-            let any_prefix = [Lexicon::Orgs, Lexicon::Places, Lexicon::Norp, Lexicon::Roles].iter().any(|l| l.has_prefix(&lower));
+            let any_prefix = [Lexicon::Orgs, Lexicon::Places, Lexicon::Norp, Lexicon::Roles].iter().any(|l| l.table().has_prefix(&lower));
             if !any_prefix {
                 break;
             }
@@ -258,7 +258,7 @@ impl<'a, 't> Scan<'a, 't> {
                     best = Some(Hit { end, label, weak: payload_weak(p) });
                     continue;
                 }
-                if Lexicon::Norp.get(&key).is_some() && !key.contains(' ') || Lexicon::Norp.get(&key).is_some() {
+                if Lexicon::Norp.table().get(&lower).is_some() {
                     best = Some(Hit { end, label: Label::Norp, weak: false });
                     continue;
                 }
@@ -422,7 +422,7 @@ impl<'a, 't> Scan<'a, 't> {
             if !tail.chars().all(char::is_lowercase) {
                 continue;
             }
-            if (lexicon::is_surname(head) || lexicon::is_given_name(head)) && self.doc_words.contains(head) {
+            if (lexicon::is_surname(head) || lexicon::is_given_name(head)) && self.doc_words.contains_key(head) {
                 return Some(x.span.start + cut);
             }
         }
@@ -430,7 +430,7 @@ impl<'a, 't> Scan<'a, 't> {
     }
 
     fn doc_words_count(&self, word: &str) -> usize {
-        self.w.iter().filter(|x| x.text == word).count()
+        self.doc_words.get(word).copied().unwrap_or(0)
     }
 }
 
@@ -439,7 +439,10 @@ pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate
     let w = build_view(text, tokens, sentences, boilerplate);
     let mut scan = Scan {
         w: &w,
-        doc_words: w.iter().filter(|x| x.word()).map(|x| x.text).collect(),
+        doc_words: w.iter().filter(|x| x.word()).fold(HashMap::new(), |mut m, x| {
+            *m.entry(x.text).or_insert(0) += 1;
+            m
+        }),
         found: Vec::new(),
         covered: vec![false; w.len()],
         pending_roles: Vec::new(),
@@ -560,7 +563,7 @@ fn propagate(scan: &mut Scan) {
     let mut by_word: HashMap<String, (Label, f32)> = HashMap::new();
     for f in &scan.found {
         if f.label == Label::Person {
-            let parts: Vec<&W> = w.iter().filter(|x| f.span.contains(&x.span) && x.kind == TokenKind::Word).collect();
+            let parts: Vec<&W> = words_of(w, &f.span).filter(|x| x.kind == TokenKind::Word).collect();
             if let Some(last) = parts.last() {
                 if parts.len() >= 2 && last.text.chars().count() >= 2 && !last.is_function_word() && !lexicon::is_common_word(last.text) {
                     by_word.entry(last.text.to_string()).or_insert((Label::Person, 0.8));
@@ -585,26 +588,39 @@ fn propagate(scan: &mut Scan) {
     let mut names: Vec<(Vec<&str>, Label)> = Vec::new();
     for f in &scan.found {
         if matches!(f.label, Label::Person | Label::Org | Label::Gpe | Label::Loc) && f.evidence >= Evidence::Model {
-            let parts: Vec<&str> = w.iter().filter(|x| f.span.contains(&x.span)).map(|x| x.text).collect();
+            let parts: Vec<&str> = words_of(w, &f.span).map(|x| x.text).collect();
             if parts.len() >= 2 && !names.iter().any(|(p, _)| *p == parts) {
                 names.push((parts, f.label.clone()));
             }
         }
     }
+    // Where each word occurs, so a name is only tried where its first word is.
+    let mut at: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, x) in w.iter().enumerate() {
+        if x.cap {
+            at.entry(x.text).or_default().push(k);
+        }
+    }
     for (parts, label) in names {
         let n = parts.len();
-        let mut k = 0;
-        while k + n <= w.len() {
+        for &k in at.get(parts[0]).map(Vec::as_slice).unwrap_or(&[]) {
+            if k + n > w.len() {
+                continue;
+            }
             let hit = (0..n).all(|d| w[k + d].text == parts[d] && !scan.covered[k + d] && !w[k + d].blocked)
                 && (k + n == w.len() || !scan.name_word(k + n) || w[k + n].span.start == w[k + n - 1].span.end);
             if hit {
                 scan.push(k, k + n, label.clone(), 0.7, Evidence::Lexicon);
-                k += n;
-            } else {
-                k += 1;
             }
         }
     }
+}
+
+/// The words inside `span` (words are sorted and disjoint).
+fn words_of<'a, 't>(w: &'a [W<'t>], span: &Span) -> impl Iterator<Item = &'a W<'t>> {
+    let lo = w.partition_point(|x| x.span.end <= span.start);
+    let span = *span;
+    w[lo..].iter().take_while(move |x| x.span.start < span.end).filter(move |x| span.contains(&x.span))
 }
 
 /// Geographic feature words: a proposed place ending in one is LOC, not GPE.
@@ -617,7 +633,8 @@ const FEATURE_WORDS: &[&str] = &[
 /// Checks a tagger's proposal against the rules: trims a leading "the" and a trailing
 /// possessive, vetoes titles, date words and lower-case spans, and decides GPE vs LOC.
 pub(super) fn vet_proposal(text: &str, tokens: &[Token], p: &Proposal) -> Option<Proposal> {
-    let inside: Vec<&Token> = tokens.iter().filter(|t| p.span.contains(&t.span)).collect();
+    let lo = tokens.partition_point(|t| t.span.end <= p.span.start);
+    let inside: Vec<&Token> = tokens[lo..].iter().take_while(|t| t.span.start < p.span.end).filter(|t| p.span.contains(&t.span)).collect();
     let mut a = 0;
     let mut b = inside.len();
     // "the Kremlin" → "Kremlin"; a capitalised "The" mid-sentence is part of a name
@@ -681,55 +698,80 @@ fn combine(scan: &mut Scan, text: &str, tokens: &[Token], boilerplate: &[Span], 
     let starts: HashSet<usize> = w.iter().map(|x| x.span.start).collect();
     let ends: HashSet<usize> = w.iter().map(|x| x.span.end).collect();
     let on_tokens = |s: &Span| starts.contains(&s.start) && ends.contains(&s.end);
-    let words_in = |s: &Span| w.iter().filter(|x| s.contains(&x.span) && x.word()).count();
+    // Words are sorted and disjoint, so a span's words are one contiguous run.
+    let words_in = |s: &Span| {
+        let lo = w.partition_point(|x| x.span.end <= s.start);
+        w[lo..].iter().take_while(|x| x.span.start < s.end).filter(|x| s.contains(&x.span) && x.word()).count()
+    };
+    let next_word = |pos: usize| w[w.partition_point(|x| x.span.start < pos)..].iter().find(|x| x.word()).map(|x| x.span);
+    let prev_word = |pos: usize| w[..w.partition_point(|x| x.span.end <= pos)].iter().rev().find(|x| x.word()).map(|x| x.span);
     let mut props: Vec<Proposal> = proposals
         .iter()
         .filter_map(|p| vet_proposal(text, tokens, p))
         .filter(|p| !p.span.is_empty() && p.span.is_valid_in(text) && !boilerplate.iter().any(|b| b.overlaps(&p.span)))
         .collect();
-    props.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.span.cmp(&b.span)));
 
     // Pattern-only findings that the model does not see at all are dropped.
-    scan.found.retain(|f| f.evidence != Evidence::Pattern || props.iter().any(|p| p.span.overlaps(&f.span)));
+    let mut by_start: Vec<Span> = props.iter().map(|p| p.span).collect();
+    by_start.sort();
+    let max_len = by_start.iter().map(Span::len).max().unwrap_or(0);
+    let seen_by_model = |f: &Span| {
+        let lo = by_start.partition_point(|p| p.start + max_len <= f.start);
+        by_start[lo..].iter().take_while(|p| p.start < f.end).any(|p| p.overlaps(f))
+    };
+    scan.found.retain(|f| f.evidence != Evidence::Pattern || seen_by_model(&f.span));
+    // Findings are disjoint; kept sorted by start so overlaps are a contiguous run.
+    scan.found.sort_by_key(|f| (f.span.start, f.span.end));
+    let overlapping = |found: &[Found], span: &Span| -> std::ops::Range<usize> {
+        let lo = found.partition_point(|f| f.span.end <= span.start);
+        let hi = lo + found[lo..].iter().take_while(|f| f.span.start < span.end).count();
+        lo..hi
+    };
 
+    props.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.span.cmp(&b.span)));
     for mut p in props {
         // Titles stay ROLE and dates the grammar's: a proposal that starts (or ends) with
         // one keeps only the rest ("August National Association …" → the association).
         let mut dropped = false;
-        let fixed: Vec<Span> = scan.found.iter().filter(|f| matches!(f.label, Label::Role | Label::Date)).map(|f| f.span).collect();
-        for f in &fixed {
+        let fixed: Vec<(Span, bool)> = scan.found[overlapping(&scan.found, &p.span)]
+            .iter()
+            .filter(|f| matches!(f.label, Label::Role | Label::Date))
+            .map(|f| (f.span, f.label == Label::Role))
+            .collect();
+        for (f, is_role) in &fixed {
             if !f.overlaps(&p.span) {
                 continue;
             }
             if f.start <= p.span.start && f.end < p.span.end {
-                match w.iter().find(|x| x.span.start >= f.end && x.word()) {
-                    Some(next) if next.span.start < p.span.end => p.span = Span::new(next.span.start, p.span.end),
+                match next_word(f.end) {
+                    Some(next) if next.start < p.span.end => p.span = Span::new(next.start, p.span.end),
                     _ => dropped = true,
                 }
             } else if f.start > p.span.start && f.end >= p.span.end {
-                match w.iter().rev().find(|x| x.span.end <= f.start && x.word()) {
-                    Some(prev) if prev.span.end > p.span.start => p.span = Span::new(p.span.start, prev.span.end),
+                match prev_word(f.start) {
+                    Some(prev) if prev.end > p.span.start => p.span = Span::new(p.span.start, prev.end),
                     _ => dropped = true,
                 }
-            } else if f.contains(&p.span) || scan.found.iter().any(|g| g.span == *f && g.label == Label::Role) {
+            } else if f.contains(&p.span) || *is_role {
                 dropped = true;
             }
         }
         if dropped || p.span.is_empty() {
             continue;
         }
-        let over: Vec<usize> = (0..scan.found.len()).filter(|&i| scan.found[i].span.overlaps(&p.span)).collect();
+        let over = overlapping(&scan.found, &p.span);
+        let new = Found { span: p.span, label: p.label.clone(), confidence: p.confidence, evidence: Evidence::Model };
         if over.is_empty() {
-            scan.found.push(Found { span: p.span, label: p.label.clone(), confidence: p.confidence, evidence: Evidence::Model });
+            scan.found.insert(over.start, new);
             continue;
         }
-        let rules: Vec<&Found> = over.iter().map(|&i| &scan.found[i]).collect();
+        let rules = &scan.found[over.clone()];
         if rules.iter().any(|r| r.evidence == Evidence::Model) {
             continue;
         }
         let model_wins = if rules.len() == 1 && rules[0].span == p.span {
             // Same span: the rules keep the label when they know it well.
-            let r = rules[0];
+            let r = &rules[0];
             let s = r.span.slice(text).unwrap_or("");
             let kind = lexicon::place_kind(s);
             let strong = matches!(r.evidence, Evidence::Lexicon | Evidence::Grammar)
@@ -749,10 +791,9 @@ fn combine(scan: &mut Scan, text: &str, tokens: &[Token], boilerplate: &[Span], 
             rules.iter().all(|r| r.evidence == Evidence::Pattern || words_in(&r.span) < 2 || r.label == Label::Person)
         };
         if model_wins {
-            for &i in over.iter().rev() {
-                scan.found.remove(i);
-            }
-            scan.found.push(Found { span: p.span, label: p.label.clone(), confidence: p.confidence, evidence: Evidence::Model });
+            let at = over.start;
+            scan.found.drain(over);
+            scan.found.insert(at, new);
         }
     }
     // Rebuild the coverage for the propagation pass.
