@@ -136,7 +136,11 @@ impl Ctx<'_> {
     /// "that" or ":".
     fn content_start(&self, c_end: usize, s1: usize, cue: CueWord) -> Option<(usize, bool)> {
         let limit = (c_end + 12).min(s1);
+        let mut skip_to = 0;
         for m in c_end..limit {
+            if m <= skip_to && skip_to > 0 {
+                continue;
+            }
             let w = self.word(m);
             if self.is_word(m) && w == "that" && !self.capitalised(m) {
                 // "with that of …" is a pronoun, not the complementiser.
@@ -151,6 +155,13 @@ impl Ctx<'_> {
             }
             if self.is(m, ":") {
                 return Some((m + 1, true));
+            }
+            if let Some(close) = self.opening(m).and_then(|q| q.close) {
+                // A quoted title ("told ABC’s “Good Morning America” that …").
+                if close < limit && self.words_in((m, close)) <= 5 {
+                    skip_to = close;
+                    continue;
+                }
             }
             if self.is_terminal(m) || self.is_quote(m) || self.is(m, ";") || self.is(m, "(") {
                 break;
@@ -191,6 +202,11 @@ impl Ctx<'_> {
                 end = m;
                 break;
             }
+            // "… but argues that …": a second reporting verb of the same subject.
+            if !self.quoted[m] && m > start && matches!(self.word(m), "and" | "but") && self.second_verb(m + 1) {
+                end = m;
+                break;
+            }
             m += 1;
         }
         // A quotation opened inside the content and closed after the sentence carries it on.
@@ -206,6 +222,15 @@ impl Ctx<'_> {
             }
         }
         self.trim_end(start, end)
+    }
+
+    /// A finite reporting verb (possibly after adverbs) at token `m`: "… and added that".
+    fn second_verb(&self, mut m: usize) -> bool {
+        while self.is_word(m) && is_adverb(self.word(m)) {
+            m += 1;
+        }
+        !self.capitalised(m)
+            && cue_word(self.word(m)).is_some_and(|c| matches!(c.form, Form::Past | Form::ThirdPerson) && !is_in(NOUNISH, c.lemma))
     }
 
     /// Whether what starts at token `m` (after a comma) is outside the content.
@@ -329,7 +354,8 @@ impl Ctx<'_> {
 
     /// ", he said, while …": the clause after a parenthetical attribution is content too.
     fn parenthetical_rest(&self, stop: usize, s1: usize) -> Option<(usize, usize)> {
-        if !self.is(stop, ",") || self.stops_content(stop + 1) || self.word(stop + 1).ends_with("ing") {
+        let gerund_adjunct = self.word(stop + 1).ends_with("ing") && is_in(PREPOSITIONS, self.word(stop + 2));
+        if !self.is(stop, ",") || self.stops_content(stop + 1) || gerund_adjunct {
             return None;
         }
         let end = self.content_end(stop + 1, s1);
@@ -339,10 +365,18 @@ impl Ctx<'_> {
     /// After “…,” she said. — the quote that opens the next sentence of the same
     /// paragraph continues the same speaker's words.
     fn next_quote(&self, s1: usize, quote_before: bool) -> Option<(usize, usize)> {
-        if !quote_before || s1 == 0 || self.newline_between(s1 - 1, s1) || !self.is_terminal(s1 - 1) {
+        if !quote_before || s1 == 0 || !self.is_terminal(s1 - 1) {
             return None;
         }
-        self.quotation_range(s1)
+        let range = self.quotation_range(s1)?;
+        if !self.newline_between(s1 - 1, s1) {
+            return Some(range);
+        }
+        // A next paragraph that is nothing but a quote goes on with the same speaker.
+        let (_, end) = range;
+        let para_ends = end >= self.tokens.len() || self.newline_between(end - 1, end);
+        let closed = self.opening(s1).is_some_and(|q| q.close.is_some());
+        (para_ends && closed).then_some(range)
     }
 
     /// The quotation starting at token `open`, as a token range.
@@ -402,6 +436,11 @@ pub fn drafts(ctx: &Ctx) -> Vec<Draft> {
             }
             let found = if ctx.word(c) == "according" && ctx.word(c + 1) == "to" {
                 according(ctx, c, s0, s1)
+            } else if ctx.word(c) == "asked" && asked_opens(ctx, c, s0) {
+                asked(ctx, c, s1)
+            } else if c == s0 {
+                headline_colon(ctx, s0, s1)
+                    .or_else(|| cue_word(ctx.word(c)).filter(|_| ctx.is_word(c)).and_then(|cue| verb_frame(ctx, c, s0, s1, cue, &out, si)))
             } else if ctx.is_word(c) && (!ctx.capitalised(c) || c == s0) {
                 cue_word(ctx.word(c)).and_then(|cue| verb_frame(ctx, c, s0, s1, cue, &out, si))
             } else {
@@ -414,6 +453,55 @@ pub fn drafts(ctx: &Ctx) -> Vec<Draft> {
         }
     }
     out
+}
+
+/// Labels that open headlines without naming a speaker ("Update: …", "Watch: …").
+const HEADLINE_LABELS: &[&str] = &[
+    "update", "updated", "watch", "breaking", "exclusive", "video", "photos", "photo", "live", "note",
+    "editor", "opinion", "analysis", "read", "listen", "explainer", "factbox", "timeline", "q&a", "poll",
+    "review", "correction", "related", "see", "also", "source", "sources", "credit", "by", "tags", "topics",
+];
+
+/// "Pat Caddell: Democrats Worried …" — a headline line quoting a named speaker.
+fn headline_colon(ctx: &Ctx, s0: usize, s1: usize) -> Option<Draft> {
+    let para_start = s0 == 0 || ctx.newline_between(s0 - 1, s0);
+    let para_end = s1 >= ctx.tokens.len() || ctx.newline_between(s1 - 1, s1);
+    if !para_start || !para_end {
+        return None;
+    }
+    let colon = (s0 + 1..(s0 + 5).min(s1)).find(|&k| ctx.is(k, ":"))?;
+    let name = (s0, colon);
+    let all_caps_words = (s0..colon).all(|k| match ctx.kind(k) {
+        Some(TokenKind::Word) => ctx.capitalised(k) && cue_word(ctx.word(k)).is_none(),
+        Some(TokenKind::Abbreviation | TokenKind::Possessive | TokenKind::Hyphen) => true,
+        _ => false,
+    });
+    let label = is_in(HEADLINE_LABELS, ctx.word(s0));
+    let shouting = ctx.raw(s0).chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase()) && ctx.raw(s0).chars().count() > 3;
+    let text = ctx.span(s0, colon).slice(ctx.text).unwrap_or("");
+    let place = crate::extract::lexicon::place_kind(text).is_some();
+    let content = (colon + 1, ctx.trim_end(colon + 1, s1));
+    let ok = all_caps_words && !label && !shouting && !place && ctx.words_in(content) >= 3 && !ctx.is_terminal(s1 - 1);
+    ok.then(|| Draft { source: Some(name), cue: (colon, colon + 1), content: vec![content], frame: Frame::Colon, strength: Strength::Weak })
+}
+
+/// "Asked about …," / "When asked whether …," at the start of a sentence.
+fn asked_opens(ctx: &Ctx, c: usize, s0: usize) -> bool {
+    c == s0 || (c == s0 + 1 && matches!(ctx.word(s0), "when" | "after" | "if" | "once" | "while"))
+}
+
+/// The question of "Asked whether he would run, Smith said …": content up to the comma,
+/// the speaker unnamed (the answer is its own attribution).
+fn asked(ctx: &Ctx, c: usize, s1: usize) -> Option<Draft> {
+    let comma = (c + 1..s1).find(|&k| ctx.is(k, ",") && !ctx.quoted[k])?;
+    let content = (c + 1, comma);
+    (ctx.words_in(content) >= 2 && comma - c <= 25).then(|| Draft {
+        source: None,
+        cue: (c, c + 1),
+        content: vec![content],
+        frame: Frame::Preposed,
+        strength: Strength::Weak,
+    })
 }
 
 fn according(ctx: &Ctx, c: usize, s0: usize, s1: usize) -> Option<Draft> {
@@ -501,9 +589,20 @@ fn verb_frame(ctx: &Ctx, c: usize, s0: usize, s1: usize, cue: CueWord, done: &[D
         return None;
     }
 
-    let quote_before = boundary.is_some_and(|b| {
+    let mut quote_before = boundary.is_some_and(|b| {
         ctx.closing(b).is_some() || (ctx.is(b, ",") && b > 0 && ctx.closing(b - 1).is_some())
     });
+    // “…,” Graham, a former candidate, told CBS: a name and its appositive after the quote.
+    let mut left_chunk = left.chunk;
+    let mut boundary = boundary;
+    if !quote_before && !chunk_empty {
+        if let Some((start, qb)) = boundary.filter(|&b| ctx.is(b, ",")).and_then(|b| appositive_after_quote(ctx, b, s0)) {
+            left_chunk = (start, left.chunk.1);
+            boundary = Some(qb);
+            quote_before = true;
+        }
+    }
+    let left = Left { chunk: left_chunk, ..left };
 
     // Inverted: “…,” said SOURCE.
     if chunk_empty && quote_before {
@@ -607,6 +706,27 @@ fn preposed(ctx: &Ctx, c: usize, c_end: usize, s1: usize, cue: CueWord, source: 
     Some(draft(vec![(start, end)], Frame::Preposed))
 }
 
+/// The start of "Graham" in “…,” Graham, a former candidate, told …, and the token the
+/// quote ends at (its closing mark, or the comma after it).
+fn appositive_after_quote(ctx: &Ctx, comma: usize, s0: usize) -> Option<(usize, usize)> {
+    // Walk back over the name and any appositive (commas included) to the quote.
+    let mut a = comma;
+    while a > s0 && comma - a < 30 {
+        let p = a - 1;
+        let quote_end = ctx.closing(p).is_some() || (ctx.is(p, ",") && p > 0 && ctx.closing(p - 1).is_some());
+        if quote_end || ctx.is_terminal(p) || ctx.is_quote(p) {
+            break;
+        }
+        a -= 1;
+    }
+    if a == comma || a <= s0 || !ctx.capitalised(a) {
+        return None;
+    }
+    let qb = a - 1;
+    let quoted = ctx.closing(qb).is_some() || (ctx.is(qb, ",") && qb > 0 && ctx.closing(qb - 1).is_some());
+    quoted.then_some((a, qb))
+}
+
 /// “…,” said SOURCE (adjuncts), with a resumed quote as a second fragment.
 #[allow(clippy::too_many_arguments)]
 fn inverted(
@@ -648,7 +768,17 @@ fn appositive_source(ctx: &Ctx, comma: usize, s0: usize) -> Option<(usize, usize
         a -= 1;
     }
     let head = (a, first_comma);
-    (ctx.np_ok(head) && ctx.capitalised(a) && comma - k >= 1).then_some((a, comma))
+    if ctx.np_ok(head) && ctx.capitalised(a) && comma - k >= 1 {
+        return Some((a, comma));
+    }
+    // Several commas inside the appositive ("Angelique Brunner, a developer and
+    // spokeswoman for the Coalition, which is made up of investors, said …"): the head is
+    // the sentence's first segment.
+    let first = (s0..comma).find(|&t| ctx.is(t, ","))?;
+    let clean = (s0..comma).all(|t| !ctx.is_terminal(t) && !ctx.is_quote(t)) && comma - s0 <= 40;
+    let head = (s0, first);
+    let plain = (s0..first).all(|t| !is_in(AUXILIARIES, ctx.word(t)) && cue_word(ctx.word(t)).is_none_or(|_| ctx.capitalised(t)));
+    (clean && plain && ctx.np_ok(head) && ctx.capitalised(s0)).then_some((s0, comma))
 }
 
 /// Byte spans of a draft's parts.
