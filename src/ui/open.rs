@@ -57,19 +57,27 @@ pub fn classify(name: &str) -> Option<(FileKind, &str)> {
     Some((kind, if stem.is_empty() { "document" } else { stem }))
 }
 
-/// Opens the bytes of file `name`.
-pub fn open_file(name: &str, bytes: &[u8]) -> Result<AnnotationSet, OpenError> {
+/// What an opened file holds: an article still to pre-annotate, or finished annotations.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Opened {
+    Article(Document),
+    Annotations(AnnotationSet),
+}
+
+/// Reads the bytes of file `name` without pre-annotating (the app hands articles to the
+/// extraction worker; see `ui::worker`).
+pub fn read_opened(name: &str, bytes: &[u8]) -> Result<Opened, OpenError> {
     let (kind, stem) = classify(name).ok_or_else(|| OpenError::Unsupported { name: name.to_string() })?;
     match kind {
         FileKind::Text => {
             let text = text::decode(bytes).map_err(|error| OpenError::NotUtf8 { name: name.to_string(), error })?;
-            Ok(core::extract(&Document::new(stem, None, text)))
+            Ok(Opened::Article(Document::new(stem, None, text)))
         }
         FileKind::Html => {
             let html = text::decode(bytes).map_err(|error| OpenError::NotUtf8 { name: name.to_string(), error })?;
             let body = text::normalize(&crate::extract::html::html_to_text(&html));
             let title = crate::extract::html::html_title(&html);
-            Ok(core::extract(&Document::new(stem, title, body)))
+            Ok(Opened::Article(Document::new(stem, title, body)))
         }
         FileKind::Annotations => {
             // No normalisation here: offsets in the file refer to the text exactly as stored.
@@ -77,7 +85,17 @@ pub fn open_file(name: &str, bytes: &[u8]) -> Result<AnnotationSet, OpenError> {
                 name: name.to_string(),
                 error: DecodeError::NotUtf8 { offset: e.valid_up_to() },
             })?;
-            json::import(input).map_err(|error| OpenError::Import { name: name.to_string(), error })
+            json::import(input)
+                .map(Opened::Annotations)
+                .map_err(|error| OpenError::Import { name: name.to_string(), error })
         }
     }
+}
+
+/// Opens the bytes of file `name`, pre-annotating an article on the calling thread.
+pub fn open_file(name: &str, bytes: &[u8]) -> Result<AnnotationSet, OpenError> {
+    Ok(match read_opened(name, bytes)? {
+        Opened::Article(doc) => core::extract(&doc),
+        Opened::Annotations(set) => set,
+    })
 }

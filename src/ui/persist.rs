@@ -283,6 +283,12 @@ impl ProjectHandle {
         self.state.dispatch(ProjectAction::Problem { message });
     }
 
+    /// Opens a new article: pre-annotated in the worker (with the progress bar), added to
+    /// the project under a free id, stored, then shown.
+    pub fn extract_and_open(&self, doc: crate::extract::Document) {
+        self.import(Picked { documents: vec![doc], ..Picked::default() });
+    }
+
     /// Whether extraction runs in a worker (false in the single-file build).
     pub fn in_worker(&self) -> bool {
         self.extractor.in_worker()

@@ -4,7 +4,8 @@
 //! result is one `Load` or one `Fail` action, so a bad file leaves the state as it was.
 
 use crate::ui::js::read_bytes;
-use crate::ui::open::{open_file, OpenError};
+use crate::ui::open::{read_opened, OpenError, Opened};
+use crate::ui::persist::use_project;
 use crate::ui::state::{use_annotator, Action};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -12,6 +13,7 @@ use yew::prelude::*;
 #[component]
 pub fn OpenButton() -> Html {
     let state = use_annotator();
+    let project = use_project();
     let input = use_node_ref();
 
     let onclick = {
@@ -25,6 +27,7 @@ pub fn OpenButton() -> Html {
 
     let onchange = {
         let dispatcher = state.dispatcher();
+        let project = project.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let Some(file) = input.files().and_then(|files| files.get(0)) else {
@@ -32,12 +35,14 @@ pub fn OpenButton() -> Html {
             };
             // Cleared so that picking the same file again still fires `change`.
             input.set_value("");
-            let dispatcher = dispatcher.clone();
+            let (dispatcher, project) = (dispatcher.clone(), project.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let name = file.name();
                 let action = match read_bytes(&file).await {
-                    Ok(bytes) => match open_file(&name, &bytes) {
-                        Ok(set) => Action::Load { set },
+                    Ok(bytes) => match read_opened(&name, &bytes) {
+                        // Articles are pre-annotated in the worker (see ui::persist).
+                        Ok(Opened::Article(doc)) => return project.extract_and_open(doc),
+                        Ok(Opened::Annotations(set)) => Action::Load { set },
                         Err(e) => Action::Fail { message: e.to_string() },
                     },
                     Err(reason) => Action::Fail { message: OpenError::Unreadable { name, reason }.to_string() },

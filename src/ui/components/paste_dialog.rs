@@ -1,6 +1,7 @@
 //! "Paste…": an article pasted as text, pre-annotated like an opened file.
 
-use crate::extract::{self as core, text, Document};
+use crate::extract::{text, Document};
+use crate::ui::persist::use_project;
 use crate::ui::state::{use_annotator, Action};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -25,11 +26,13 @@ pub fn slug(s: &str) -> String {
 #[component]
 pub fn PasteDialog(props: &PasteDialogProps) -> Html {
     let state = use_annotator();
+    let project = use_project();
     let area = use_node_ref();
     let title = use_node_ref();
     let onclick = {
         let (area, title, close) = (area.clone(), title.clone(), props.on_close.clone());
         let dispatcher = state.dispatcher();
+        let project = project.clone();
         Callback::from(move |_: MouseEvent| {
             let raw = area.cast::<HtmlTextAreaElement>().map(|a| a.value()).unwrap_or_default();
             let t = title.cast::<HtmlInputElement>().map(|a| a.value()).unwrap_or_default();
@@ -40,7 +43,8 @@ pub fn PasteDialog(props: &PasteDialogProps) -> Html {
             }
             let t = Some(t.trim().to_string()).filter(|t| !t.is_empty());
             let id = slug(t.as_deref().unwrap_or(&body));
-            dispatcher.dispatch(Action::Load { set: core::extract(&Document::new(id, t, body)) });
+            // Pre-annotated in the worker, so a long paste never freezes the page.
+            project.extract_and_open(Document::new(id, t, body));
             close.emit(());
         })
     };
