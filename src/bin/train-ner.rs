@@ -2,12 +2,13 @@
 //!
 //! ```text
 //! cargo run --release --bin train-ner -- [--epochs N] [--seed S] [--min-count C]
-//!     [--step X] [--out models/tagger.bin] [--dev]
+//!     [--step X] [--out models/tagger.bin] [--scores models/tagger-scores.json] [--dev]
 //! ```
 //! Trains on `shared/data/conll2003-train` and `shared/data/worldwide-train` (the shared
 //! folder is `$NEWSMARK_SHARED`, else `../shared` beside the crate, else `/work/shared`).
 //! `--dev` scores the tagger alone on `shared/eval/dev/*` after each epoch (tuning only:
-//! dev data is never trained on). Same command, same bytes.
+//! dev data is never trained on). The final model's tagger-only dev scores are written
+//! to `--scores` (checked by `tests/model_scores.rs`). Same command, same bytes.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -49,11 +50,12 @@ mod native {
         min_count: u32,
         step: f32,
         out: PathBuf,
+        scores: PathBuf,
         dev: bool,
     }
 
     fn args() -> Result<Args, String> {
-        let mut a = Args { epochs: 8, seed: 20_261_127, min_count: 2, step: 0.05, out: "models/tagger.bin".into(), dev: false };
+        let mut a = Args { epochs: 8, seed: 20_261_127, min_count: 2, step: 0.05, out: "models/tagger.bin".into(), scores: "models/tagger-scores.json".into(), dev: false };
         let mut it = std::env::args().skip(1);
         while let Some(flag) = it.next() {
             let mut val = || it.next().ok_or(format!("{flag} needs a value"));
@@ -63,6 +65,7 @@ mod native {
                 "--min-count" => a.min_count = val()?.parse().map_err(|e| format!("--min-count: {e}"))?,
                 "--step" => a.step = val()?.parse().map_err(|e| format!("--step: {e}"))?,
                 "--out" => a.out = val()?.into(),
+                "--scores" => a.scores = val()?.into(),
                 "--dev" => a.dev = true,
                 other => return Err(format!("unknown argument {other}")),
             }
@@ -91,14 +94,10 @@ mod native {
             a.min_count,
             t0.elapsed().as_secs_f32()
         );
-        let dev: Vec<(String, Vec<GoldDoc>)> = if a.dev {
-            ["worldwide", "conll2003-dev", "gum-news"]
-                .iter()
-                .map(|s| Ok((s.to_string(), GoldDoc::read_dir(&shared.join("eval/dev").join(s)).map_err(|e| e.to_string())?)))
-                .collect::<Result<_, String>>()?
-        } else {
-            Vec::new()
-        };
+        let dev: Vec<(String, Vec<GoldDoc>)> = corpus::DEV_SETS
+            .iter()
+            .map(|s| Ok((s.to_string(), GoldDoc::read_dir(&shared.join("eval/dev").join(s)).map_err(|e| e.to_string())?)))
+            .collect::<Result<_, String>>()?;
         let mut p = Perceptron::new(vocab.len());
         let mut rng = Rng::new(a.seed);
         let mut order: Vec<usize> = (0..examples.len()).collect();
@@ -126,6 +125,9 @@ mod native {
         std::fs::write(&a.out, &bytes).map_err(|e| format!("{}: {e}", a.out.display()))?;
         let tagger = Tagger::from_bytes(&bytes).map_err(|e| e.to_string())?;
         eprintln!("wrote {} ({} bytes, {} features) in {:.1}s", a.out.display(), bytes.len(), tagger.model().n_features(), t0.elapsed().as_secs_f32());
+        let scores = corpus::scores_json(&tagger, &dev);
+        std::fs::write(&a.scores, scores).map_err(|e| format!("{}: {e}", a.scores.display()))?;
+        eprintln!("wrote {} (tagger-only dev scores)", a.scores.display());
         Ok(())
     }
 }

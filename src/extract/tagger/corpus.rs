@@ -217,6 +217,25 @@ pub fn examples(docs: &[RawDoc], min_count: u32) -> (Vocab, Vec<Example>) {
     (vocab, out)
 }
 
+/// The dev sets the tagger's recorded scores cover (folders of `shared/eval/dev`).
+pub const DEV_SETS: [&str; 3] = ["worldwide", "conll2003-dev", "gum-news"];
+
+/// The tagger-only exact F1 on each dev set, as a small JSON document
+/// (`{"worldwide": {"f1": …, "tp": …, "pred": …, "gold": …}, …}`), sorted keys.
+pub fn scores_json(tagger: &Tagger, sets: &[(String, Vec<GoldDoc>)]) -> String {
+    let mut m = serde_json::Map::new();
+    for (name, docs) in sets {
+        let (all, _) = score(tagger, docs);
+        m.insert(
+            name.clone(),
+            serde_json::json!({"f1": (all.f1() * 10000.0).round() / 10000.0, "tp": all.tp, "pred": all.pred, "gold": all.gold}),
+        );
+    }
+    let mut s = serde_json::to_string_pretty(&serde_json::Value::Object(m)).expect("a JSON value always serialises");
+    s.push('\n');
+    s
+}
+
 /// Exact-match counts for one label.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Counts {

@@ -29,6 +29,7 @@ impl Score for f32 {
 /// all `N_TAGS`).
 pub struct Lattice {
     preds: Vec<Vec<Tag>>,
+    succs: Vec<Vec<Tag>>,
 }
 
 impl Default for Lattice {
@@ -42,7 +43,10 @@ impl Lattice {
         let preds = (0..N_TAGS as Tag)
             .map(|cur| (0..N_TAGS as Tag).filter(|&p| tags::allowed(p, cur)).collect())
             .collect();
-        Lattice { preds }
+        let succs = (0..N_TAGS as Tag)
+            .map(|prev| (0..N_TAGS as Tag).filter(|&t| tags::allowed(prev, t)).collect())
+            .collect();
+        Lattice { preds, succs }
     }
 
     /// The best tag sequence. `emit[i][t]` is the score of tag `t` at token `i`;
@@ -56,9 +60,21 @@ impl Lattice {
         start: &[S],
         mask: Option<&[TagMask]>,
     ) -> Vec<Tag> {
+        self.viterbi_scores(emit, trans, start, mask).0
+    }
+
+    /// [`Lattice::viterbi`], also returning the forward (max) scores `score[i][t]`: the best
+    /// score of a path over tokens `0..=i` ending in `t` (what [`Lattice::margins`] needs).
+    pub fn viterbi_scores<S: Score>(
+        &self,
+        emit: &[[S; N_TAGS]],
+        trans: &[S],
+        start: &[S],
+        mask: Option<&[TagMask]>,
+    ) -> (Vec<Tag>, Vec<[S; N_TAGS]>) {
         let n = emit.len();
         if n == 0 {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let ok = |i: usize, t: usize| mask.is_none_or(|m| m[i] & (1 << t) != 0);
         let mut score = vec![[S::NEG; N_TAGS]; n];
@@ -101,7 +117,7 @@ impl Lattice {
         }
         let Some(mut t) = last else {
             // The constraints admit no legal path: decode without them.
-            return if mask.is_some() { self.viterbi(emit, trans, start, None) } else { vec![tags::OUTSIDE; n] };
+            return if mask.is_some() { self.viterbi_scores(emit, trans, start, None) } else { (vec![tags::OUTSIDE; n], score) };
         };
         let mut out = vec![0 as Tag; n];
         for i in (0..n).rev() {
@@ -110,35 +126,18 @@ impl Lattice {
                 t = back[i][t as usize];
             }
         }
-        out
+        (out, score)
     }
 
     /// For each token, the best path's score minus the best score of a path with another
     /// tag there (max-marginals from a forward and a backward max pass). Large margins
     /// mean the decision at that token is clear.
-    pub fn margins(&self, emit: &[[i64; N_TAGS]], trans: &[i64], start: &[i64], best: &[Tag]) -> Vec<i64> {
+    pub fn margins(&self, emit: &[[i64; N_TAGS]], trans: &[i64], fwd: &[[i64; N_TAGS]], best: &[Tag]) -> Vec<i64> {
         let n = emit.len();
-        if n == 0 {
-            return Vec::new();
+        if n == 0 || fwd.len() != n {
+            return vec![0; n];
         }
         let neg = <i64 as Score>::NEG;
-        let mut fwd = vec![[neg; N_TAGS]; n];
-        for t in 0..N_TAGS {
-            if tags::opens(t as Tag) {
-                fwd[0][t] = start[t] + emit[0][t];
-            }
-        }
-        for i in 1..n {
-            for t in 0..N_TAGS {
-                let mut b = neg;
-                for &p in &self.preds[t] {
-                    b = b.max(fwd[i - 1][p as usize] + trans[p as usize * N_TAGS + t]);
-                }
-                if b > neg {
-                    fwd[i][t] = b + emit[i][t];
-                }
-            }
-        }
         // bwd[i][t]: best score of tokens after i given tag t at i.
         let mut bwd = vec![[neg; N_TAGS]; n];
         for t in 0..N_TAGS {
@@ -149,8 +148,9 @@ impl Lattice {
         for i in (0..n - 1).rev() {
             for p in 0..N_TAGS {
                 let mut b = neg;
-                for t in 0..N_TAGS {
-                    if tags::allowed(p as Tag, t as Tag) && bwd[i + 1][t] > neg {
+                for &t in &self.succs[p] {
+                    let t = t as usize;
+                    if bwd[i + 1][t] > neg {
                         b = b.max(trans[p * N_TAGS + t] + emit[i + 1][t] + bwd[i + 1][t]);
                     }
                 }
@@ -224,10 +224,10 @@ mod tests {
         let trans = vec![0i64; N_TAGS * N_TAGS];
         let start = vec![0i64; N_TAGS];
         let want = vec![OUTSIDE, tag(Class::Person, Part::Begin), tag(Class::Person, Part::Last), tag(Class::Loc, Part::Unit)];
-        let got = l.viterbi(&emit_for(&want), &trans, &start, None);
+        let (got, fwd) = l.viterbi_scores(&emit_for(&want), &trans, &start, None);
         assert_eq!(got, want);
         assert_eq!(spans(&got), vec![(1, 3, Class::Person), (3, 4, Class::Loc)]);
-        let m = l.margins(&emit_for(&want), &trans, &start, &got);
+        let m = l.margins(&emit_for(&want), &trans, &fwd, &got);
         assert!(m.iter().all(|&x| x > 0), "{m:?}");
     }
 

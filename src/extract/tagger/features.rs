@@ -208,10 +208,15 @@ pub fn lines(text: &str, tokens: &[Span]) -> Vec<std::ops::Range<usize>> {
 }
 
 /// The features of a document: `keys[offsets[i]..offsets[i+1]]` belong to token `i`.
+///
+/// The first `local[i]` keys of a token depend on its text alone (word, shape, affixes,
+/// lexicon bits), so their summed weights can be cached per distinct `word[i]`.
 #[derive(Clone, Debug, Default)]
 pub struct Features {
     pub keys: Vec<u32>,
     pub offsets: Vec<u32>,
+    pub local: Vec<u8>,
+    pub word: Vec<u64>,
 }
 
 impl Features {
@@ -295,11 +300,20 @@ pub fn extract(text: &str, tokens: &[Span], lines: &[std::ops::Range<usize>], le
         }
     }
 
-    let mut out = Features { keys: Vec::with_capacity(views.len() * 36), offsets: Vec::with_capacity(views.len() + 1) };
+    let mut out = Features {
+        keys: Vec::with_capacity(views.len() * 40),
+        offsets: Vec::with_capacity(views.len() + 1),
+        local: Vec::with_capacity(views.len()),
+        word: Vec::with_capacity(views.len()),
+    };
     out.offsets.push(0);
     for line in lines {
         for i in line.clone() {
-            token_features(&views, line.clone(), i, &mut out.keys);
+            let before = out.keys.len();
+            local_features(&views[i], &mut out.keys);
+            out.local.push((out.keys.len() - before) as u8);
+            out.word.push(views[i].word);
+            context_features(&views, line.clone(), i, &mut out.keys);
             out.offsets.push(out.keys.len() as u32);
         }
     }
@@ -309,7 +323,31 @@ pub fn extract(text: &str, tokens: &[Span], lines: &[std::ops::Range<usize>], le
 /// Number of lexicon bits the features look at.
 pub const LEX_BITS: u32 = 16;
 
-fn token_features(views: &[TokenView], line: std::ops::Range<usize>, i: usize, keys: &mut Vec<u32>) {
+fn key(template: u64, value: u64) -> u32 {
+    (mix(template.wrapping_mul(0x1000_0000_01b3) ^ 0xa5a5, value) >> 32) as u32
+}
+
+/// Features of the token's own text (a function of the word alone).
+fn local_features(v: &TokenView, keys: &mut Vec<u32>) {
+    let cap = v.cap as u64;
+    keys.push(key(1, v.norm));
+    keys.push(key(2, v.word));
+    keys.push(key(7, v.shape));
+    for (k, &p) in v.prefix.iter().enumerate() {
+        keys.push(key(12 + k as u64, p));
+    }
+    for (k, &s) in v.suffix.iter().enumerate() {
+        keys.push(key(15 + k as u64, s));
+    }
+    for bit in 0..LEX_BITS {
+        if v.lex & (1 << bit) != 0 {
+            keys.push(key(40 + bit as u64, cap));
+        }
+    }
+}
+
+/// Features of the token in its context (window, sentence, line, document).
+fn context_features(views: &[TokenView], line: std::ops::Range<usize>, i: usize, keys: &mut Vec<u32>) {
     let at = |d: isize| -> Option<&TokenView> {
         let j = i as isize + d;
         if j < line.start as isize || j >= line.end as isize {
@@ -322,28 +360,16 @@ fn token_features(views: &[TokenView], line: std::ops::Range<usize>, i: usize, k
     let shape = |d| at(d).map_or(PAD_SHAPE ^ d as u64, |v| v.shape);
     let cap = |d| at(d).map_or(Cap::Edge, |v| v.cap) as u64;
     let v = &views[i];
-    let mut push = |template: u64, value: u64| {
-        let h = mix(template.wrapping_mul(0x1000_0000_01b3) ^ 0xa5a5, value);
-        keys.push((h >> 32) as u32);
-    };
+    let mut push = |template: u64, value: u64| keys.push(key(template, value));
     push(0, 0);
-    push(1, v.norm);
-    push(2, v.word);
     push(3, norm(-1));
     push(4, norm(1));
     push(5, norm(-2));
     push(6, norm(2));
-    push(7, v.shape);
     push(8, shape(-1));
     push(9, shape(1));
     push(10, mix(shape(-1), v.shape));
     push(11, mix(v.shape, shape(1)));
-    for (k, &p) in v.prefix.iter().enumerate() {
-        push(12 + k as u64, p);
-    }
-    for (k, &s) in v.suffix.iter().enumerate() {
-        push(15 + k as u64, s);
-    }
     push(19, mix(norm(-1), v.norm));
     push(20, mix(v.norm, norm(1)));
     push(21, cap(-1) << 8 | cap(0) << 4 | cap(1));
@@ -355,11 +381,6 @@ fn token_features(views: &[TokenView], line: std::ops::Range<usize>, i: usize, k
     push(27, cap(-2) << 8 | cap(-1) << 4 | cap(0));
     push(28, cap(0) << 8 | cap(1) << 4 | cap(2));
     push(29, (v.sent_start as u64) << 32 | v.norm);
-    for bit in 0..LEX_BITS {
-        if v.lex & (1 << bit) != 0 {
-            push(40 + bit as u64, cap(0));
-        }
-    }
     if let Some(p) = at(-1) {
         for bit in 0..LEX_BITS {
             if p.lex & (1 << bit) != 0 {
@@ -426,10 +447,11 @@ mod tests {
         assert_eq!(ls, vec![0..4, 4..6]);
         let f = extract(text, &toks, &ls, &|_| 0);
         assert_eq!(f.len(), 6);
-        // Both "Obama"s start a line: identical context on the left, so their word key
-        // (template 2) agrees.
-        assert_eq!(f.of(0)[2], f.of(4)[2]);
-        assert_ne!(f.of(0)[2], f.of(2)[2]);
+        // Both "Obama"s: identical local features (cacheable by word), unlike "Putin".
+        let l = f.local[0] as usize;
+        assert_eq!(f.of(0)[..l], f.of(4)[..l]);
+        assert_eq!(f.word[0], f.word[4]);
+        assert_ne!(f.of(0)[..l], f.of(2)[..f.local[2] as usize]);
         assert_eq!(extract(text, &toks, &ls, &|_| 0).keys, f.keys, "deterministic");
     }
 

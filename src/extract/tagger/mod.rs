@@ -73,21 +73,31 @@ impl Tagger {
     pub fn tag_tokens(&self, text: &str, tokens: &[Span]) -> Vec<Proposal> {
         let lines = features::lines(text, tokens);
         let feats = features::extract(text, tokens, &lines, &lexicon_bits);
+        // Summed weights of the word-local features, once per distinct word: words
+        // repeat, and the table lookups are the tagger's main cost.
+        let mut local: std::collections::HashMap<u64, [i64; N_TAGS], BuildWordHash> =
+            std::collections::HashMap::with_capacity_and_hasher(tokens.len() / 2, BuildWordHash);
         let mut out = Vec::new();
         let mut emit: Vec<[i64; N_TAGS]> = Vec::new();
         for line in &lines {
             emit.clear();
             for i in line.clone() {
-                let mut e = [0i64; N_TAGS];
-                self.model.emissions(feats.of(i), &mut e);
+                let keys = feats.of(i);
+                let n_local = (feats.local[i] as usize).min(keys.len());
+                let mut e = *local.entry(feats.word[i]).or_insert_with(|| {
+                    let mut e = [0i64; N_TAGS];
+                    self.model.add_emissions(&keys[..n_local], &mut e);
+                    e
+                });
+                self.model.add_emissions(&keys[n_local..], &mut e);
                 emit.push(e);
             }
-            let best = self.lattice.viterbi(&emit, &self.model.trans, &self.model.start, None);
+            let (best, fwd) = self.lattice.viterbi_scores(&emit, &self.model.trans, &self.model.start, None);
             let found = decode::spans(&best);
             if found.is_empty() {
                 continue;
             }
-            let margins = self.lattice.margins(&emit, &self.model.trans, &self.model.start, &best);
+            let margins = self.lattice.margins(&emit, &self.model.trans, &fwd, &best);
             for (a, b, class) in found {
                 let m = margins[a..b].iter().copied().min().unwrap_or(0);
                 let x = (m as f64 * self.model.step as f64).min(50.0);
@@ -97,6 +107,34 @@ impl Tagger {
             }
         }
         out
+    }
+}
+
+/// The word hashes are already well mixed (FNV-1a): use them as they are.
+#[derive(Clone, Copy, Default)]
+struct BuildWordHash;
+
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+impl std::hash::BuildHasher for BuildWordHash {
+    type Hasher = WordHasher;
+    fn build_hasher(&self) -> WordHasher {
+        WordHasher(0)
     }
 }
 

@@ -46,14 +46,26 @@ pub struct Model {
     pub step: f32,
     pub start: Vec<i64>,
     pub trans: Vec<i64>,
-    /// Sorted feature keys; `rows[k]..rows[k+1]` index `entries` for key `k`.
-    keys: Vec<u32>,
-    rows: Vec<u32>,
-    /// `(tag, weight)` pairs.
-    entries: Vec<(u8, i16)>,
-    /// Open-addressing index: 0 = empty, else feature number + 1.
-    slots: Vec<u32>,
+    n_features: usize,
+    /// Open-addressing table; a slot holds the key and (up to `INLINE`) weights, so a
+    /// lookup usually touches one cache line — the tagger's speed is bound by these
+    /// memory accesses.
+    slots: Vec<Slot>,
     shift: u32,
+    /// Weights of features with more than `INLINE` entries, past the inline ones.
+    overflow: Vec<u32>,
+}
+
+const INLINE: usize = 6;
+
+/// One table slot, 32 bytes (a half cache line). `meta`: entry count in the low 8 bits
+/// (0 = empty slot), start in `overflow` above. Entries: `weight as u16 << 8 | tag`.
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C, align(32))]
+struct Slot {
+    key: u32,
+    meta: u32,
+    inline: [u32; INLINE],
 }
 
 struct Reader<'a> {
@@ -91,6 +103,7 @@ impl Reader<'_> {
     }
 }
 
+
 fn slot_of(key: u32, shift: u32) -> usize {
     (key.wrapping_mul(0x9e37_79b1) >> shift) as usize
 }
@@ -112,14 +125,12 @@ impl Model {
         // Capacity hints are capped by the input size so a corrupt count cannot allocate
         // gigabytes.
         let cap = n.min(bytes.len());
-        let mut keys = Vec::with_capacity(cap);
-        let mut rows = Vec::with_capacity(cap + 1);
-        let mut entries = Vec::with_capacity(cap * 2);
+        let mut feats: Vec<(u32, Vec<u32>)> = Vec::with_capacity(cap);
         let mut key = 0u32;
-        rows.push(0);
         for _ in 0..n {
             key = key.wrapping_add(r.varint()? as u32);
             let m = r.u8()?;
+            let mut e = Vec::with_capacity(m as usize);
             for _ in 0..m {
                 let tag = r.u8()?;
                 if tag as usize >= N_TAGS {
@@ -127,58 +138,110 @@ impl Model {
                 }
                 let z = r.varint()?;
                 let w = ((z >> 1) as i64 ^ -((z & 1) as i64)) as i16;
-                entries.push((tag, w));
+                e.push((w as u16 as u32) << 8 | tag as u32);
             }
-            keys.push(key);
-            rows.push(entries.len() as u32);
+            if !e.is_empty() {
+                feats.push((key, e));
+            }
         }
-        let bits = (keys.len().max(1) * 2).next_power_of_two().trailing_zeros().max(1);
+        // Load factor ≤ 3/4: short probe runs in a table that has to stay small.
+        let bits = (feats.len() * 4 / 3 + 1).next_power_of_two().trailing_zeros().max(1);
         let shift = 32 - bits;
-        let mut slots = vec![0u32; 1usize << bits];
+        let mut slots = vec![Slot::default(); 1usize << bits];
+        let mut overflow = Vec::new();
         let mask = slots.len() - 1;
-        for (k, &key) in keys.iter().enumerate() {
-            let mut s = slot_of(key, shift);
-            while slots[s] != 0 {
+        for (key, e) in &feats {
+            let mut s = slot_of(*key, shift);
+            while slots[s].meta != 0 {
                 s = (s + 1) & mask;
             }
-            slots[s] = k as u32 + 1;
+            let mut slot = Slot { key: *key, meta: e.len() as u32 | (overflow.len() as u32) << 8, inline: [0; INLINE] };
+            for (d, &x) in slot.inline.iter_mut().zip(e) {
+                *d = x;
+            }
+            overflow.extend(e.iter().skip(INLINE));
+            slots[s] = slot;
         }
-        Ok(Model { step, start, trans, keys, rows, entries, slots, shift })
+        Ok(Model { step, start, trans, n_features: feats.len(), slots, shift, overflow })
     }
 
     pub fn n_features(&self) -> usize {
-        self.keys.len()
+        self.n_features
     }
 
-    fn find(&self, key: u32) -> Option<usize> {
+    /// The slot of `key`, probing linearly from slot `s`.
+    fn find_from(&self, key: u32, s: usize) -> Option<&Slot> {
+        // The table always has a free slot (load ≤ 3/4), so this ends; the bound is a
+        // second guarantee.
         let mask = self.slots.len() - 1;
-        let mut s = slot_of(key, self.shift);
-        loop {
-            let v = self.slots[s];
-            if v == 0 {
+        let mut s = s & mask;
+        for _ in 0..self.slots.len() {
+            let slot = &self.slots[s];
+            if slot.meta == 0 {
                 return None;
             }
-            let k = v as usize - 1;
-            if self.keys[k] == key {
-                return Some(k);
+            if slot.key == key {
+                return Some(slot);
             }
             s = (s + 1) & mask;
         }
+        None
     }
 
-    /// Adds the weights of `keys` into `out` (one score per tag).
+    /// Sets `out` to the summed weights of `keys` (one score per tag).
     pub fn emissions(&self, keys: &[u32], out: &mut [i64; N_TAGS]) {
         *out = [0; N_TAGS];
-        for &key in keys {
-            if let Some(k) = self.find(key) {
-                let (a, b) = (self.rows[k] as usize, self.rows[k + 1] as usize);
-                for &(t, w) in &self.entries[a..b] {
-                    out[t as usize] += w as i64;
+        self.add_emissions(keys, out);
+    }
+
+    /// Adds the weights of `keys` into `out`.
+    ///
+    /// Two passes per chunk of keys: first the home slot of every key is read (loads that
+    /// do not depend on each other, so the CPU overlaps their cache misses), then the
+    /// weights are added, probing further only on the rare collision. The lookups are
+    /// the tagger's main cost; overlapping them matters more than anything else here.
+    pub fn add_emissions(&self, keys: &[u32], out: &mut [i64; N_TAGS]) {
+        const CHUNK: usize = 32;
+        for chunk in keys.chunks(CHUNK) {
+            let mut home = [0usize; CHUNK];
+            let mut seen = [(0u32, 0u32); CHUNK];
+            for (k, &key) in chunk.iter().enumerate() {
+                let s = slot_of(key, self.shift);
+                home[k] = s;
+                let slot = &self.slots[s];
+                seen[k] = (slot.key, slot.meta);
+            }
+            for (k, &key) in chunk.iter().enumerate() {
+                let (sk, meta) = seen[k];
+                if meta == 0 {
+                    continue;
+                }
+                let slot = if sk == key { Some(&self.slots[home[k]]) } else { self.find_from(key, home[k] + 1) };
+                if let Some(slot) = slot {
+                    self.add_slot(slot, out);
                 }
             }
         }
     }
+
+    fn add_slot(&self, slot: &Slot, out: &mut [i64; N_TAGS]) {
+        let add = |out: &mut [i64; N_TAGS], e: u32| {
+            // Tags were checked at load time; `%` keeps the index provably in range.
+            out[(e & 0xff) as usize % N_TAGS] += (e >> 8) as u16 as i16 as i64;
+        };
+        let n = (slot.meta & 0xff) as usize;
+        for &e in &slot.inline[..n.min(INLINE)] {
+            add(out, e);
+        }
+        if n > INLINE {
+            let at = (slot.meta >> 8) as usize;
+            for &e in self.overflow.get(at..at + n - INLINE).unwrap_or(&[]) {
+                add(out, e);
+            }
+        }
+    }
 }
+
 
 /// Float weights to quantise and write: what training produces.
 pub struct FloatModel {

@@ -1,0 +1,178 @@
+//! Speed of the entity tagger and of the full extraction pipeline, in words per second.
+//!
+//! Natively: `cargo run --release --bin bench -- [--secs S] [DIR…]` (default: every
+//! folder of `shared/eval/dev/`), timing `tagger::embedded().tag` and
+//! `newsmark::extract::extract` over all documents, repeated for at least S seconds.
+//!
+//! In wasm: the same binary built for `wasm32-unknown-unknown` exports `bench_tag`,
+//! `bench_extract` and `model_bytes` through wasm-bindgen; `bench/wasm.sh` builds it,
+//! runs `wasm-bindgen --target nodejs` and times those calls from `bench/wasm-bench.js`
+//! under Node. Words are whitespace-separated runs, counted the same way on both sides.
+
+#[cfg(target_arch = "wasm32")]
+mod wasm {
+    use newsmark::extract::{extract, tagger, Document};
+    use wasm_bindgen::prelude::*;
+
+    /// Tags one text; returns the number of proposals (so the work is not optimised away).
+    #[wasm_bindgen]
+    pub fn bench_tag(text: &str) -> u32 {
+        tagger::embedded().tag(text).len() as u32
+    }
+
+    /// Runs the full pipeline on one text; returns the number of entities.
+    #[wasm_bindgen]
+    pub fn bench_extract(text: &str) -> u32 {
+        extract(&Document::new("bench", None, text)).entities.len() as u32
+    }
+
+    /// Size of the embedded model in bytes.
+    #[wasm_bindgen]
+    pub fn model_bytes() -> u32 {
+        tagger::MODEL_BYTES.len() as u32
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    match native::run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use newsmark::extract::{extract, tagger, Document};
+    use std::path::{Path, PathBuf};
+    use std::time::Instant;
+
+    fn shared_dir() -> PathBuf {
+        if let Some(p) = std::env::var_os("NEWSMARK_SHARED") {
+            return p.into();
+        }
+        let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+        if beside.exists() {
+            beside
+        } else {
+            PathBuf::from("/work/shared")
+        }
+    }
+
+    fn machine() -> String {
+        let cpu = std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+            .unwrap_or_else(|| "unknown CPU".into());
+        let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+        format!("{cpu}, {cores} cores available (single-threaded run)")
+    }
+
+    /// CPU seconds this process has used (user + system, from /proc; 10 ms ticks). Other
+    /// jobs on a shared machine slow the wall clock down, not this.
+    fn cpu_secs() -> Option<f64> {
+        let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+        let rest = s.rsplit_once(')')?.1;
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+        Some(ticks / 100.0)
+    }
+
+    /// Runs `f` over all docs until `secs` have passed; prints and returns words per
+    /// second of wall time, and prints the rate per CPU second too.
+    fn time(label: &str, docs: &[Document], words: usize, secs: f64, mut f: impl FnMut(&Document) -> usize) -> (f64, usize) {
+        let mut sink = 0;
+        for d in docs {
+            sink += f(d); // warm-up: lazy tables, caches
+        }
+        let c0 = cpu_secs();
+        let t = Instant::now();
+        let mut rounds = 0;
+        while rounds == 0 || t.elapsed().as_secs_f64() < secs {
+            for d in docs {
+                sink += f(d);
+            }
+            rounds += 1;
+        }
+        let wall = (words * rounds) as f64 / t.elapsed().as_secs_f64();
+        let cpu = match (c0, cpu_secs()) {
+            (Some(a), Some(b)) if b > a => format!("{:>10.0} words per CPU-second", (words * rounds) as f64 / (b - a)),
+            _ => "CPU time unavailable".into(),
+        };
+        println!("{label} {wall:>10.0} words/s wall, {cpu} ({rounds} rounds)");
+        (wall, sink)
+    }
+
+    pub fn run() -> Result<(), String> {
+        let mut secs = 3.0;
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        let mut it = std::env::args().skip(1);
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "--secs" => secs = it.next().and_then(|s| s.parse().ok()).ok_or("--secs needs a number")?,
+                _ => dirs.push(a.into()),
+            }
+        }
+        if dirs.is_empty() {
+            let dev = shared_dir().join("eval/dev");
+            let mut d: Vec<PathBuf> = std::fs::read_dir(&dev)
+                .map_err(|e| format!("{}: {e}", dev.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_dir())
+                .collect();
+            d.sort();
+            dirs = d;
+        }
+        let mut docs = Vec::new();
+        for dir in &dirs {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+                .map_err(|e| format!("{}: {e}", dir.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect();
+            files.sort();
+            for f in files {
+                docs.push(newsmark::cli::load_document(&f).map_err(|e| format!("{}: {e}", f.display()))?);
+            }
+        }
+        let words: usize = docs.iter().map(|d| d.text.split_whitespace().count()).sum();
+        println!("machine: {}", machine());
+        println!("corpus: {} documents, {words} words ({})", docs.len(), dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", "));
+        let t0 = Instant::now();
+        let _ = tagger::embedded();
+        println!("model: {} bytes embedded, loaded in {:.1} ms", tagger::MODEL_BYTES.len(), t0.elapsed().as_secs_f64() * 1e3);
+        if let Ok(l) = std::fs::read_to_string("/proc/loadavg") {
+            println!("load average: {}", l.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+        }
+        let toks: Vec<Vec<newsmark::extract::Span>> = docs.iter().map(|d| tagger::tokenize(&d.text)).collect();
+        let idx = |d: &Document| docs.iter().position(|x| std::ptr::eq(x, d)).unwrap_or(0);
+        time("  tokenize:     ", &docs, words, secs, |d| tagger::tokenize(&d.text).len());
+        time("  features:     ", &docs, words, secs, |d| {
+            let t = &toks[idx(d)];
+            let lines = tagger::features::lines(&d.text, t);
+            tagger::features::extract(&d.text, t, &lines, &tagger::lexicon_bits).keys.len()
+        });
+        time("  + emissions:  ", &docs, words, secs, |d| {
+            let t = &toks[idx(d)];
+            let lines = tagger::features::lines(&d.text, t);
+            let f = tagger::features::extract(&d.text, t, &lines, &tagger::lexicon_bits);
+            let mut e = [0i64; tagger::tags::N_TAGS];
+            let mut n = 0;
+            for i in 0..f.len() {
+                tagger::embedded().model().emissions(f.of(i), &mut e);
+                n += e[0] as usize;
+            }
+            n
+        });
+        time("  tag tokens:   ", &docs, words, secs, |d| tagger::embedded().tag_tokens(&d.text, &toks[idx(d)]).len());
+        time("tagger alone:   ", &docs, words, secs, |d| tagger::embedded().tag(&d.text).len());
+        time("full extraction:", &docs, words, secs, |d| extract(d).entities.len());
+        Ok(())
+    }
+}
