@@ -60,7 +60,8 @@ pub enum Action {
     Quote { selection: Span, exact: bool },
     /// Give the focused attribution a role from the selection.
     SetRole { role: Role, selection: Span, exact: bool },
-    /// Link the focused attribution's source to an entity (a pronoun to its person).
+    /// Link an attribution's source to an entity (a pronoun to its person); without a
+    /// source yet, the entity's mention becomes the source.
     LinkSource { id: AttributionId, entity: Option<EntityId> },
     SetKind { id: AttributionId, kind: Kind },
     /// Add a label to the schema (the next free digit key, a palette colour).
@@ -299,7 +300,17 @@ impl Session {
                 }
             }
             Action::LinkSource { id, entity } => {
-                self.edit(vec![Edit::LinkSource { id, entity }]);
+                let has_source = self.set().attribution(id).is_some_and(|a| a.source.is_some());
+                let mention = entity.and_then(|e| self.set().entity(e)).map(|e| e.span);
+                if !has_source && entity.is_none() {
+                    return self; // nothing to unlink
+                }
+                let mut edits = Vec::new();
+                if let (false, Some(span)) = (has_source, mention) {
+                    edits.push(Edit::SetSource { id, span: Some(span) });
+                }
+                edits.push(Edit::LinkSource { id, entity });
+                self.edit(edits);
             }
             Action::SetKind { id, kind } => {
                 self.edit(vec![Edit::SetKind { id, kind }]);
@@ -478,6 +489,17 @@ mod tests {
             exact: false,
         });
         assert!(matches!(s.message, Some(Message::Note(_))));
+    }
+
+    #[test]
+    fn choosing_an_entity_gives_a_source() {
+        let s = session().next(Action::Quote { selection: at("“Very,”"), exact: false });
+        let id = s.set().attributions[0].id;
+        assert!(s.set().attributions[0].source.is_none());
+        let s = s.next(Action::LinkSource { id, entity: Some(EntityId(1)) });
+        let src = s.set().attributions[0].source.clone().unwrap();
+        assert_eq!((src.span, src.entity), (at("Caroline Leavitt"), Some(EntityId(1))));
+        assert_eq!(s.message, None);
     }
 
     #[test]

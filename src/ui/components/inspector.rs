@@ -169,9 +169,8 @@ fn attribution_view(
                 </select>
                 <span class="status">{ format!(" {} · {}", a.status.as_str(), a.origin.as_str()) }</span>
             </p>
-            if a.source.is_some() {
                 <p>
-                    <label for="link">{"Source refers to "}</label>
+                    <label for="link">{ if a.source.is_some() { "Source refers to " } else { "Source is the entity " } }</label>
                     <select id="link" onchange={link}>
                         <option value="" selected={linked.is_none()}>{"(nobody linked)"}</option>
                         { for people.iter().filter_map(|g| g.mentions.first().map(|m| (g, *m))).map(|(g, m)| {
@@ -182,7 +181,6 @@ fn attribution_view(
                         }) }
                     </select>
                 </p>
-            }
             <div class="button-row" role="group" aria-label="Roles from the selected text">
                 <button type="button" class="small" onmousedown={keep_selection()} onclick={role_from_selection(Role::Source)}>{"Selection is source (S)"}</button>
                 <button type="button" class="small" onmousedown={keep_selection()} onclick={role_from_selection(Role::Cue)}>{"Selection is cue (C)"}</button>
