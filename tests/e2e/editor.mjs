@@ -4,7 +4,7 @@
 //
 // open the sample → accept one suggestion → reject one → tag a new PERSON with the
 // keyboard only → build an attribution (source, cue, two-fragment content) → undo and
-// redo → export → the exported file differs from the one exported at the start by exactly
+// redo → reload → export → the exported file differs from the one exported at the start by exactly
 // those changes. Then an axe-core run (no serious or critical violations).
 
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
@@ -155,6 +155,18 @@ try {
     await page.waitForFunction(() => document.querySelectorAll('.inspector .role-content li').length === 1);
     await page.keyboard.press('Control+y');
     await page.waitForFunction(() => document.querySelectorAll('.inspector .role-content li').length === 2);
+  });
+
+  await check('reload: every change and the undo history are still there', async () => {
+    const before = await exportJson(page);
+    await page.locator('[data-save-status=saved]').waitFor();
+    await page.reload();
+    await page.locator('article p.paragraph').first().waitFor();
+    // The restore is asynchronous: wait for the tagged entity, then compare everything.
+    await page.waitForFunction((id) => !!document.querySelector(`mark[data-id="${id}"][data-status="rejected"]`), rejected);
+    const after = await exportJson(page);
+    assert(JSON.stringify(after) === JSON.stringify(before), 'the export after the reload equals the one before it');
+    assert(await page.getByRole('button', { name: /^Undo/ }).isEnabled(), 'the undo history survived the reload');
   });
 
   await check('the export holds exactly those changes', async () => {
