@@ -19,12 +19,14 @@ const TYPES = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.webmanifest': 'application/manifest+json',
 };
 
-/** A static file server for `dir` on 127.0.0.1 and a free port. */
-export async function serve(dir) {
+/** A static file server for `dir` under the URL path `sub` on 127.0.0.1 and a free port;
+ * anything outside `sub` is a 404 (so a sub-path deployment is tested as one). */
+export async function serve(dir, sub = '/') {
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://127.0.0.1');
-      let file = path.normalize(path.join(dir, decodeURIComponent(url.pathname)));
+      if (!url.pathname.startsWith(sub)) throw new Error('outside the sub-path');
+      let file = path.normalize(path.join(dir, decodeURIComponent(url.pathname.slice(sub.length))));
       if (!file.startsWith(dir)) throw new Error('outside dist');
       if (url.pathname.endsWith('/')) file = path.join(file, 'index.html');
       const body = await readFile(file);
@@ -39,7 +41,7 @@ export async function serve(dir) {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
   });
-  return { server, base: `http://127.0.0.1:${server.address().port}/` };
+  return { server, base: `http://127.0.0.1:${server.address().port}${sub}` };
 }
 
 /** Headless Debian Chromium with a fresh profile in `profile`. */

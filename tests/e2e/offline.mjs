@@ -9,13 +9,13 @@
 // (d) a 50-article JSONL import, annotations in two documents, reload, project bundle
 //     export, re-import into a fresh profile: identical annotations.
 
-import { createServer } from 'node:http';
 import { readFile, mkdtemp, rm, writeFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
+import { serve } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -26,41 +26,6 @@ const SINGLE = path.resolve(ROOT, process.argv[3] || 'dist-single/newsmark.html'
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT_MS = 60_000;
 const SUB = '/app/sub/';
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.webmanifest': 'application/manifest+json',
-};
-
-/** Serves `dir` under SUB on 127.0.0.1 and a free port; anything else is a 404. */
-async function serve(dir) {
-  const server = createServer(async (req, res) => {
-    try {
-      const url = new URL(req.url, 'http://127.0.0.1');
-      if (!url.pathname.startsWith(SUB)) throw new Error('outside the sub-path');
-      let file = path.normalize(path.join(dir, decodeURIComponent(url.pathname.slice(SUB.length))));
-      if (!file.startsWith(dir)) throw new Error('outside dist');
-      if (url.pathname.endsWith('/')) file = path.join(file, 'index.html');
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found');
-    }
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  return { server, base: `http://127.0.0.1:${server.address().port}${SUB}` };
-}
 
 const results = [];
 /** Thrown when a check needs a part of the app that is not built yet; reported, not failed. */
@@ -150,7 +115,7 @@ bad = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
 print("same %d" % len(a) if not bad and len(a) == len(b) else "differ: " + ", ".join(bad[:5]))
 `;
 
-const { server, base } = await serve(DIST);
+const { server, base } = await serve(DIST, SUB);
 try {
   await check('(a) an edit and its undo history survive a reload', async () => {
     const b = await browser();
