@@ -3,8 +3,9 @@
 //! kind, source, cue, content fragments joined by " … ", resolved name).
 //! Set `UPDATE_GOLDEN=1` to rewrite the expected files after a deliberate change.
 
+mod golden_dir;
+
 use newsmark::extract::{attribution, sentence::sentences, tokenize::tokenize};
-use std::path::Path;
 
 fn render(text: &str) -> String {
     let tokens = tokenize(text);
@@ -28,23 +29,5 @@ fn render(text: &str) -> String {
 
 #[test]
 fn attribution_fixtures() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/attribution");
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .expect("fixture folder")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    names.sort();
-    assert!(!names.is_empty(), "no fixtures in {}", dir.display());
-    for txt in names {
-        let text = std::fs::read_to_string(&txt).expect("fixture text");
-        let got = render(&text);
-        let expected_path = txt.with_extension("expected");
-        if std::env::var_os("UPDATE_GOLDEN").is_some() {
-            std::fs::write(&expected_path, &got).expect("write expected");
-            continue;
-        }
-        let want = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        assert_eq!(got, want, "{} (UPDATE_GOLDEN=1 to accept a deliberate change)", txt.display());
-    }
+    golden_dir::check("attribution", render);
 }
