@@ -86,8 +86,12 @@ mod native {
 
     /// Runs `f` over all docs until `secs` have passed; prints and returns words per
     /// second of wall time, and prints the rate per CPU second too.
-    fn time(label: &str, docs: &[Document], words: usize, secs: f64, mut f: impl FnMut(&Document) -> usize) -> (f64, usize) {
+    fn time(label: &str, only: &Option<String>, docs: &[Document], words: usize, secs: f64, mut f: impl FnMut(&Document) -> usize) -> (f64, usize) {
         let mut sink = 0;
+        let key = label.split(':').next().unwrap_or("").trim();
+        if only.as_ref().is_some_and(|o| !key.contains(o.as_str())) {
+            return (0.0, 0);
+        }
         for d in docs {
             sink += f(d); // warm-up: lazy tables, caches
         }
@@ -111,11 +115,13 @@ mod native {
 
     pub fn run() -> Result<(), String> {
         let mut secs = 3.0;
+        let mut only: Option<String> = None;
         let mut dirs: Vec<PathBuf> = Vec::new();
         let mut it = std::env::args().skip(1);
         while let Some(a) = it.next() {
             match a.as_str() {
                 "--secs" => secs = it.next().and_then(|s| s.parse().ok()).ok_or("--secs needs a number")?,
+                "--only" => only = Some(it.next().ok_or("--only needs a stage name (tokenize, features, emissions, tag, tagger, full)")?),
                 _ => dirs.push(a.into()),
             }
         }
@@ -152,13 +158,13 @@ mod native {
         }
         let toks: Vec<Vec<newsmark::extract::Span>> = docs.iter().map(|d| tagger::tokenize(&d.text)).collect();
         let idx = |d: &Document| docs.iter().position(|x| std::ptr::eq(x, d)).unwrap_or(0);
-        time("  tokenize:     ", &docs, words, secs, |d| tagger::tokenize(&d.text).len());
-        time("  features:     ", &docs, words, secs, |d| {
+        time("  tokenize:     ", &only, &docs, words, secs, |d| tagger::tokenize(&d.text).len());
+        time("  features:     ", &only, &docs, words, secs, |d| {
             let t = &toks[idx(d)];
             let lines = tagger::features::lines(&d.text, t);
             tagger::features::extract(&d.text, t, &lines, &tagger::lexicon_bits).keys.len()
         });
-        time("  + emissions:  ", &docs, words, secs, |d| {
+        time("  + emissions:  ", &only, &docs, words, secs, |d| {
             let t = &toks[idx(d)];
             let lines = tagger::features::lines(&d.text, t);
             let f = tagger::features::extract(&d.text, t, &lines, &tagger::lexicon_bits);
@@ -170,9 +176,9 @@ mod native {
             }
             n
         });
-        time("  tag tokens:   ", &docs, words, secs, |d| tagger::embedded().tag_tokens(&d.text, &toks[idx(d)]).len());
-        time("tagger alone:   ", &docs, words, secs, |d| tagger::embedded().tag(&d.text).len());
-        time("full extraction:", &docs, words, secs, |d| extract(d).entities.len());
+        time("  tag tokens:   ", &only, &docs, words, secs, |d| tagger::embedded().tag_tokens(&d.text, &toks[idx(d)]).len());
+        time("tagger alone:   ", &only, &docs, words, secs, |d| tagger::embedded().tag(&d.text).len());
+        time("full extraction:", &only, &docs, words, secs, |d| extract(d).entities.len());
         Ok(())
     }
 }
