@@ -5,6 +5,7 @@
 pub mod annotation;
 pub mod attribution;
 pub mod boilerplate;
+pub mod fasthash;
 pub mod format;
 pub mod history;
 pub mod keys;

@@ -9,10 +9,11 @@
 
 use super::{dates, Evidence, Found, Proposal};
 use crate::extract::label::Label;
-use crate::extract::lexicon::{self, Lexicon, PlaceKind};
+use crate::extract::fasthash::{FxHashMap, FxHashSet};
+use crate::extract::lexicon::{self, Lexicon, NameTable, Names, PlaceKind};
 use crate::extract::span::Span;
 use crate::extract::tokenize::{QuoteRole, Token, TokenKind};
-use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 /// Longest lexicon key in words that the scan tries.
 const MAX_WORDS: usize = 7;
@@ -41,6 +42,12 @@ const FUNCTION_WORDS: &[&str] = &[
     "can", "could", "may", "might", "must", "shall", "should", "said", "says", "say", "told", "added",
 ];
 
+/// [`FUNCTION_WORDS`] as a set: every token is checked once.
+fn is_function_lower(lower: &str) -> bool {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| FUNCTION_WORDS.iter().copied().collect()).contains(lower.trim_end_matches('.'))
+}
+
 /// Common non-name acronyms that the acronym rule must not call organisations.
 const NOT_ORG_ACRONYMS: &[&str] = &[
     "AM", "PM", "TV", "GDP", "CEO", "CFO", "COO", "CTO", "MP", "MPS", "OK", "USD", "EUR", "GBP", "COVID", "AIDS",
@@ -54,6 +61,8 @@ const NOT_ORG_ACRONYMS: &[&str] = &[
 #[derive(Clone, Copy, Debug)]
 struct W<'t> {
     text: &'t str,
+    /// `text.to_lowercase()`, computed once per token (the rules ask for it many times).
+    low: &'t str,
     span: Span,
     kind: TokenKind,
     /// Starts with an upper-case letter.
@@ -70,34 +79,77 @@ struct W<'t> {
     /// Inside boilerplate (never tagged) or punctuation that ends a name.
     blocked: bool,
     sentence: usize,
+    /// `text` is ASCII (its lower case is a byte-wise map: the lexicon scan's fast path).
+    ascii: bool,
+    /// Some letter / some lower-case letter in `text` (whether a key is in capitals).
+    alpha: bool,
+    lowercase: bool,
+    /// One of [`FUNCTION_WORDS`] (ignoring a final period).
+    function: bool,
+    /// One of [`CONNECTORS`].
+    connector: bool,
 }
 
-impl W<'_> {
+impl<'t> W<'t> {
     fn word(&self) -> bool {
         matches!(self.kind, TokenKind::Word | TokenKind::Abbreviation | TokenKind::Number)
     }
 
-    fn lower(&self) -> String {
-        self.text.to_lowercase()
+    fn lower(&self) -> &'t str {
+        self.low
     }
 
     fn is_function_word(&self) -> bool {
-        FUNCTION_WORDS.contains(&self.lower().trim_end_matches('.'))
+        self.function
+    }
+
+    /// May stand inside a multi-word lexicon name that must be capitalised: capitalised,
+    /// not a word, a connector or a number ("Group of 20").
+    fn caps_part(&self) -> bool {
+        self.cap || !self.word() || self.connector || self.text.chars().next().is_some_and(|c| c.is_ascii_digit())
+    }
+
+    /// May stand inside a capitalised title ("Secretary of the Treasury").
+    fn title_part(&self) -> bool {
+        self.cap || !self.word() || self.connector || self.low == "the"
     }
 }
 
-fn build_view<'t>(text: &'t str, tokens: &[Token], sentences: &[Span], boilerplate: &[Span]) -> Vec<W<'t>> {
+/// The lower-case form of every token, in one buffer (one allocation per document
+/// instead of one per token and question), as byte ranges.
+fn lower_forms(text: &str, tokens: &[Token]) -> (String, Vec<(usize, usize)>) {
+    let mut buf = String::with_capacity(text.len());
+    let mut at = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        let tx = t.text(text);
+        let start = buf.len();
+        if tx.is_ascii() {
+            buf.push_str(tx);
+            if let Some(tail) = buf.get_mut(start..) {
+                tail.make_ascii_lowercase();
+            }
+        } else {
+            buf.push_str(&tx.to_lowercase());
+        }
+        at.push((start, buf.len()));
+    }
+    (buf, at)
+}
+
+fn build_view<'t>(text: &'t str, lows: &'t (String, Vec<(usize, usize)>), tokens: &[Token], sentences: &[Span], boilerplate: &[Span]) -> Vec<W<'t>> {
     let mut out: Vec<W<'t>> = Vec::with_capacity(tokens.len());
     let mut s = 0usize;
-    for t in tokens {
+    for (n, t) in tokens.iter().enumerate() {
         while s < sentences.len() && sentences[s].end <= t.span.start {
             s += 1;
         }
         let tx = t.text(text);
+        let low = lows.1.get(n).and_then(|&(a, b)| lows.0.get(a..b)).unwrap_or("");
         let first = tx.chars().next();
         let letters = tx.chars().filter(|c| c.is_alphabetic()).count();
         out.push(W {
             text: tx,
+            low,
             span: t.span,
             kind: t.kind,
             cap: first.is_some_and(char::is_uppercase),
@@ -107,6 +159,11 @@ fn build_view<'t>(text: &'t str, tokens: &[Token], sentences: &[Span], boilerpla
             headline: false,
             blocked: boilerplate.iter().any(|b| b.overlaps(&t.span)),
             sentence: s,
+            ascii: tx.is_ascii(),
+            alpha: letters > 0,
+            lowercase: tx.chars().any(char::is_lowercase),
+            function: is_function_lower(low),
+            connector: CONNECTORS.contains(&low),
         });
     }
     // Sentence-initial words and all-caps sentences.
@@ -120,7 +177,7 @@ fn build_view<'t>(text: &'t str, tokens: &[Token], sentences: &[Span], boilerpla
         let words: Vec<usize> = (i..j).filter(|&k| out[k].word() && out[k].text.chars().any(char::is_alphabetic)).collect();
         let caps = words.iter().filter(|&&k| out[k].caps).count();
         let shout = words.len() >= 3 && caps * 10 >= words.len() * 6;
-        let content: Vec<usize> = words.iter().copied().filter(|&k| !out[k].is_function_word() || out[k].cap).filter(|&k| !matches!(out[k].lower().as_str(), "a" | "an" | "the" | "of" | "in" | "on" | "at" | "to" | "for" | "and" | "or" | "as" | "by" | "with" | "from")).collect();
+        let content: Vec<usize> = words.iter().copied().filter(|&k| !out[k].is_function_word() || out[k].cap).filter(|&k| !matches!(out[k].lower(), "a" | "an" | "the" | "of" | "in" | "on" | "at" | "to" | "for" | "and" | "or" | "as" | "by" | "with" | "from")).collect();
         let capped = content.iter().filter(|&&k| out[k].cap).count();
         // Headlines rarely end in a full stop; prose with many names does.
         let ends_terminal = (i..j).rev().find(|&k| !matches!(out[k].kind, TokenKind::Quote(_))).is_some_and(|k| out[k].kind == TokenKind::Terminal);
@@ -145,6 +202,16 @@ fn build_view<'t>(text: &'t str, tokens: &[Token], sentences: &[Span], boilerpla
     out
 }
 
+/// What the name tables hold for one candidate key of [`Scan::lexicon_at`]: the
+/// organisation and place payloads before the capitals rule, whether it is a nationality
+/// (no capitals rule) and a role (looked up in lower case).
+struct KeyHits {
+    org: Option<&'static str>,
+    place: Option<&'static str>,
+    norp: bool,
+    role: bool,
+}
+
 /// A lexicon hit over words `i..end`.
 #[derive(Clone, Debug)]
 struct Hit {
@@ -157,7 +224,7 @@ struct Hit {
 struct Scan<'a, 't> {
     w: &'a [W<'t>],
     /// Token texts seen anywhere in the document (for the glued-typo rule).
-    doc_words: HashMap<&'t str, usize>,
+    doc_words: FxHashMap<&'t str, usize>,
     found: Vec<Found>,
     covered: Vec<bool>,
     /// Lower-case role candidates waiting for a name after them: (start, end) word index.
@@ -218,9 +285,24 @@ impl<'a, 't> Scan<'a, 't> {
 
     /// The longest lexicon match starting at word `i` (capitalised start; every later
     /// non-connector word capitalised, unless `lower_ok` for role nouns).
+    ///
+    /// The candidate key grows a word at a time; the scan stops when no key of the name
+    /// tables starts with it. While the words are ASCII, the key's lower case is the
+    /// concatenation of the words' and [`Names`] narrows the matching keys incrementally;
+    /// at the first other word it falls back to building and looking up the whole key
+    /// (Unicode lower-casing is not per word: a final sigma depends on what follows).
     fn lexicon_at(&self, i: usize, lower_ok: bool) -> Option<Hit> {
         let w = self.w;
+        let names = Names::get();
+        let mut range = names.all();
+        // Bytes of the lower-case key so far, while on the fast path.
+        let mut done = 0usize;
+        let mut fast = true;
         let mut best: Option<Hit> = None;
+        let first_cap = w.get(i).is_some_and(|x| x.cap);
+        // Over words i..end: all may stand in a capitalised name / title; all lower case;
+        // the key has a letter / a lower-case letter.
+        let (mut caps_ok, mut title_ok, mut all_lower, mut alpha, mut lowercase) = (true, true, true, false, false);
         let mut end = i;
         while end < w.len() && end - i < MAX_WORDS {
             let x = &w[end];
@@ -236,43 +318,86 @@ impl<'a, 't> Scan<'a, 't> {
             if !ok_token {
                 break;
             }
+            let gap = end > i && x.span.start > w[end - 1].span.end;
             end += 1;
-            let key = key_of(w, i, end);
-            let lower = key.to_lowercase();
-            let any_prefix = [Lexicon::Orgs, Lexicon::Places, Lexicon::Norp, Lexicon::Roles].iter().any(|l| l.table().has_prefix(&lower));
-            if !any_prefix {
-                break;
-            }
+            caps_ok &= x.caps_part();
+            title_ok &= x.title_part();
+            all_lower &= !x.cap;
+            alpha |= x.alpha;
+            lowercase |= x.lowercase;
+            fast &= x.ascii;
+            let hits = if fast {
+                if gap {
+                    range = names.narrow(range, done, b" ");
+                    done += 1;
+                }
+                range = names.narrow(range, done, x.low.as_bytes());
+                done += x.low.len();
+                if range.is_empty() {
+                    break;
+                }
+                let p = names.exact(&range, done).copied().unwrap_or([None; 4]);
+                KeyHits {
+                    org: p[NameTable::Orgs as usize],
+                    place: p[NameTable::Places as usize],
+                    norp: p[NameTable::Norp as usize].is_some(),
+                    // Looked up by its lower-case form, which is never in capitals: `A`
+                    // roles never match, nor empty payloads (as in `lexicon::role_kind`).
+                    role: p[NameTable::Roles as usize].is_some_and(|p| !p.is_empty() && !p.contains('A')),
+                }
+            } else {
+                match Self::lookup_key(w, i, end) {
+                    Some(h) => h,
+                    None => break,
+                }
+            };
             // Later words of a multi-word name are capitalised ("Saudi Arabia", not
             // "Saudi arabia"), except connectors; role nouns may be lower case.
-            let caps_ok = (i..end).all(|k| w[k].cap || !w[k].word() || CONNECTORS.contains(&w[k].lower().as_str()) || w[k].text.chars().next().is_some_and(|c| c.is_ascii_digit()));
-            let first_cap = w[i].cap;
             if first_cap && caps_ok {
-                if let Some(p) = Lexicon::Orgs.get(&key) {
+                // Entries flagged `A` count only when the key is in capitals ("US", not "us").
+                let caps_only = |p: &&str| !p.contains('A') || alpha && !lowercase;
+                if let Some(p) = hits.org.filter(caps_only) {
                     best = Some(Hit { end, label: Label::Org, weak: payload_weak(p) });
                     continue;
                 }
-                if let Some(p) = Lexicon::Places.get(&key) {
-                    let kind = lexicon::place_kind(&key);
+                if let Some(p) = hits.place.filter(caps_only) {
+                    let kind = lexicon::place_kind_of_payload(p);
                     let label = if kind.is_some_and(PlaceKind::is_gpe) { Label::Gpe } else { Label::Loc };
                     best = Some(Hit { end, label, weak: payload_weak(p) });
                     continue;
                 }
-                if Lexicon::Norp.table().get(&lower).is_some() {
+                if hits.norp {
                     best = Some(Hit { end, label: Label::Norp, weak: false });
                     continue;
                 }
             }
-            if lexicon::role_kind(&lower).is_some() {
+            if hits.role {
                 // Roles: as written in the text (title case), or lower case for nouns.
-                let all_cap = (i..end).all(|k| w[k].cap || !w[k].word() || CONNECTORS.contains(&w[k].lower().as_str()) || w[k].lower() == "the");
-                let all_lower = (i..end).all(|k| !w[k].cap);
-                if (first_cap && all_cap) || (lower_ok && all_lower) {
+                if (first_cap && title_ok) || (lower_ok && all_lower) {
                     best = Some(Hit { end, label: Label::Role, weak: false });
                 }
             }
         }
         best
+    }
+
+    /// The general path of [`Self::lexicon_at`] for words `i..end`: `None` when no name
+    /// key starts with them, else what the tables hold for exactly them.
+    fn lookup_key(w: &[W], i: usize, end: usize) -> Option<KeyHits> {
+        let key = key_of(w, i, end);
+        let lower = key.to_lowercase();
+        let any_prefix = [Lexicon::Orgs, Lexicon::Places, Lexicon::Norp, Lexicon::Roles].iter().any(|l| l.table().has_prefix(&lower));
+        if !any_prefix {
+            return None;
+        }
+        Some(KeyHits {
+            // `Lexicon::get` lowers `key` its own way (curly apostrophes straight); the
+            // caller applies its capitals rule, from the same letters.
+            org: Lexicon::Orgs.get_any_case(&key),
+            place: Lexicon::Places.get_any_case(&key),
+            norp: Lexicon::Norp.table().get(&lower).is_some(),
+            role: lexicon::role_kind(&lower).is_some(),
+        })
     }
 
     /// A capitalised run from `i`: capitalised words with connectors between them.
@@ -291,7 +416,7 @@ impl<'a, 't> Scan<'a, 't> {
                 // "G7", "Group 20": numbers inside names are rare; stop.
                 break;
             }
-            let conn = CONNECTORS.contains(&x.lower().as_str()) || x.text == "&";
+            let conn = x.connector || x.text == "&";
             if conn && k > i && k + 1 < w.len() && w[k + 1].cap && !w[k + 1].is_function_word() && self.same_sentence(k, k + 1) {
                 k += 1;
                 continue;
@@ -310,13 +435,13 @@ impl<'a, 't> Scan<'a, 't> {
             return None;
         }
         let first = lexicon::org_word(w[i].text);
-        if first.is_some_and(|o| o.prefix) && w.get(i + 1).is_some_and(|x| matches!(x.lower().as_str(), "of" | "for" | "on")) {
+        if first.is_some_and(|o| o.prefix) && w.get(i + 1).is_some_and(|x| matches!(x.lower(), "of" | "for" | "on")) {
             return Some(end);
         }
         // The last head word in the run closes the name ("Kenya Defence Forces said").
         (i + 1..end)
             .rev()
-            .find(|&k| w[k].cap && lexicon::org_word(w[k].text).is_some_and(|o| o.head) && !CONNECTORS.contains(&w[k - 1].lower().as_str()))
+            .find(|&k| w[k].cap && lexicon::org_word(w[k].text).is_some_and(|o| o.head) && !w[k - 1].connector)
             .map(|k| k + 1)
     }
 
@@ -341,7 +466,7 @@ impl<'a, 't> Scan<'a, 't> {
             if !(after_title || (given && next_ok)) {
                 return None;
             }
-            if !after_title && (x.is_function_word() || lexicon::role_kind(&x.lower()).is_some()) {
+            if !after_title && (x.is_function_word() || lexicon::role_kind(x.lower()).is_some()) {
                 return None;
             }
         }
@@ -352,7 +477,7 @@ impl<'a, 't> Scan<'a, 't> {
                 end += 1;
                 continue;
             }
-            if NAME_PARTICLES.contains(&w[end].lower().as_str()) && self.name_word(end + 1) && self.is_surname_like(end + 1) {
+            if NAME_PARTICLES.contains(&w[end].lower()) && self.name_word(end + 1) && self.is_surname_like(end + 1) {
                 end += 2;
                 continue;
             }
@@ -374,7 +499,7 @@ impl<'a, 't> Scan<'a, 't> {
         // must confirm.
         let known = |k: usize| {
             let t = w[k].text;
-            lexicon::is_surname(t) || lexicon::is_given_name(t) || w[k].kind == TokenKind::Abbreviation || NAME_PARTICLES.contains(&w[k].lower().as_str())
+            lexicon::is_surname(t) || lexicon::is_given_name(t) || w[k].kind == TokenKind::Abbreviation || NAME_PARTICLES.contains(&w[k].lower())
         };
         let anchored = honorific || (start + 1..end).all(known) && (lexicon::is_given_name(w[start].text) || after_title && known(start));
         Some((start, end, span, if anchored { Evidence::Lexicon } else { Evidence::Pattern }))
@@ -387,7 +512,7 @@ impl<'a, 't> Scan<'a, 't> {
             // An initial "J." or "Jr.".
             return x.text.trim_end_matches('.').chars().count() <= 2 || x.text == "Jr.";
         }
-        if lexicon::org_word(x.text).is_some_and(|o| o.head) || lexicon::role_kind(&x.lower()).is_some() && !lexicon::is_surname(x.text) {
+        if lexicon::org_word(x.text).is_some_and(|o| o.head) || lexicon::role_kind(x.lower()).is_some() && !lexicon::is_surname(x.text) {
             return false;
         }
         if (lexicon::is_nationality(x.text) || lexicon::is_common_word(x.text)) && !lexicon::is_surname(x.text) {
@@ -436,10 +561,11 @@ impl<'a, 't> Scan<'a, 't> {
 
 /// Runs the rules over the whole text.
 pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate: &[Span], proposals: &[Proposal]) -> Vec<Found> {
-    let w = build_view(text, tokens, sentences, boilerplate);
+    let lows = lower_forms(text, tokens);
+    let w = build_view(text, &lows, tokens, sentences, boilerplate);
     let mut scan = Scan {
         w: &w,
-        doc_words: w.iter().filter(|x| x.word()).fold(HashMap::new(), |mut m, x| {
+        doc_words: w.iter().filter(|x| x.word()).fold(FxHashMap::default(), |mut m, x| {
             *m.entry(x.text).or_insert(0) += 1;
             m
         }),
@@ -448,8 +574,8 @@ pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate
         pending_roles: Vec::new(),
     };
     // Token index of each span start, to map date spans back to words.
-    let start_index: HashMap<usize, usize> = w.iter().enumerate().map(|(k, x)| (x.span.start, k)).collect();
-    let end_index: HashMap<usize, usize> = w.iter().enumerate().map(|(k, x)| (x.span.end, k)).collect();
+    let start_index: FxHashMap<usize, usize> = w.iter().enumerate().map(|(k, x)| (x.span.start, k)).collect();
+    let end_index: FxHashMap<usize, usize> = w.iter().enumerate().map(|(k, x)| (x.span.end, k)).collect();
     for d in dates::dates(text, tokens) {
         if let (Some(&a), Some(&b)) = (start_index.get(&d.start), end_index.get(&d.end)) {
             scan.push(a, b + 1, Label::Date, 0.9, Evidence::Grammar);
@@ -542,7 +668,7 @@ pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate
     }
 
     // Lower-case roles count only right before a name.
-    let person_starts: HashSet<usize> = scan.found.iter().filter(|f| f.label == Label::Person).map(|f| f.span.start).collect();
+    let person_starts: FxHashSet<usize> = scan.found.iter().filter(|f| f.label == Label::Person).map(|f| f.span.start).collect();
     for &(a, b) in &scan.pending_roles.clone() {
         if b < w.len() && person_starts.contains(&w[b].span.start) {
             scan.push(a, b, Label::Role, 0.8, Evidence::Lexicon);
@@ -560,13 +686,13 @@ pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate
 /// and the same name written again where the rules could not tell (sentence starts).
 fn propagate(scan: &mut Scan) {
     let w = scan.w;
-    let mut by_word: HashMap<String, (Label, f32)> = HashMap::new();
+    let mut by_word: FxHashMap<&str, (Label, f32)> = FxHashMap::default();
     for f in &scan.found {
         if f.label == Label::Person {
             let parts: Vec<&W> = words_of(w, &f.span).filter(|x| x.kind == TokenKind::Word).collect();
             if let Some(last) = parts.last() {
                 if parts.len() >= 2 && last.text.chars().count() >= 2 && !last.is_function_word() && !lexicon::is_common_word(last.text) {
-                    by_word.entry(last.text.to_string()).or_insert((Label::Person, 0.8));
+                    by_word.entry(last.text).or_insert((Label::Person, 0.8));
                 }
             }
         }
@@ -595,7 +721,7 @@ fn propagate(scan: &mut Scan) {
         }
     }
     // Where each word occurs, so a name is only tried where its first word is.
-    let mut at: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut at: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (k, x) in w.iter().enumerate() {
         if x.cap {
             at.entry(x.text).or_default().push(k);
@@ -695,8 +821,8 @@ pub(super) fn vet_proposal(text: &str, tokens: &[Token], p: &Proposal) -> Option
 /// [`super`]).
 fn combine(scan: &mut Scan, text: &str, tokens: &[Token], boilerplate: &[Span], proposals: &[Proposal]) {
     let w = scan.w;
-    let starts: HashSet<usize> = w.iter().map(|x| x.span.start).collect();
-    let ends: HashSet<usize> = w.iter().map(|x| x.span.end).collect();
+    let starts: FxHashSet<usize> = w.iter().map(|x| x.span.start).collect();
+    let ends: FxHashSet<usize> = w.iter().map(|x| x.span.end).collect();
     let on_tokens = |s: &Span| starts.contains(&s.start) && ends.contains(&s.end);
     // Words are sorted and disjoint, so a span's words are one contiguous run.
     let words_in = |s: &Span| {
