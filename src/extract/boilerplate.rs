@@ -30,9 +30,13 @@ const CREDIT_WORDS: &[&str] = &["photo", "photos", "image", "images", "picture",
 
 /// Facts about one line.
 #[derive(Clone, Debug)]
-struct Line {
+struct Line<'t> {
     span: Span,
-    words: Vec<String>,
+    words: Vec<&'t str>,
+    /// Each word lower-cased on its own, concatenated (one allocation per line, not per
+    /// word): word `i` is `lower[lower_at[i].0..lower_at[i].1]`.
+    lower: String,
+    lower_at: Vec<(usize, usize)>,
     /// Letters are all upper case (and there are at least two words).
     all_caps: bool,
     /// Most words start upper case (headline style).
@@ -48,28 +52,50 @@ struct Line {
     chunks: usize,
 }
 
-fn words_of(line: &str) -> Vec<String> {
-    line.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-' || c == '@'))
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_string())
-        .collect()
+fn words_of(line: &str) -> Vec<&str> {
+    line.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-' || c == '@')).filter(|w| !w.is_empty()).collect()
 }
 
-fn analyse(text: &str, span: Span) -> Line {
+impl Line<'_> {
+    /// Word `i` in lower case ("" past the end).
+    fn lower(&self, i: usize) -> &str {
+        self.lower_at.get(i).and_then(|&(a, b)| self.lower.get(a..b)).unwrap_or("")
+    }
+
+    fn lower_words(&self) -> impl Iterator<Item = &str> {
+        (0..self.words.len()).map(|i| self.lower(i))
+    }
+}
+
+fn analyse(text: &str, span: Span) -> Line<'_> {
     let s = span.slice(text).unwrap_or("");
     let words = words_of(s);
+    let mut lower = String::with_capacity(s.len());
+    let mut lower_at = Vec::with_capacity(words.len());
+    for w in &words {
+        let start = lower.len();
+        if w.is_ascii() {
+            lower.push_str(w);
+            if let Some(tail) = lower.get_mut(start..) {
+                tail.make_ascii_lowercase();
+            }
+        } else {
+            lower.push_str(&w.to_lowercase());
+        }
+        lower_at.push((start, lower.len()));
+    }
     let letters = s.chars().filter(|c| c.is_alphabetic());
-    let (mut upper, mut lower) = (0usize, 0usize);
+    let (mut upper, mut lower_case) = (0usize, 0usize);
     for c in letters {
         if c.is_uppercase() {
             upper += 1;
         } else if c.is_lowercase() {
-            lower += 1;
+            lower_case += 1;
         }
     }
-    let all_caps = words.len() >= 2 && upper >= 4 && lower == 0;
+    let all_caps = words.len() >= 2 && upper >= 4 && lower_case == 0;
     // Function words stay lower case in headlines ("Vows to Hold the Line in Kursk").
-    let content: Vec<&String> = words.iter().filter(|w| !is_minor_word(w)).collect();
+    let content: Vec<&str> = words.iter().zip(&lower_at).filter(|(_, &(a, b))| !is_minor_lower(lower.get(a..b).unwrap_or(""))).map(|(w, _)| *w).collect();
     let capped = content.iter().filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric())).count();
     let title_case = !content.is_empty() && capped * 10 >= content.len() * 8 && words.len() >= 2;
     let trimmed = s.trim_end_matches(['"', '”', '’', '\'', ')', '»', ' ']);
@@ -83,19 +109,16 @@ fn analyse(text: &str, span: Span) -> Line {
         .find(|c: char| !c.is_alphanumeric())
         .and_then(|i| head.get(i..))
         .is_some_and(|rest| rest.trim_start().starts_with([':', '|', '/']));
-    Line { span, words, all_caps, title_case, terminal, handle_or_url, copies: 1, credit_sep, chunks: s.split_whitespace().count() }
+    Line { span, words, lower, lower_at, all_caps, title_case, terminal, handle_or_url, copies: 1, credit_sep, chunks: s.split_whitespace().count() }
 }
 
-fn is_minor_word(w: &str) -> bool {
+/// A function word, given in lower case.
+fn is_minor_lower(w: &str) -> bool {
     matches!(
-        w.to_lowercase().as_str(),
+        w,
         "a" | "an" | "the" | "and" | "or" | "but" | "of" | "in" | "on" | "at" | "to" | "for" | "by" | "with" | "as"
             | "from" | "into" | "over" | "vs" | "via" | "is" | "it's" | "it’s" | "s"
     )
-}
-
-fn lower_words(l: &Line) -> Vec<String> {
-    l.words.iter().map(|w| w.to_lowercase()).collect()
 }
 
 /// Why a line was judged boilerplate on its own, if it was.
@@ -114,19 +137,18 @@ enum Reason {
 }
 
 fn own_reason(l: &Line, index: usize) -> Option<Reason> {
-    let lw = lower_words(l);
-    let n = lw.len();
+    let n = l.words.len();
     if n == 0 {
         return None;
     }
-    let first = lw[0].as_str();
-    let widgety = lw.iter().filter(|w| WIDGET_WORDS.contains(&w.as_str())).count();
+    let first = l.lower(0);
+    let widgety = l.lower_words().filter(|w| WIDGET_WORDS.contains(w)).count();
     if l.chunks <= 2 && l.handle_or_url {
         return Some(Reason::Link);
     }
     // "Follow our coverage … on the @handle", "JOIN US ON TELEGRAM", "Sign up for …".
     if SOCIAL_VERBS.contains(&first) && n <= 25 {
-        let second = lw.get(1).map(String::as_str).unwrap_or("");
+        let second = l.lower(1);
         let addressed = matches!(second, "us" | "our" | "more" | "up" | "the" | "now" | "here" | "this" | "all" | "out" | "on" | "to" | "for" | "in");
         if l.handle_or_url || widgety > 0 || l.all_caps || (addressed && !l.terminal && n <= 8) {
             return Some(Reason::Prompt);
@@ -145,17 +167,17 @@ fn own_reason(l: &Line, index: usize) -> Option<Reason> {
         return Some(Reason::Widget);
     }
     // "By Jane Doe and John Roe", "By Jane Doe, Reuters": not the first line (a title).
-    if first == "by" && n <= 8 && !l.terminal && l.words.iter().skip(1).filter(|w| !is_minor_word(w)).all(|w| w.chars().next().is_some_and(char::is_uppercase)) && index > 0 {
+    if first == "by" && n <= 8 && !l.terminal && l.words.iter().enumerate().skip(1).filter(|&(i, _)| !is_minor_lower(l.lower(i))).all(|(_, w)| w.chars().next().is_some_and(char::is_uppercase)) && index > 0 {
         return Some(Reason::Byline);
     }
     // "Photo: Jane Doe / Reuters", "Image by …", "Credit | …".
-    if CREDIT_WORDS.contains(&first) && (2..=15).contains(&n) && matches!(lw[1].as_str(), "by" | "credit" | "courtesy") {
+    if CREDIT_WORDS.contains(&first) && (2..=15).contains(&n) && matches!(l.lower(1), "by" | "credit" | "courtesy") {
         return Some(Reason::Credit);
     }
     if CREDIT_WORDS.contains(&first) && (2..=15).contains(&n) && l.credit_sep {
         return Some(Reason::Credit);
     }
-    if lw.iter().any(|w| w == "getty" || w == "shutterstock") && n <= 12 {
+    if l.lower_words().any(|w| w == "getty" || w == "shutterstock") && n <= 12 {
         return Some(Reason::Credit);
     }
     None
@@ -174,7 +196,7 @@ fn own_reason(l: &Line, index: usize) -> Option<Reason> {
 pub fn boilerplate(text: &str) -> Vec<Span> {
     let mut lines: Vec<Line> = crate::extract::sentence::paragraphs(text).into_iter().map(|s| analyse(text, s)).collect();
     let keys: Vec<&str> = lines.iter().map(|l| l.span.slice(text).unwrap_or("")).collect();
-    let mut counts = std::collections::HashMap::new();
+    let mut counts = crate::extract::fasthash::FxHashMap::default();
     for k in &keys {
         *counts.entry(*k).or_insert(0usize) += 1;
     }

@@ -459,10 +459,10 @@ impl<'t> Scanner<'t> {
                 _ => break,
             }
         }
-        let word: String = (i..j).filter_map(|k| self.ch(k)).collect();
         if self.ch(j) == Some('.') && !self.ch(j + 1).is_some_and(is_word_char) {
             let before_number = self.next_non_space(j + 1).is_some_and(|d| d.is_ascii_digit());
-            let w = word.as_str();
+            // Chars i..j are contiguous: the word is that slice of the text.
+            let w = self.text.get(self.off(i)..self.off(j)).unwrap_or("");
             if TITLE_ABBREVIATIONS.contains(&w)
                 || OTHER_ABBREVIATIONS.contains(&w)
                 || (before_number && NUMBER_ABBREVIATIONS.contains(&w))

@@ -36,8 +36,9 @@ impl<'t> View<'t> {
         self.tokens.get(i).map(|t| t.kind)
     }
 
-    fn lower(&self, i: usize) -> String {
-        self.word(i).to_lowercase()
+    /// Word `i` in lower case is one of `list`.
+    fn lower_in(&self, i: usize, list: &[&str]) -> bool {
+        lower_in(self.word(i), list)
     }
 
     /// A month name at `i` (capitalised); returns the index after it (and after a
@@ -47,11 +48,11 @@ impl<'t> View<'t> {
         if !w.chars().next().is_some_and(char::is_uppercase) {
             return None;
         }
-        let l = w.trim_end_matches('.').to_lowercase();
-        if MONTHS.contains(&l.as_str()) {
+        let l = w.trim_end_matches('.');
+        if lower_in(l, MONTHS) {
             return Some(i + 1);
         }
-        if MONTH_ABBREVIATIONS.contains(&l.as_str()) {
+        if lower_in(l, MONTH_ABBREVIATIONS) {
             // "Feb." is one token; "Feb ." (rebuilt text) has a detached period.
             if !w.ends_with('.') && self.word(i + 1) == "." && self.day(i + 2).is_some() {
                 return Some(i + 2);
@@ -61,10 +62,19 @@ impl<'t> View<'t> {
         None
     }
 
+    /// A weekday, also plural ("on Mondays").
     fn weekday(&self, i: usize) -> bool {
-        let l = self.lower(i);
-        let l = l.strip_suffix('s').filter(|s| WEEKDAYS.contains(s)).map(str::to_string).unwrap_or(l);
-        self.word(i).chars().next().is_some_and(char::is_uppercase) && WEEKDAYS.contains(&l.as_str())
+        let w = self.word(i);
+        if !w.chars().next().is_some_and(char::is_uppercase) {
+            return false;
+        }
+        if w.is_ascii() {
+            // The lower case ends in "s" exactly when the word ends in "s" or "S".
+            let stem = w.strip_suffix(['s', 'S']).unwrap_or(w);
+            return lower_in(stem, WEEKDAYS) || lower_in(w, WEEKDAYS);
+        }
+        let l = w.to_lowercase();
+        WEEKDAYS.contains(&l.strip_suffix('s').filter(|s| WEEKDAYS.contains(s)).unwrap_or(&l))
     }
 
     /// A day of the month: 1–31, optionally "12th".
@@ -127,14 +137,14 @@ fn month_date(v: &View, i: usize) -> Option<usize> {
         return Some(y);
     }
     // A lone month: "May" needs a preposition before it (it is also a verb).
-    let l = v.word(i).trim_end_matches('.').to_lowercase();
-    let abbreviated = MONTH_ABBREVIATIONS.contains(&l.as_str());
+    let l = v.word(i).trim_end_matches('.');
+    let abbreviated = lower_in(l, MONTH_ABBREVIATIONS);
     if abbreviated {
         return None;
     }
-    if l == "may" {
-        let prev = i.checked_sub(1).map(|p| v.lower(p)).unwrap_or_default();
-        if !MONTH_PREPOSITIONS.contains(&prev.as_str()) {
+    if lower_in(l, &["may"]) {
+        let prev = i.checked_sub(1).is_some_and(|p| v.lower_in(p, MONTH_PREPOSITIONS));
+        if !prev {
             return None;
         }
     }
@@ -174,7 +184,7 @@ fn match_at(v: &View, i: usize) -> Option<usize> {
     // Day month [year]: "12 March 2025".
     if let Some(d) = v.day(i) {
         if let Some(m) = v.month(d) {
-            if MONTHS.contains(&v.word(d).to_lowercase().as_str()) || v.word(d).ends_with('.') || m > d + 1 {
+            if v.lower_in(d, MONTHS) || v.word(d).ends_with('.') || m > d + 1 {
                 return Some(v.year(m).unwrap_or(m));
             }
         }
@@ -192,15 +202,25 @@ fn match_at(v: &View, i: usize) -> Option<usize> {
         }
     }
     // "this week", "last month", "next year".
-    let l = v.lower(i);
-    if DEICTIC.contains(&l.as_str()) && PERIODS.contains(&v.lower(i + 1).as_str()) {
+    if v.lower_in(i, DEICTIC) && v.lower_in(i + 1, PERIODS) {
         return Some(i + 2);
     }
     None
 }
 
 fn is_duration_word(w: &str) -> bool {
-    matches!(w.to_lowercase().as_str(), "day" | "days" | "week" | "weeks" | "month" | "months" | "year" | "years" | "old" | "long")
+    lower_in(w, &["day", "days", "week", "weeks", "month", "months", "year", "years", "old", "long"])
+}
+
+/// `word.to_lowercase()` is one of `list` (lower-case ASCII words), without allocating for
+/// ASCII words (nearly all): there, lower-casing is byte-wise.
+fn lower_in(word: &str, list: &[&str]) -> bool {
+    if word.is_ascii() {
+        list.iter().any(|l| l.eq_ignore_ascii_case(word))
+    } else {
+        let l = word.to_lowercase();
+        list.contains(&l.as_str())
+    }
 }
 
 #[cfg(test)]

@@ -213,7 +213,7 @@ struct KeyHits {
 }
 
 /// A lexicon hit over words `i..end`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 struct Hit {
     end: usize,
     label: Label,
@@ -292,12 +292,17 @@ impl<'a, 't> Scan<'a, 't> {
     /// at the first other word it falls back to building and looking up the whole key
     /// (Unicode lower-casing is not per word: a final sigma depends on what follows).
     fn lexicon_at(&self, i: usize, lower_ok: bool) -> Option<Hit> {
+        self.lexicon_at_by(i, lower_ok, true)
+    }
+
+    /// [`Self::lexicon_at`], on the fast path only if `fast_ok` (tests compare the two).
+    fn lexicon_at_by(&self, i: usize, lower_ok: bool, fast_ok: bool) -> Option<Hit> {
         let w = self.w;
         let names = Names::get();
         let mut range = names.all();
         // Bytes of the lower-case key so far, while on the fast path.
         let mut done = 0usize;
-        let mut fast = true;
+        let mut fast = fast_ok;
         let mut best: Option<Hit> = None;
         let first_cap = w.get(i).is_some_and(|x| x.cap);
         // Over words i..end: all may stand in a capitalised name / title; all lower case;
@@ -795,7 +800,7 @@ pub(super) fn vet_proposal(text: &str, tokens: &[Token], p: &Proposal) -> Option
     if !s.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) {
         return None;
     }
-    if lexicon::role_kind(&lower).is_some() || FUNCTION_WORDS.contains(&lower.as_str()) || !dates::dates(s, &crate::extract::tokenize::tokenize(s)).is_empty() && b - a == 1 {
+    if lexicon::role_kind(&lower).is_some() || FUNCTION_WORDS.contains(&lower.as_str()) || b - a == 1 && !dates::dates(s, &crate::extract::tokenize::tokenize(s)).is_empty() {
         return None;
     }
     let mut label = p.label.clone();
@@ -934,5 +939,40 @@ fn combine(scan: &mut Scan, text: &str, tokens: &[Token], boilerplate: &[Span], 
             }
             scan.covered[k] = true;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{sentence::sentences, tokenize::tokenize};
+
+    /// The lexicon scan's fast path (names narrowed word by word) answers exactly as the
+    /// general one (whole key built, lower-cased and looked up) at every word.
+    #[test]
+    fn lexicon_scan_fast_path_is_exact() {
+        let texts = [
+            "US Secretary of State Marco Rubio met the Saudi Arabia delegation in the White House.",
+            "the secretary of state and national security advisor spoke; SAUDI ARABIA and the US replied.",
+            "Royal Air Force of Oman, Bank of England, New York Times, the Hague, us and US, Shi’ite and Shi'ite.",
+            "Côte d'Ivoire, São Paulo and ΟΔΟΣ ΑΘΗΝΑΣ met Zelenskyy's chief of staff. United Nations Security Council",
+            "Saudi Arabian officials, the Middle East, United  States, United\nStates, U.S. Army, AT&T, G7, Group of 20.",
+        ];
+        let mut checked = 0;
+        for text in texts {
+            let tokens = tokenize(text);
+            let sents = sentences(text, &tokens);
+            let lows = lower_forms(text, &tokens);
+            let w = build_view(text, &lows, &tokens, &sents, &[]);
+            let scan = Scan { w: &w, doc_words: FxHashMap::default(), found: Vec::new(), covered: vec![false; w.len()], pending_roles: Vec::new() };
+            for i in 0..w.len() {
+                for lower_ok in [false, true] {
+                    let (fast, slow) = (scan.lexicon_at_by(i, lower_ok, true), scan.lexicon_at_by(i, lower_ok, false));
+                    assert_eq!(fast, slow, "{text:?} at word {i} ({:?}), lower_ok {lower_ok}", w[i].text);
+                    checked += usize::from(fast.is_some());
+                }
+            }
+        }
+        assert!(checked >= 15, "only {checked} hits: the texts no longer exercise the scan");
     }
 }
