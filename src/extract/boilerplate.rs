@@ -100,16 +100,19 @@ fn analyse(text: &str, span: Span) -> Line<'_> {
     let title_case = !content.is_empty() && capped * 10 >= content.len() * 8 && words.len() >= 2;
     let trimmed = s.trim_end_matches(['"', '”', '’', '\'', ')', '»', ' ']);
     let terminal = trimmed.ends_with(['.', '!', '?', ':', '…']);
-    let handle_or_url = s.split_whitespace().any(|w| {
+    // One pass over the whitespace-separated pieces for both facts.
+    let (mut chunks, mut handle_or_url) = (0usize, false);
+    for w in s.split_whitespace() {
+        chunks += 1;
         let w = w.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '@');
-        w.starts_with('@') && w.len() > 1 || w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.")
-    });
+        handle_or_url |= w.starts_with('@') && w.len() > 1 || w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.");
+    }
     let head = s.trim_start();
     let credit_sep = head
         .find(|c: char| !c.is_alphanumeric())
         .and_then(|i| head.get(i..))
         .is_some_and(|rest| rest.trim_start().starts_with([':', '|', '/']));
-    Line { span, words, lower, lower_at, all_caps, title_case, terminal, handle_or_url, copies: 1, credit_sep, chunks: s.split_whitespace().count() }
+    Line { span, words, lower, lower_at, all_caps, title_case, terminal, handle_or_url, copies: 1, credit_sep, chunks }
 }
 
 /// A function word, given in lower case.

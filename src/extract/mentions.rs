@@ -35,7 +35,7 @@ fn words(s: &str) -> Vec<&str> {
 /// assert_eq!(g[1].canonical, "Caroline Leavitt");
 /// ```
 pub fn group(text: &str, mentions: &[(Label, Span)]) -> Vec<Grouping> {
-    use std::collections::HashMap;
+    use crate::extract::fasthash::FxHashMap as HashMap;
     let mut order: Vec<usize> = (0..mentions.len()).collect();
     order.sort_by_key(|&i| (mentions[i].1.start, mentions[i].1.end));
     // Cluster id per mention; clusters hold (label, member indices).
@@ -45,9 +45,9 @@ pub fn group(text: &str, mentions: &[(Label, Span)]) -> Vec<Grouping> {
 
     // Full person names first, so lone surnames can join them: one cluster per
     // (given name, surname).
-    let mut full: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut full: HashMap<(&str, &str), usize> = HashMap::default();
     // Each word that ends or starts a full name → (position, cluster), in text order.
-    let mut by_word: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    let mut by_word: HashMap<&str, Vec<(usize, usize)>> = HashMap::default();
     for &i in &order {
         let (label, span) = &mentions[i];
         let ws = words(surface(i));
@@ -65,7 +65,7 @@ pub fn group(text: &str, mentions: &[(Label, Span)]) -> Vec<Grouping> {
             by_word.entry(w).or_default().push((span.start, c));
         }
     }
-    let mut others: HashMap<(Label, String), usize> = HashMap::new();
+    let mut others: HashMap<(Label, String), usize> = HashMap::default();
     for &i in &order {
         if cluster_of[i] != usize::MAX {
             continue;

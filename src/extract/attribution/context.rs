@@ -4,12 +4,15 @@
 use crate::extract::quotes::{quotations, Quotation};
 use crate::extract::span::Span;
 use crate::extract::tokenize::{Token, TokenKind};
-use std::collections::HashMap;
+use crate::extract::fasthash::FxHashMap;
 
 pub struct Ctx<'a> {
     pub text: &'a str,
     pub tokens: &'a [Token],
-    pub lower: Vec<String>,
+    /// Every token lower-cased, concatenated (one allocation, not one per token): token
+    /// `i` is `lower[lower_at[i].0..lower_at[i].1]`.
+    lower: String,
+    lower_at: Vec<(usize, usize)>,
     /// Token index ranges of the sentences.
     pub sents: Vec<(usize, usize)>,
     /// Sentence index of each token.
@@ -18,15 +21,29 @@ pub struct Ctx<'a> {
     /// Token is strictly inside an outermost quotation (not one of its marks).
     pub quoted: Vec<bool>,
     /// Opening / closing mark token → quotation index.
-    pub open_of: HashMap<usize, usize>,
-    pub close_of: HashMap<usize, usize>,
+    pub open_of: FxHashMap<usize, usize>,
+    pub close_of: FxHashMap<usize, usize>,
     /// Token lies in a boilerplate region.
     pub excluded: Vec<bool>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(text: &'a str, tokens: &'a [Token], sentences: &[Span], boilerplate: &[Span]) -> Ctx<'a> {
-        let lower = tokens.iter().map(|t| t.text(text).to_lowercase()).collect();
+        let mut lower = String::with_capacity(text.len());
+        let mut lower_at = Vec::with_capacity(tokens.len());
+        for t in tokens {
+            let tx = t.text(text);
+            let start = lower.len();
+            if tx.is_ascii() {
+                lower.push_str(tx);
+                if let Some(tail) = lower.get_mut(start..) {
+                    tail.make_ascii_lowercase();
+                }
+            } else {
+                lower.push_str(&tx.to_lowercase());
+            }
+            lower_at.push((start, lower.len()));
+        }
         let mut sents = Vec::new();
         let mut sent_of = vec![usize::MAX; tokens.len()];
         let mut i = 0;
@@ -54,8 +71,8 @@ impl<'a> Ctx<'a> {
         }
         let quotes = quotations(text, tokens);
         let mut quoted = vec![false; tokens.len()];
-        let mut open_of = HashMap::new();
-        let mut close_of = HashMap::new();
+        let mut open_of = FxHashMap::default();
+        let mut close_of = FxHashMap::default();
         for (qi, q) in quotes.iter().enumerate() {
             open_of.insert(q.open, qi);
             if let Some(c) = q.close {
@@ -73,11 +90,11 @@ impl<'a> Ctx<'a> {
             }
         }
         let excluded = tokens.iter().map(|t| boilerplate.iter().any(|b| b.overlaps(&t.span))).collect();
-        Ctx { text, tokens, lower, sents, sent_of, quotes, quoted, open_of, close_of, excluded }
+        Ctx { text, tokens, lower, lower_at, sents, sent_of, quotes, quoted, open_of, close_of, excluded }
     }
 
     pub fn word(&self, i: usize) -> &str {
-        self.lower.get(i).map_or("", |s| s.as_str())
+        self.lower_at.get(i).and_then(|&(a, b)| self.lower.get(a..b)).unwrap_or("")
     }
 
     pub fn raw(&self, i: usize) -> &str {

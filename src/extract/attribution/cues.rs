@@ -6,7 +6,7 @@
 //! "cautioned", …). Forms are generated from the lemma (with a table of irregular forms),
 //! so "say" yields "say", "says", "said", "saying".
 
-use std::collections::HashMap;
+use crate::extract::fasthash::FxHashMap;
 use std::sync::OnceLock;
 
 /// How strongly a verb signals reported speech or thought; it sets the confidence.
@@ -142,10 +142,10 @@ fn forms(lemma: &'static str, irregular: &'static str) -> [String; 4] {
     [third, past.clone(), ing, past]
 }
 
-fn table() -> &'static HashMap<String, CueWord> {
-    static TABLE: OnceLock<HashMap<String, CueWord>> = OnceLock::new();
+fn table() -> &'static FxHashMap<String, CueWord> {
+    static TABLE: OnceLock<FxHashMap<String, CueWord>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut map = HashMap::new();
+        let mut map = FxHashMap::default();
         for &(lemma, strength, takes_object, irregular) in VERBS {
             let [third, past, ing, participle] = forms(lemma, irregular);
             let entries = [

@@ -13,7 +13,7 @@ use super::words::{gender_word, pronoun_kind, PronounKind};
 use crate::extract::annotation::{Entity, EntityId, Source};
 use crate::extract::label::Label;
 use crate::extract::span::Span;
-use std::collections::HashMap;
+use crate::extract::fasthash::FxHashMap;
 
 /// Gender of a given name, from the lexicon (None when the name is unknown or unisex).
 /// Titles that are also rare given names ("Mayor") do not count.
@@ -49,7 +49,7 @@ enum Kind {
 pub struct Resolver<'a> {
     entities: Vec<&'a Entity>,
     /// Gender per entity group key (canonical name, or the mention text).
-    genders: HashMap<String, PronounKind>,
+    genders: FxHashMap<String, PronounKind>,
     /// Named sources seen so far, as fallback antecedents.
     named_sources: Vec<Candidate>,
     /// Where the latest named source starts and whether it is an organisation: "The
@@ -97,7 +97,7 @@ impl<'a> Resolver<'a> {
             .filter(|e| matches!(e.label, Label::Person | Label::Org | Label::Gpe | Label::Norp))
             .collect();
         ents.sort_by_key(|e| (e.span.start, e.span.end, e.id));
-        let mut genders = HashMap::new();
+        let mut genders = FxHashMap::default();
         for e in ents.iter().filter(|e| e.label == Label::Person) {
             let key = entity_key(e, ctx.text);
             let k = ctx.token_at(e.span.start);

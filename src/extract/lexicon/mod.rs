@@ -182,13 +182,29 @@ pub struct Names {
 }
 
 impl Names {
-    /// The merged index, built on first use.
+    /// The merged index of the four tables, built on first use.
     pub fn get() -> &'static Names {
         static NAMES: OnceLock<Names> = OnceLock::new();
-        NAMES.get_or_init(|| {
-            let tables = [Lexicon::Orgs, Lexicon::Places, Lexicon::Norp, Lexicon::Roles];
+        NAMES.get_or_init(|| Names::build(&[NameTable::Orgs, NameTable::Places, NameTable::Norp, NameTable::Roles]))
+    }
+
+    /// The roles alone, in the same form (only the `Roles` payloads are ever set): a
+    /// name that starts in lower case can only be a role noun ("spokeswoman").
+    pub fn roles() -> &'static Names {
+        static ROLES: OnceLock<Names> = OnceLock::new();
+        ROLES.get_or_init(|| Names::build(&[NameTable::Roles]))
+    }
+
+    fn build(tables: &[NameTable]) -> Names {
+        {
+            let lexicon = |t: NameTable| match t {
+                NameTable::Orgs => Lexicon::Orgs,
+                NameTable::Places => Lexicon::Places,
+                NameTable::Norp => Lexicon::Norp,
+                NameTable::Roles => Lexicon::Roles,
+            };
             let mut all: Vec<(&'static str, usize, &'static str)> =
-                tables.iter().enumerate().flat_map(|(t, lex)| lex.table().rows.iter().map(move |&(k, p)| (k, t, p))).collect();
+                tables.iter().flat_map(|&t| lexicon(t).table().rows.iter().map(move |&(k, p)| (k, t as usize, p))).collect();
             all.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
             let mut keys: Vec<&'static str> = Vec::new();
             let mut payloads: Vec<[Option<&'static str>; 4]> = Vec::new();
@@ -204,7 +220,7 @@ impl Names {
             }
             let by_first = (0..=256usize).map(|b| keys.partition_point(|k| k.as_bytes().first().is_some_and(|&f| usize::from(f) < b))).collect();
             Names { keys, payloads, by_first }
-        })
+        }
     }
 
     /// Every key.
@@ -468,6 +484,12 @@ mod tests {
                     assert_eq!(exact[t], lex.table().get(sofar), "{sofar:?} in {lex:?}");
                 }
             }
+            // The roles-only index, in one step.
+            let roles = Names::roles();
+            let r = roles.narrow(roles.all(), 0, key.as_bytes());
+            assert_eq!(!r.is_empty(), Lexicon::Roles.table().has_prefix(key), "role prefix {key:?}");
+            let exact = roles.exact(&r, key.len()).copied().unwrap_or([None; 4]);
+            assert_eq!(exact, [None, None, None, Lexicon::Roles.table().get(key)], "role {key:?}");
         }
     }
 

@@ -88,6 +88,10 @@ struct W<'t> {
     function: bool,
     /// One of [`CONNECTORS`].
     connector: bool,
+    /// The keys that start with `low` (as a range), for ASCII tokens: the first and
+    /// widest step of the name scan, done once per distinct word. In [`Names::get`] for
+    /// capitalised words, in [`Names::roles`] for the others (see [`Scan::lexicon_at`]).
+    names: (usize, usize),
 }
 
 impl<'t> W<'t> {
@@ -139,6 +143,7 @@ fn lower_forms(text: &str, tokens: &[Token]) -> (String, Vec<(usize, usize)>) {
 fn build_view<'t>(text: &'t str, lows: &'t (String, Vec<(usize, usize)>), tokens: &[Token], sentences: &[Span], boilerplate: &[Span]) -> Vec<W<'t>> {
     let mut out: Vec<W<'t>> = Vec::with_capacity(tokens.len());
     let mut s = 0usize;
+    let mut name_ranges: FxHashMap<(&str, bool), (usize, usize)> = FxHashMap::default();
     for (n, t) in tokens.iter().enumerate() {
         while s < sentences.len() && sentences[s].end <= t.span.start {
             s += 1;
@@ -164,6 +169,16 @@ fn build_view<'t>(text: &'t str, lows: &'t (String, Vec<(usize, usize)>), tokens
             lowercase: tx.chars().any(char::is_lowercase),
             function: is_function_lower(low),
             connector: CONNECTORS.contains(&low),
+            names: if tx.is_ascii() {
+                let cap = first.is_some_and(char::is_uppercase);
+                *name_ranges.entry((low, cap)).or_insert_with(|| {
+                    let index = if cap { Names::get() } else { Names::roles() };
+                    let r = index.narrow(index.all(), 0, low.as_bytes());
+                    (r.start, r.end)
+                })
+            } else {
+                (0, 0)
+            },
         });
     }
     // Sentence-initial words and all-caps sentences.
@@ -298,13 +313,21 @@ impl<'a, 't> Scan<'a, 't> {
     /// [`Self::lexicon_at`], on the fast path only if `fast_ok` (tests compare the two).
     fn lexicon_at_by(&self, i: usize, lower_ok: bool, fast_ok: bool) -> Option<Hit> {
         let w = self.w;
-        let names = Names::get();
+        let first_cap = w.get(i).is_some_and(|x| x.cap);
+        // A name that starts in lower case can only be a role noun, when `lower_ok`, and
+        // in lower case throughout: only the roles need searching, and only until a
+        // capitalised word. (The general path keeps the full search, for the tests that
+        // compare both.)
+        let roles_only = fast_ok && !first_cap;
+        if roles_only && !lower_ok {
+            return None;
+        }
+        let names = if roles_only { Names::roles() } else { Names::get() };
         let mut range = names.all();
         // Bytes of the lower-case key so far, while on the fast path.
         let mut done = 0usize;
         let mut fast = fast_ok;
         let mut best: Option<Hit> = None;
-        let first_cap = w.get(i).is_some_and(|x| x.cap);
         // Over words i..end: all may stand in a capitalised name / title; all lower case;
         // the key has a letter / a lower-case letter.
         let (mut caps_ok, mut title_ok, mut all_lower, mut alpha, mut lowercase) = (true, true, true, false, false);
@@ -328,6 +351,9 @@ impl<'a, 't> Scan<'a, 't> {
             caps_ok &= x.caps_part();
             title_ok &= x.title_part();
             all_lower &= !x.cap;
+            if roles_only && !all_lower {
+                break;
+            }
             alpha |= x.alpha;
             lowercase |= x.lowercase;
             fast &= x.ascii;
@@ -336,7 +362,7 @@ impl<'a, 't> Scan<'a, 't> {
                     range = names.narrow(range, done, b" ");
                     done += 1;
                 }
-                range = names.narrow(range, done, x.low.as_bytes());
+                range = if done == 0 { x.names.0..x.names.1 } else { names.narrow(range, done, x.low.as_bytes()) };
                 done += x.low.len();
                 if range.is_empty() {
                     break;
