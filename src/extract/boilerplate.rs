@@ -8,6 +8,7 @@
 //! scored on its own first; then short headline-like lines wedged between boilerplate
 //! lines join them, and a teaser headline pulls in the one prose line that follows it.
 
+use crate::extract::fasthash::FxHashSet;
 use crate::extract::span::Span;
 
 /// Verbs that open a call to action on news pages.
@@ -24,6 +25,12 @@ const WIDGET_WORDS: &[&str] = &[
     "updates", "inbox", "email", "e-mail", "app", "channel", "coverage", "copyright", "rights", "reserved",
     "cookies", "cookie", "privacy",
 ];
+
+/// One of [`WIDGET_WORDS`] (a set: every word of every line is checked).
+fn is_widget_word(lower: &str) -> bool {
+    static SET: std::sync::OnceLock<FxHashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| WIDGET_WORDS.iter().copied().collect()).contains(lower)
+}
 
 /// Openers of credit lines ("Photo: …", "Image credit …").
 const CREDIT_WORDS: &[&str] = &["photo", "photos", "image", "images", "picture", "pictures", "credit", "photograph", "video", "illustration", "source"];
@@ -145,7 +152,7 @@ fn own_reason(l: &Line, index: usize) -> Option<Reason> {
         return None;
     }
     let first = l.lower(0);
-    let widgety = l.lower_words().filter(|w| WIDGET_WORDS.contains(w)).count();
+    let widgety = l.lower_words().filter(|w| is_widget_word(w)).count();
     if l.chunks <= 2 && l.handle_or_url {
         return Some(Reason::Link);
     }

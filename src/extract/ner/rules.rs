@@ -42,10 +42,15 @@ const FUNCTION_WORDS: &[&str] = &[
     "can", "could", "may", "might", "must", "shall", "should", "said", "says", "say", "told", "added",
 ];
 
-/// [`FUNCTION_WORDS`] as a set: every token is checked once.
-fn is_function_lower(lower: &str) -> bool {
+/// [`FUNCTION_WORDS`] as a set: every token and every proposal is checked.
+fn function_words() -> &'static FxHashSet<&'static str> {
     static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| FUNCTION_WORDS.iter().copied().collect()).contains(lower.trim_end_matches('.'))
+    SET.get_or_init(|| FUNCTION_WORDS.iter().copied().collect())
+}
+
+/// A function word, given in lower case, ignoring a final period.
+fn is_function_lower(lower: &str) -> bool {
+    function_words().contains(lower.trim_end_matches('.'))
 }
 
 /// Common non-name acronyms that the acronym rule must not call organisations.
@@ -151,26 +156,33 @@ fn build_view<'t>(text: &'t str, lows: &'t (String, Vec<(usize, usize)>), tokens
         let tx = t.text(text);
         let low = lows.1.get(n).and_then(|&(a, b)| lows.0.get(a..b)).unwrap_or("");
         let first = tx.chars().next();
-        let letters = tx.chars().filter(|c| c.is_alphabetic()).count();
+        let cap = first.is_some_and(char::is_uppercase);
+        let (mut letters, mut lowercase) = (0usize, false);
+        for c in tx.chars() {
+            letters += usize::from(c.is_alphabetic());
+            lowercase |= c.is_lowercase();
+        }
+        let ascii = tx.is_ascii();
+        // Only a word can start a lexicon name (see `Scan::lexicon_at`).
+        let starts_names = ascii && matches!(t.kind, TokenKind::Word | TokenKind::Abbreviation | TokenKind::Number);
         out.push(W {
             text: tx,
             low,
             span: t.span,
             kind: t.kind,
-            cap: first.is_some_and(char::is_uppercase),
-            caps: letters >= 2 && !tx.chars().any(char::is_lowercase),
+            cap,
+            caps: letters >= 2 && !lowercase,
             initial: false,
             shout: false,
             headline: false,
             blocked: boilerplate.iter().any(|b| b.overlaps(&t.span)),
             sentence: s,
-            ascii: tx.is_ascii(),
+            ascii,
             alpha: letters > 0,
-            lowercase: tx.chars().any(char::is_lowercase),
+            lowercase,
             function: is_function_lower(low),
             connector: CONNECTORS.contains(&low),
-            names: if tx.is_ascii() {
-                let cap = first.is_some_and(char::is_uppercase);
+            names: if starts_names {
                 *name_ranges.entry((low, cap)).or_insert_with(|| {
                     let index = if cap { Names::get() } else { Names::roles() };
                     let r = index.narrow(index.all(), 0, low.as_bytes());
@@ -239,7 +251,8 @@ struct Hit {
 struct Scan<'a, 't> {
     w: &'a [W<'t>],
     /// Token texts seen anywhere in the document (for the glued-typo rule).
-    doc_words: FxHashMap<&'t str, usize>,
+    /// Built on first use (only the glued-typo rule needs it, for few names).
+    doc_words: std::cell::OnceCell<FxHashMap<&'t str, usize>>,
     found: Vec<Found>,
     covered: Vec<bool>,
     /// Lower-case role candidates waiting for a name after them: (start, end) word index.
@@ -568,7 +581,7 @@ impl<'a, 't> Scan<'a, 't> {
     /// uses on its own, and the whole word is known nowhere.
     fn glued_name(&self, k: usize) -> Option<usize> {
         let x = &self.w[k];
-        if self.doc_words_count(x.text) > 1 || lexicon::is_surname(x.text) || lexicon::is_given_name(x.text) {
+        if lexicon::is_surname(x.text) || lexicon::is_given_name(x.text) || self.doc_words_count(x.text) > 1 {
             return None;
         }
         let chars: Vec<(usize, char)> = x.text.char_indices().collect();
@@ -578,15 +591,25 @@ impl<'a, 't> Scan<'a, 't> {
             if !tail.chars().all(char::is_lowercase) {
                 continue;
             }
-            if (lexicon::is_surname(head) || lexicon::is_given_name(head)) && self.doc_words.contains_key(head) {
+            if (lexicon::is_surname(head) || lexicon::is_given_name(head)) && self.doc_words().contains_key(head) {
                 return Some(x.span.start + cut);
             }
         }
         None
     }
 
+    fn doc_words(&self) -> &FxHashMap<&'t str, usize> {
+        self.doc_words.get_or_init(|| {
+            let mut m = FxHashMap::default();
+            for x in self.w.iter().filter(|x| x.word()) {
+                *m.entry(x.text).or_insert(0) += 1;
+            }
+            m
+        })
+    }
+
     fn doc_words_count(&self, word: &str) -> usize {
-        self.doc_words.get(word).copied().unwrap_or(0)
+        self.doc_words().get(word).copied().unwrap_or(0)
     }
 }
 
@@ -596,19 +619,15 @@ pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate
     let w = build_view(text, &lows, tokens, sentences, boilerplate);
     let mut scan = Scan {
         w: &w,
-        doc_words: w.iter().filter(|x| x.word()).fold(FxHashMap::default(), |mut m, x| {
-            *m.entry(x.text).or_insert(0) += 1;
-            m
-        }),
+        doc_words: std::cell::OnceCell::new(),
         found: Vec::new(),
         covered: vec![false; w.len()],
         pending_roles: Vec::new(),
     };
-    // Token index of each span start, to map date spans back to words.
-    let start_index: FxHashMap<usize, usize> = w.iter().enumerate().map(|(k, x)| (x.span.start, k)).collect();
-    let end_index: FxHashMap<usize, usize> = w.iter().enumerate().map(|(k, x)| (x.span.end, k)).collect();
+    // Map date spans back to words (tokens are in text order and disjoint, so their
+    // starts and ends are both sorted: binary searches, not maps over every token).
     for d in dates::dates(text, tokens) {
-        if let (Some(&a), Some(&b)) = (start_index.get(&d.start), end_index.get(&d.end)) {
+        if let (Some(a), Some(b)) = (word_starting_at(&w, d.start), word_ending_at(&w, d.end)) {
             scan.push(a, b + 1, Label::Date, 0.9, Evidence::Grammar);
         }
     }
@@ -773,6 +792,18 @@ fn propagate(scan: &mut Scan) {
     }
 }
 
+/// The index of the word that starts at byte `pos` (words are sorted and disjoint).
+fn word_starting_at(w: &[W], pos: usize) -> Option<usize> {
+    let k = w.partition_point(|x| x.span.start < pos);
+    w.get(k).is_some_and(|x| x.span.start == pos).then_some(k)
+}
+
+/// The index of the word that ends at byte `pos`.
+fn word_ending_at(w: &[W], pos: usize) -> Option<usize> {
+    let k = w.partition_point(|x| x.span.end < pos);
+    w.get(k).is_some_and(|x| x.span.end == pos).then_some(k)
+}
+
 /// The words inside `span` (words are sorted and disjoint).
 fn words_of<'a, 't>(w: &'a [W<'t>], span: &Span) -> impl Iterator<Item = &'a W<'t>> {
     let lo = w.partition_point(|x| x.span.end <= span.start);
@@ -826,7 +857,7 @@ pub(super) fn vet_proposal(text: &str, tokens: &[Token], p: &Proposal) -> Option
     if !s.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) {
         return None;
     }
-    if lexicon::role_kind(&lower).is_some() || FUNCTION_WORDS.contains(&lower.as_str()) || b - a == 1 && !dates::dates(s, &crate::extract::tokenize::tokenize(s)).is_empty() {
+    if lexicon::role_kind(&lower).is_some() || function_words().contains(lower.as_str()) || b - a == 1 && !dates::dates(s, &crate::extract::tokenize::tokenize(s)).is_empty() {
         return None;
     }
     let mut label = p.label.clone();
@@ -852,9 +883,7 @@ pub(super) fn vet_proposal(text: &str, tokens: &[Token], p: &Proposal) -> Option
 /// [`super`]).
 fn combine(scan: &mut Scan, text: &str, tokens: &[Token], boilerplate: &[Span], proposals: &[Proposal]) {
     let w = scan.w;
-    let starts: FxHashSet<usize> = w.iter().map(|x| x.span.start).collect();
-    let ends: FxHashSet<usize> = w.iter().map(|x| x.span.end).collect();
-    let on_tokens = |s: &Span| starts.contains(&s.start) && ends.contains(&s.end);
+    let on_tokens = |s: &Span| word_starting_at(w, s.start).is_some() && word_ending_at(w, s.end).is_some();
     // Words are sorted and disjoint, so a span's words are one contiguous run.
     let words_in = |s: &Span| {
         let lo = w.partition_point(|x| x.span.end <= s.start);
@@ -990,7 +1019,7 @@ mod tests {
             let sents = sentences(text, &tokens);
             let lows = lower_forms(text, &tokens);
             let w = build_view(text, &lows, &tokens, &sents, &[]);
-            let scan = Scan { w: &w, doc_words: FxHashMap::default(), found: Vec::new(), covered: vec![false; w.len()], pending_roles: Vec::new() };
+            let scan = Scan { w: &w, doc_words: std::cell::OnceCell::new(), found: Vec::new(), covered: vec![false; w.len()], pending_roles: Vec::new() };
             for i in 0..w.len() {
                 for lower_ok in [false, true] {
                     let (fast, slow) = (scan.lexicon_at_by(i, lower_ok, true), scan.lexicon_at_by(i, lower_ok, false));
