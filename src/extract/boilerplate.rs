@@ -59,8 +59,14 @@ struct Line<'t> {
     chunks: usize,
 }
 
-fn words_of(line: &str) -> Vec<&str> {
-    line.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-' || c == '@')).filter(|w| !w.is_empty()).collect()
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '\'' || c == '’' || c == '-' || c == '@'
+}
+
+/// A whitespace-separated piece that is a handle or a web address ("@handle", "(https://…").
+fn is_handle_or_url(piece: &str) -> bool {
+    let w = piece.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '@');
+    w.starts_with('@') && w.len() > 1 || w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.")
 }
 
 impl Line<'_> {
@@ -76,7 +82,41 @@ impl Line<'_> {
 
 fn analyse(text: &str, span: Span) -> Line<'_> {
     let s = span.slice(text).unwrap_or("");
-    let words = words_of(s);
+    // One pass over the chars (lines are most of the text): the words (maximal runs of
+    // word chars), the upper and lower case letters, the whitespace-separated pieces.
+    let mut words: Vec<&str> = Vec::new();
+    let (mut upper, mut lower_case) = (0usize, 0usize);
+    let (mut chunks, mut handle_or_url) = (0usize, false);
+    let (mut word_from, mut piece_from): (Option<usize>, Option<usize>) = (None, None);
+    for (o, c) in s.char_indices() {
+        if is_word_char(c) {
+            word_from.get_or_insert(o);
+        } else if let Some(a) = word_from.take() {
+            words.push(s.get(a..o).unwrap_or(""));
+        }
+        if c.is_alphabetic() {
+            if c.is_uppercase() {
+                upper += 1;
+            } else if c.is_lowercase() {
+                lower_case += 1;
+            }
+        }
+        if c.is_whitespace() {
+            if let Some(a) = piece_from.take() {
+                chunks += 1;
+                handle_or_url |= is_handle_or_url(s.get(a..o).unwrap_or(""));
+            }
+        } else {
+            piece_from.get_or_insert(o);
+        }
+    }
+    if let Some(a) = word_from {
+        words.push(s.get(a..).unwrap_or(""));
+    }
+    if let Some(a) = piece_from {
+        chunks += 1;
+        handle_or_url |= is_handle_or_url(s.get(a..).unwrap_or(""));
+    }
     let mut lower = String::with_capacity(s.len());
     let mut lower_at = Vec::with_capacity(words.len());
     for w in &words {
@@ -91,29 +131,18 @@ fn analyse(text: &str, span: Span) -> Line<'_> {
         }
         lower_at.push((start, lower.len()));
     }
-    let letters = s.chars().filter(|c| c.is_alphabetic());
-    let (mut upper, mut lower_case) = (0usize, 0usize);
-    for c in letters {
-        if c.is_uppercase() {
-            upper += 1;
-        } else if c.is_lowercase() {
-            lower_case += 1;
-        }
-    }
     let all_caps = words.len() >= 2 && upper >= 4 && lower_case == 0;
     // Function words stay lower case in headlines ("Vows to Hold the Line in Kursk").
-    let content: Vec<&str> = words.iter().zip(&lower_at).filter(|(_, &(a, b))| !is_minor_lower(lower.get(a..b).unwrap_or(""))).map(|(w, _)| *w).collect();
-    let capped = content.iter().filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric())).count();
-    let title_case = !content.is_empty() && capped * 10 >= content.len() * 8 && words.len() >= 2;
+    let (mut content, mut capped) = (0usize, 0usize);
+    for (w, &(a, b)) in words.iter().zip(&lower_at) {
+        if !is_minor_lower(lower.get(a..b).unwrap_or("")) {
+            content += 1;
+            capped += usize::from(w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric()));
+        }
+    }
+    let title_case = content > 0 && capped * 10 >= content * 8 && words.len() >= 2;
     let trimmed = s.trim_end_matches(['"', '”', '’', '\'', ')', '»', ' ']);
     let terminal = trimmed.ends_with(['.', '!', '?', ':', '…']);
-    // One pass over the whitespace-separated pieces for both facts.
-    let (mut chunks, mut handle_or_url) = (0usize, false);
-    for w in s.split_whitespace() {
-        chunks += 1;
-        let w = w.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '@');
-        handle_or_url |= w.starts_with('@') && w.len() > 1 || w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.");
-    }
     let head = s.trim_start();
     let credit_sep = head
         .find(|c: char| !c.is_alphanumeric())

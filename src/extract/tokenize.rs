@@ -517,7 +517,10 @@ impl<'t> Scanner<'t> {
 
 /// Splits `text` into tokens, in text order, non-overlapping, on char boundaries.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    Scanner { text, chars: text.char_indices().collect(), tokens: Vec::new() }.run()
+    // A char per byte at most: one allocation for the char index.
+    let mut chars = Vec::with_capacity(text.len());
+    chars.extend(text.char_indices());
+    Scanner { text, chars, tokens: Vec::with_capacity(text.len() / 5) }.run()
 }
 
 #[cfg(test)]

@@ -216,7 +216,9 @@ fn is_duration_word(w: &str) -> bool {
 /// ASCII words (nearly all): there, lower-casing is byte-wise.
 fn lower_in(word: &str, list: &[&str]) -> bool {
     if word.is_ascii() {
-        list.iter().any(|l| l.eq_ignore_ascii_case(word))
+        // Length and first letter first: most words are ruled out by those.
+        let first = word.as_bytes().first().map(u8::to_ascii_lowercase);
+        list.iter().any(|l| l.len() == word.len() && l.as_bytes().first().copied() == first && l.eq_ignore_ascii_case(word))
     } else {
         let l = word.to_lowercase();
         list.contains(&l.as_str())

@@ -201,14 +201,25 @@ fn build_view<'t>(text: &'t str, lows: &'t (String, Vec<(usize, usize)>), tokens
         while j < out.len() && out[j].sentence == sent {
             j += 1;
         }
-        let words: Vec<usize> = (i..j).filter(|&k| out[k].word() && out[k].text.chars().any(char::is_alphabetic)).collect();
-        let caps = words.iter().filter(|&&k| out[k].caps).count();
-        let shout = words.len() >= 3 && caps * 10 >= words.len() * 6;
-        let content: Vec<usize> = words.iter().copied().filter(|&k| !out[k].is_function_word() || out[k].cap).filter(|&k| !matches!(out[k].lower(), "a" | "an" | "the" | "of" | "in" | "on" | "at" | "to" | "for" | "and" | "or" | "as" | "by" | "with" | "from")).collect();
-        let capped = content.iter().filter(|&&k| out[k].cap).count();
+        // Words with letters, those in capitals; content words (not function words unless
+        // capitalised, never articles and short prepositions), those capitalised.
+        let (mut words, mut caps, mut content, mut capped) = (0usize, 0usize, 0usize, 0usize);
+        for x in &out[i..j] {
+            if !(x.word() && x.alpha) {
+                continue;
+            }
+            words += 1;
+            caps += usize::from(x.caps);
+            let minor = matches!(x.lower(), "a" | "an" | "the" | "of" | "in" | "on" | "at" | "to" | "for" | "and" | "or" | "as" | "by" | "with" | "from");
+            if (!x.is_function_word() || x.cap) && !minor {
+                content += 1;
+                capped += usize::from(x.cap);
+            }
+        }
+        let shout = words >= 3 && caps * 10 >= words * 6;
         // Headlines rarely end in a full stop; prose with many names does.
         let ends_terminal = (i..j).rev().find(|&k| !matches!(out[k].kind, TokenKind::Quote(_))).is_some_and(|k| out[k].kind == TokenKind::Terminal);
-        let headline = !shout && !ends_terminal && content.len() >= 4 && capped * 10 >= content.len() * 8;
+        let headline = !shout && !ends_terminal && content >= 4 && capped * 10 >= content * 8;
         for x in &mut out[i..j] {
             x.shout = shout;
             x.headline = headline;
@@ -581,9 +592,11 @@ impl<'a, 't> Scan<'a, 't> {
     /// uses on its own, and the whole word is known nowhere.
     fn glued_name(&self, k: usize) -> Option<usize> {
         let x = &self.w[k];
-        if lexicon::is_surname(x.text) || lexicon::is_given_name(x.text) || self.doc_words_count(x.text) > 1 {
+        if lexicon::is_surname(x.text) || lexicon::is_given_name(x.text) {
             return None;
         }
+        // Asked only once a known name prefix is found (counting words costs a map).
+        let mut used_alone = None;
         let chars: Vec<(usize, char)> = x.text.char_indices().collect();
         for n in (3..chars.len()).rev() {
             let (cut, _) = chars[n];
@@ -591,8 +604,13 @@ impl<'a, 't> Scan<'a, 't> {
             if !tail.chars().all(char::is_lowercase) {
                 continue;
             }
-            if (lexicon::is_surname(head) || lexicon::is_given_name(head)) && self.doc_words().contains_key(head) {
-                return Some(x.span.start + cut);
+            if lexicon::is_surname(head) || lexicon::is_given_name(head) {
+                if *used_alone.get_or_insert_with(|| self.doc_words_count(x.text) > 1) {
+                    return None;
+                }
+                if self.doc_words().contains_key(head) {
+                    return Some(x.span.start + cut);
+                }
             }
         }
         None
