@@ -230,9 +230,15 @@ impl Names {
 
     /// The keys of `within` (all of which start with the same `done` bytes) that continue
     /// with `piece` after those bytes.
-    pub fn narrow(&self, mut within: Range<usize>, done: usize, piece: &[u8]) -> Range<usize> {
+    pub fn narrow(&self, within: Range<usize>, done: usize, piece: &[u8]) -> Range<usize> {
+        self.narrow_spaced(within, done, false, piece)
+    }
+
+    /// [`Self::narrow`] by a space (if `space`) and then `piece`, in one search: the
+    /// next word of a name, after the space between them.
+    pub fn narrow_spaced(&self, mut within: Range<usize>, done: usize, space: bool, piece: &[u8]) -> Range<usize> {
         if done == 0 {
-            if let Some(&b) = piece.first() {
+            if let Some(&b) = if space { Some(&b' ') } else { piece.first() } {
                 let b = usize::from(b);
                 let bucket = self.by_first.get(b).copied().unwrap_or(0)..self.by_first.get(b + 1).copied().unwrap_or(0);
                 within = within.start.max(bucket.start)..within.end.min(bucket.end);
@@ -246,7 +252,14 @@ impl Names {
         // Equal: it starts with `piece`; Greater: after. Sorted keys give Less* Equal* Greater*.
         // A byte loop: pieces are a word long, too short for a `memcmp` call to pay.
         let cmp = |k: &&str| {
-            let rest = k.as_bytes().get(done..).unwrap_or(&[]);
+            let mut rest = k.as_bytes().get(done..).unwrap_or(&[]);
+            if space {
+                match rest.split_first() {
+                    None => return std::cmp::Ordering::Less,
+                    Some((&a, _)) if a != b' ' => return a.cmp(&b' '),
+                    Some((_, tail)) => rest = tail,
+                }
+            }
             for (a, b) in rest.iter().zip(piece) {
                 if a != b {
                     return a.cmp(b);
@@ -259,7 +272,16 @@ impl Names {
             }
         };
         let lo = keys.partition_point(|k| cmp(k).is_lt());
-        let hi = lo + keys[lo..].partition_point(|k| cmp(k).is_eq());
+        // The end of the matching run, galloping from its start: runs are mostly a few keys
+        // long, so this beats a second binary search over everything after `lo`.
+        let after = keys.get(lo..).unwrap_or(&[]);
+        let (mut known, mut step) = (0usize, 1usize);
+        while after.get(known + step - 1).is_some_and(|k| cmp(k).is_eq()) {
+            known += step;
+            step *= 2;
+        }
+        let bound = (known + step).min(after.len());
+        let hi = lo + known + after.get(known..bound).map_or(0, |run| run.partition_point(|k| cmp(k).is_eq()));
         within.start + lo..within.start + hi
     }
 
@@ -471,18 +493,22 @@ mod tests {
             let mut range = names.all();
             let mut done = 0;
             for (n, piece) in key.split(' ').enumerate() {
-                if n > 0 {
-                    range = names.narrow(range, done, b" ");
-                    done += 1;
-                }
-                range = names.narrow(range, done, piece.as_bytes());
-                done += piece.len();
+                range = names.narrow_spaced(range, done, n > 0, piece.as_bytes());
+                done += usize::from(n > 0) + piece.len();
                 let sofar = &key[..done];
                 assert_eq!(!range.is_empty(), tables.iter().any(|t| t.table().has_prefix(sofar)), "prefix {sofar:?}");
                 let exact = names.exact(&range, done).copied().unwrap_or([None; 4]);
                 for (t, lex) in tables.iter().enumerate() {
                     assert_eq!(exact[t], lex.table().get(sofar), "{sofar:?} in {lex:?}");
                 }
+            }
+            // Glued pieces (no space between them), three bytes at a time.
+            let mut range = names.all();
+            for (n, piece) in key.as_bytes().chunks(3).enumerate() {
+                range = names.narrow(range, n * 3, piece);
+                let sofar = &key.as_bytes()[..n * 3 + piece.len()];
+                let want = tables.iter().any(|t| t.table().rows.iter().any(|(k, _)| k.as_bytes().starts_with(sofar)));
+                assert_eq!(!range.is_empty(), want, "glued prefix {sofar:?}");
             }
             // The roles-only index, in one step.
             let roles = Names::roles();

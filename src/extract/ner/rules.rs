@@ -382,12 +382,8 @@ impl<'a, 't> Scan<'a, 't> {
             lowercase |= x.lowercase;
             fast &= x.ascii;
             let hits = if fast {
-                if gap {
-                    range = names.narrow(range, done, b" ");
-                    done += 1;
-                }
-                range = if done == 0 { x.names.0..x.names.1 } else { names.narrow(range, done, x.low.as_bytes()) };
-                done += x.low.len();
+                range = if done == 0 { x.names.0..x.names.1 } else { names.narrow_spaced(range, done, gap, x.low.as_bytes()) };
+                done += usize::from(gap) + x.low.len();
                 if range.is_empty() {
                     break;
                 }
