@@ -89,12 +89,12 @@ fn cap_of(word: &str) -> Cap {
 /// What the features need to know about one token; computed once per token.
 #[derive(Clone, Debug)]
 pub struct TokenView {
-    /// Hash of the exact form.
-    word: u64,
+    /// Hash of the exact form (FNV-1a over its UTF-8 bytes, see [`word_hash`]).
+    pub(super) word: u64,
     /// Hash of the lower-cased form with digits folded to 0.
-    norm: u64,
-    shape: u64,
-    cap: Cap,
+    pub(super) norm: u64,
+    pub(super) shape: u64,
+    pub(super) cap: Cap,
     prefix: [u64; 3],
     suffix: [u64; 4],
     /// First token of a sentence (line start or after . ! ? and closing quotes).
@@ -102,17 +102,23 @@ pub struct TokenView {
     /// The token's line is mostly capitals (headline, dateline).
     line_caps: bool,
     /// Lexicon membership bits (see `lexicon_bits`).
-    lex: u32,
+    pub(super) lex: u32,
     /// Document cues, filled after all tokens are seen.
     seen_lower: bool,
     seen_cap_mid: bool,
+}
+
+/// The exact-form hash of a word: what [`TokenView::word`] holds (hashing each char's
+/// UTF-8 encoding in turn is hashing the string's bytes).
+pub(super) fn word_hash(word: &str) -> u64 {
+    word.bytes().fold(FNV_OFFSET, fnv_byte)
 }
 
 const PAD_NORM: u64 = 0x5eed_0000_0000_0001;
 const PAD_SHAPE: u64 = 0x5eed_0000_0000_0002;
 
 /// Builds a view of one token. `buf` is scratch space reused across tokens.
-fn view(word: &str, buf: &mut Vec<char>, lex: u32) -> TokenView {
+pub(super) fn view(word: &str, buf: &mut Vec<char>, lex: u32) -> TokenView {
     buf.clear();
     let mut wh = FNV_OFFSET;
     let mut nh = FNV_OFFSET;
@@ -181,12 +187,32 @@ fn view(word: &str, buf: &mut Vec<char>, lex: u32) -> TokenView {
     }
 }
 
-fn ends_sentence(word: &str) -> bool {
+pub(super) fn ends_sentence(word: &str) -> bool {
     matches!(word, "." | "!" | "?" | "…")
 }
 
-fn is_closer(word: &str) -> bool {
+pub(super) fn is_closer(word: &str) -> bool {
     matches!(word, "\"" | "'" | "”" | "’" | ")" | "»")
+}
+
+/// Letters and upper-case letters of a word (for [`is_caps_line`]).
+pub(super) fn letters_upper(word: &str) -> (usize, usize) {
+    word.chars().filter(|c| c.is_alphabetic()).fold((0, 0), |(l, u), c| (l + 1, u + c.is_uppercase() as usize))
+}
+
+/// Whether a line with these counts is "in capitals" (headline, dateline).
+pub(super) fn is_caps_line(letters: usize, upper: usize) -> bool {
+    letters >= 4 && upper * 10 >= letters * 7
+}
+
+/// The document-cue bits one token contributes for its normalised form: 1 = seen in
+/// lower case, 2 = seen capitalised mid-sentence.
+pub(super) fn seen_bit(cap: Cap, sent_start: bool, line_caps: bool) -> u8 {
+    match cap {
+        Cap::Lower => 1,
+        Cap::Title | Cap::Upper if !sent_start && !line_caps => 2,
+        _ => 0,
+    }
 }
 
 /// Splits tokens into lines: ranges of token indices with no newline between them. Each
@@ -254,11 +280,9 @@ pub fn extract(text: &str, tokens: &[Span], lines: &[std::ops::Range<usize>], le
         let mut letters = 0usize;
         let mut upper = 0usize;
         for i in line.clone() {
-            let w = tokens[i].slice(text).unwrap_or("");
-            for c in w.chars().filter(|c| c.is_alphabetic()) {
-                letters += 1;
-                upper += c.is_uppercase() as usize;
-            }
+            let (l, u) = letters_upper(tokens[i].slice(text).unwrap_or(""));
+            letters += l;
+            upper += u;
             let start = i == line.start || {
                 let p = tokens[i - 1].slice(text).unwrap_or("");
                 ends_sentence(p)
@@ -266,7 +290,7 @@ pub fn extract(text: &str, tokens: &[Span], lines: &[std::ops::Range<usize>], le
             };
             views[i].sent_start = start;
         }
-        let caps = letters >= 4 && upper * 10 >= letters * 7;
+        let caps = is_caps_line(letters, upper);
         for i in line.clone() {
             views[i].line_caps = caps;
         }
@@ -275,11 +299,7 @@ pub fn extract(text: &str, tokens: &[Span], lines: &[std::ops::Range<usize>], le
     // A small sorted vector instead of a HashMap: deterministic and cheap for one article.
     let mut seen: Vec<(u64, u8)> = Vec::with_capacity(views.len());
     for v in &views {
-        let bit = match v.cap {
-            Cap::Lower => 1,
-            Cap::Title | Cap::Upper if !v.sent_start && !v.line_caps => 2,
-            _ => 0,
-        };
+        let bit = seen_bit(v.cap, v.sent_start, v.line_caps);
         if bit != 0 {
             seen.push((v.norm, bit));
         }
@@ -323,25 +343,93 @@ pub fn extract(text: &str, tokens: &[Span], lines: &[std::ops::Range<usize>], le
 /// Number of lexicon bits the features look at.
 pub const LEX_BITS: u32 = 16;
 
-fn key(template: u64, value: u64) -> u32 {
+pub(super) fn key(template: u64, value: u64) -> u32 {
     (mix(template.wrapping_mul(0x1000_0000_01b3) ^ 0xa5a5, value) >> 32) as u32
 }
 
+/// Template ids (part of every feature key, so they are fixed by the shipped model).
+/// `infer` evaluates the context templates without materialising keys; both go through
+/// these names and the value functions below so the two cannot drift apart.
+pub(super) mod t {
+    pub const BIAS: u64 = 0;
+    pub const NORM: u64 = 1;
+    pub const WORD: u64 = 2;
+    pub const NORM_L1: u64 = 3;
+    pub const NORM_R1: u64 = 4;
+    pub const NORM_L2: u64 = 5;
+    pub const NORM_R2: u64 = 6;
+    pub const SHAPE: u64 = 7;
+    pub const SHAPE_L1: u64 = 8;
+    pub const SHAPE_R1: u64 = 9;
+    pub const SHAPE_L1_0: u64 = 10;
+    pub const SHAPE_0_R1: u64 = 11;
+    pub const PREFIX: u64 = 12;
+    pub const SUFFIX: u64 = 15;
+    pub const NORM_L1_0: u64 = 19;
+    pub const NORM_0_R1: u64 = 20;
+    pub const CAP_L1_0_R1: u64 = 21;
+    pub const SENT_CAP: u64 = 22;
+    pub const LINE_CAPS_SHAPE: u64 = 23;
+    pub const SEEN_CAP: u64 = 24;
+    pub const NORM_L1_CAP: u64 = 25;
+    pub const CAP_NORM_R1: u64 = 26;
+    pub const CAP_L2_L1_0: u64 = 27;
+    pub const CAP_0_R1_R2: u64 = 28;
+    pub const SENT_NORM: u64 = 29;
+    pub const LEX: u64 = 40;
+    pub const LEX_L1: u64 = 60;
+    pub const LEX_R1: u64 = 80;
+}
+
+/// Value of a three-capitalisation template.
+pub(super) fn cap3(a: u64, b: u64, c: u64) -> u64 {
+    a << 8 | b << 4 | c
+}
+
+pub(super) fn sent_cap(sent_start: bool, cap: u64) -> u64 {
+    (sent_start as u64) << 4 | cap
+}
+
+pub(super) fn seen_cap(seen_lower: bool, seen_cap_mid: bool, cap: u64) -> u64 {
+    (seen_lower as u64) << 5 | (seen_cap_mid as u64) << 4 | cap
+}
+
+pub(super) fn line_caps_shape(line_caps: bool, shape: u64) -> u64 {
+    mix(line_caps as u64, shape)
+}
+
+pub(super) fn sent_norm(sent_start: bool, norm: u64) -> u64 {
+    (sent_start as u64) << 32 | norm
+}
+
+pub(super) fn pair(a: u64, b: u64) -> u64 {
+    mix(a, b)
+}
+
+/// The norm / shape hash standing in for a missing neighbour at offset `d`.
+pub(super) fn pad_norm(d: isize) -> u64 {
+    PAD_NORM ^ d as u64
+}
+
+pub(super) fn pad_shape(d: isize) -> u64 {
+    PAD_SHAPE ^ d as u64
+}
+
 /// Features of the token's own text (a function of the word alone).
-fn local_features(v: &TokenView, keys: &mut Vec<u32>) {
+pub(super) fn local_features(v: &TokenView, keys: &mut Vec<u32>) {
     let cap = v.cap as u64;
-    keys.push(key(1, v.norm));
-    keys.push(key(2, v.word));
-    keys.push(key(7, v.shape));
+    keys.push(key(t::NORM, v.norm));
+    keys.push(key(t::WORD, v.word));
+    keys.push(key(t::SHAPE, v.shape));
     for (k, &p) in v.prefix.iter().enumerate() {
-        keys.push(key(12 + k as u64, p));
+        keys.push(key(t::PREFIX + k as u64, p));
     }
     for (k, &s) in v.suffix.iter().enumerate() {
-        keys.push(key(15 + k as u64, s));
+        keys.push(key(t::SUFFIX + k as u64, s));
     }
     for bit in 0..LEX_BITS {
         if v.lex & (1 << bit) != 0 {
-            keys.push(key(40 + bit as u64, cap));
+            keys.push(key(t::LEX + bit as u64, cap));
         }
     }
 }
@@ -356,42 +444,42 @@ fn context_features(views: &[TokenView], line: std::ops::Range<usize>, i: usize,
             Some(&views[j as usize])
         }
     };
-    let norm = |d| at(d).map_or(PAD_NORM ^ d as u64, |v| v.norm);
-    let shape = |d| at(d).map_or(PAD_SHAPE ^ d as u64, |v| v.shape);
+    let norm = |d| at(d).map_or(pad_norm(d), |v| v.norm);
+    let shape = |d| at(d).map_or(pad_shape(d), |v| v.shape);
     let cap = |d| at(d).map_or(Cap::Edge, |v| v.cap) as u64;
     let v = &views[i];
     let mut push = |template: u64, value: u64| keys.push(key(template, value));
-    push(0, 0);
-    push(3, norm(-1));
-    push(4, norm(1));
-    push(5, norm(-2));
-    push(6, norm(2));
-    push(8, shape(-1));
-    push(9, shape(1));
-    push(10, mix(shape(-1), v.shape));
-    push(11, mix(v.shape, shape(1)));
-    push(19, mix(norm(-1), v.norm));
-    push(20, mix(v.norm, norm(1)));
-    push(21, cap(-1) << 8 | cap(0) << 4 | cap(1));
-    push(22, (v.sent_start as u64) << 4 | cap(0));
-    push(23, mix(v.line_caps as u64, v.shape));
-    push(24, (v.seen_lower as u64) << 5 | (v.seen_cap_mid as u64) << 4 | cap(0));
-    push(25, mix(norm(-1), cap(0)));
-    push(26, mix(cap(0), norm(1)));
-    push(27, cap(-2) << 8 | cap(-1) << 4 | cap(0));
-    push(28, cap(0) << 8 | cap(1) << 4 | cap(2));
-    push(29, (v.sent_start as u64) << 32 | v.norm);
+    push(t::BIAS, 0);
+    push(t::NORM_L1, norm(-1));
+    push(t::NORM_R1, norm(1));
+    push(t::NORM_L2, norm(-2));
+    push(t::NORM_R2, norm(2));
+    push(t::SHAPE_L1, shape(-1));
+    push(t::SHAPE_R1, shape(1));
+    push(t::SHAPE_L1_0, pair(shape(-1), v.shape));
+    push(t::SHAPE_0_R1, pair(v.shape, shape(1)));
+    push(t::NORM_L1_0, pair(norm(-1), v.norm));
+    push(t::NORM_0_R1, pair(v.norm, norm(1)));
+    push(t::CAP_L1_0_R1, cap3(cap(-1), cap(0), cap(1)));
+    push(t::SENT_CAP, sent_cap(v.sent_start, cap(0)));
+    push(t::LINE_CAPS_SHAPE, line_caps_shape(v.line_caps, v.shape));
+    push(t::SEEN_CAP, seen_cap(v.seen_lower, v.seen_cap_mid, cap(0)));
+    push(t::NORM_L1_CAP, pair(norm(-1), cap(0)));
+    push(t::CAP_NORM_R1, pair(cap(0), norm(1)));
+    push(t::CAP_L2_L1_0, cap3(cap(-2), cap(-1), cap(0)));
+    push(t::CAP_0_R1_R2, cap3(cap(0), cap(1), cap(2)));
+    push(t::SENT_NORM, sent_norm(v.sent_start, v.norm));
     if let Some(p) = at(-1) {
         for bit in 0..LEX_BITS {
             if p.lex & (1 << bit) != 0 {
-                push(60 + bit as u64, cap(0));
+                push(t::LEX_L1 + bit as u64, cap(0));
             }
         }
     }
     if let Some(n) = at(1) {
         for bit in 0..LEX_BITS {
             if n.lex & (1 << bit) != 0 {
-                push(80 + bit as u64, cap(0));
+                push(t::LEX_R1 + bit as u64, cap(0));
             }
         }
     }

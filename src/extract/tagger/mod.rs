@@ -8,6 +8,7 @@
 
 pub mod decode;
 pub mod features;
+mod infer;
 pub mod model;
 pub mod tags;
 mod lexfeat;
@@ -21,7 +22,7 @@ use crate::extract::label::Label;
 use crate::extract::span::Span;
 use decode::Lattice;
 use model::{Model, ModelError};
-use tags::{Class, N_TAGS};
+use tags::Class;
 
 /// The committed model's bytes.
 pub static MODEL_BYTES: &[u8] = include_bytes!("../../../models/tagger.bin");
@@ -57,12 +58,14 @@ const CONFIDENCE_SCALE: f64 = 20.0;
 /// A loaded model with its decoding tables.
 pub struct Tagger {
     model: Model,
+    dense: infer::Dense,
     lattice: Lattice,
 }
 
 impl Tagger {
     pub fn from_bytes(bytes: &[u8]) -> Result<Tagger, ModelError> {
-        Ok(Tagger { model: Model::from_bytes(bytes)?, lattice: Lattice::new() })
+        let model = Model::from_bytes(bytes)?;
+        Ok(Tagger { dense: infer::Dense::new(&model), model, lattice: Lattice::new() })
     }
 
     pub fn model(&self) -> &Model {
@@ -77,32 +80,16 @@ impl Tagger {
     /// Tags pre-tokenised text (`tokens` in order, byte spans into `text`).
     pub fn tag_tokens(&self, text: &str, tokens: &[Span]) -> Vec<Proposal> {
         let lines = features::lines(text, tokens);
-        let feats = features::extract(text, tokens, &lines, &lexicon_bits);
-        // Summed weights of the word-local features, once per distinct word: words
-        // repeat, and the table lookups are the tagger's main cost.
-        let mut local: std::collections::HashMap<u64, [i64; N_TAGS], BuildWordHash> =
-            std::collections::HashMap::with_capacity_and_hasher(tokens.len() / 2, BuildWordHash);
+        let emit_all = infer::emissions(&self.model, &self.dense, text, tokens, &lines, &lexicon_bits);
         let mut out = Vec::new();
-        let mut emit: Vec<[i64; N_TAGS]> = Vec::new();
         for line in &lines {
-            emit.clear();
-            for i in line.clone() {
-                let keys = feats.of(i);
-                let n_local = (feats.local[i] as usize).min(keys.len());
-                let mut e = *local.entry(feats.word[i]).or_insert_with(|| {
-                    let mut e = [0i64; N_TAGS];
-                    self.model.add_emissions(&keys[..n_local], &mut e);
-                    e
-                });
-                self.model.add_emissions(&keys[n_local..], &mut e);
-                emit.push(e);
-            }
-            let (best, fwd) = self.lattice.viterbi_scores(&emit, &self.model.trans, &self.model.start, None);
+            let Some(emit) = emit_all.get(line.clone()) else { continue };
+            let (best, fwd) = self.lattice.viterbi_scores(emit, &self.model.trans, &self.model.start, None);
             let found = decode::spans(&best);
             if found.is_empty() {
                 continue;
             }
-            let margins = self.lattice.margins(&emit, &self.model.trans, &fwd, &best);
+            let margins = self.lattice.margins(emit, &self.model.trans, &fwd, &best);
             for (a, b, class) in found {
                 let m = margins[a..b].iter().copied().min().unwrap_or(0);
                 let x = (m as f64 * self.model.step as f64 / CONFIDENCE_SCALE).min(50.0);
@@ -112,34 +99,6 @@ impl Tagger {
             }
         }
         out
-    }
-}
-
-/// The word hashes are already well mixed (FNV-1a): use them as they are.
-#[derive(Clone, Copy, Default)]
-struct BuildWordHash;
-
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl std::hash::Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8 | b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
-
-impl std::hash::BuildHasher for BuildWordHash {
-    type Hasher = WordHasher;
-    fn build_hasher(&self) -> WordHasher {
-        WordHasher(0)
     }
 }
 

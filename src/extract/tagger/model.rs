@@ -195,14 +195,30 @@ impl Model {
     }
 
     /// Adds the weights of `keys` into `out`.
+    pub fn add_emissions(&self, keys: &[u32], out: &mut [i64; N_TAGS]) {
+        self.for_each_weight(keys, |_, tag, w| out[tag] += w as i64);
+    }
+
+    /// Adds the weights of `keys[k]` into `outs[dest[k]]` (several score vectors filled by
+    /// one batch of lookups; `dest` indices out of range are ignored).
+    pub fn add_into(&self, keys: &[u32], dest: &[u32], outs: &mut [[i32; N_TAGS]]) {
+        self.for_each_weight(keys, |k, tag, w| {
+            if let Some(o) = dest.get(k).and_then(|&d| outs.get_mut(d as usize)) {
+                o[tag] += w;
+            }
+        });
+    }
+
+    /// Calls `f(k, tag, weight)` for every weight of every key `keys[k]` found.
     ///
     /// Two passes per chunk of keys: first the home slot of every key is read (loads that
     /// do not depend on each other, so the CPU overlaps their cache misses), then the
-    /// weights are added, probing further only on the rare collision. The lookups are
+    /// weights are visited, probing further only on the rare collision. The lookups are
     /// the tagger's main cost; overlapping them matters more than anything else here.
-    pub fn add_emissions(&self, keys: &[u32], out: &mut [i64; N_TAGS]) {
+    #[inline]
+    fn for_each_weight(&self, keys: &[u32], mut f: impl FnMut(usize, usize, i32)) {
         const CHUNK: usize = 32;
-        for chunk in keys.chunks(CHUNK) {
+        for (c, chunk) in keys.chunks(CHUNK).enumerate() {
             let mut home = [0usize; CHUNK];
             let mut seen = [(0u32, 0u32); CHUNK];
             for (k, &key) in chunk.iter().enumerate() {
@@ -218,25 +234,25 @@ impl Model {
                 }
                 let slot = if sk == key { Some(&self.slots[home[k]]) } else { self.find_from(key, home[k] + 1) };
                 if let Some(slot) = slot {
-                    self.add_slot(slot, out);
+                    let at = c * CHUNK + k;
+                    self.visit_slot(slot, |tag, w| f(at, tag, w));
                 }
             }
         }
     }
 
-    fn add_slot(&self, slot: &Slot, out: &mut [i64; N_TAGS]) {
-        let add = |out: &mut [i64; N_TAGS], e: u32| {
-            // Tags were checked at load time; `%` keeps the index provably in range.
-            out[(e & 0xff) as usize % N_TAGS] += (e >> 8) as u16 as i16 as i64;
-        };
+    #[inline]
+    fn visit_slot(&self, slot: &Slot, mut f: impl FnMut(usize, i32)) {
+        // Tags were checked at load time; `%` keeps the index provably in range.
+        let mut one = |e: u32| f((e & 0xff) as usize % N_TAGS, (e >> 8) as u16 as i16 as i32);
         let n = (slot.meta & 0xff) as usize;
         for &e in &slot.inline[..n.min(INLINE)] {
-            add(out, e);
+            one(e);
         }
         if n > INLINE {
             let at = (slot.meta >> 8) as usize;
             for &e in self.overflow.get(at..at + n - INLINE).unwrap_or(&[]) {
-                add(out, e);
+                one(e);
             }
         }
     }

@@ -1,0 +1,426 @@
+//! Emission scores at inference: exactly the sums `features::extract` + `Model::emissions`
+//! give (the test below checks it on every kind of text), computed with far fewer table
+//! lookups.
+//!
+//! Why: each feature key is a random access into a multi-megabyte weight table, and at
+//! ~40 keys per token those cache misses were most of the tagger's time. The templates
+//! fall in three groups, and only the last needs per-token lookups:
+//! - **small domains** (bias, capitalisation patterns, sentence start, document cues,
+//!   the neighbours' lexicon bits): every possible value is looked up once when the model
+//!   loads, into [`Dense`] tables small enough to stay in cache;
+//! - **one word** (the word's own form, shape, affixes and lexicon bits, and what the word
+//!   contributes as the left or right neighbour of another token): summed once per
+//!   distinct word of the document, in a [`Words`] cache;
+//! - **pairs** (form and shape bigrams, a neighbour's form with this token's
+//!   capitalisation): looked up per token, batched per line so the misses overlap.
+//!
+//! Integer sums are exact, so the order of addition changes nothing.
+
+use std::collections::HashMap;
+
+use crate::extract::span::Span;
+use crate::extract::tagger::features::{self as f, t, Cap, LEX_BITS};
+use crate::extract::tagger::model::Model;
+use crate::extract::tagger::tags::N_TAGS;
+
+/// One score per tag.
+pub type Scores = [i32; N_TAGS];
+
+fn add(acc: &mut Scores, v: &Scores) {
+    for (a, b) in acc.iter_mut().zip(v) {
+        *a += b;
+    }
+}
+
+/// Number of capitalisation classes (`Cap` is `0..8`, `Edge` included).
+const CAPS: usize = 8;
+
+fn cap3_index(a: Cap, b: Cap, c: Cap) -> usize {
+    (a as usize) << 6 | (b as usize) << 3 | c as usize
+}
+
+/// The small-domain templates, evaluated for every value once per model.
+pub struct Dense {
+    bias: Scores,
+    /// `CAP_L2_L1_0`, `CAP_L1_0_R1`, `CAP_0_R1_R2`, indexed by [`cap3_index`].
+    cap_left: Vec<Scores>,
+    cap_mid: Vec<Scores>,
+    cap_right: Vec<Scores>,
+    /// `SENT_CAP`: `[sent_start][cap]`.
+    sent_cap: [[Scores; CAPS]; 2],
+    /// `SEEN_CAP`: `[seen bits][cap]`.
+    seen_cap: [[Scores; CAPS]; 4],
+    /// `LEX_L1` / `LEX_R1`: `[bit][cap of the token]`.
+    lex_left: Vec<[Scores; CAPS]>,
+    lex_right: Vec<[Scores; CAPS]>,
+    /// What a missing neighbour (line edge) contributes at offsets -1, +1, -2, +2.
+    pad_l1: Scores,
+    pad_r1: Scores,
+    pad_l2: Scores,
+    pad_r2: Scores,
+}
+
+fn one(model: &Model, keys: &[u32]) -> Scores {
+    let mut out = [[0; N_TAGS]];
+    model.add_into(keys, &vec![0; keys.len()], &mut out);
+    out[0]
+}
+
+const ALL_CAPS: [Cap; CAPS] = [Cap::Lower, Cap::Title, Cap::Upper, Cap::Initial, Cap::Digit, Cap::Punct, Cap::Mixed, Cap::Edge];
+
+impl Dense {
+    pub fn new(model: &Model) -> Dense {
+        let cap3 = |template: u64| -> Vec<Scores> {
+            let mut v = vec![[0; N_TAGS]; CAPS * CAPS * CAPS];
+            for a in ALL_CAPS {
+                for b in ALL_CAPS {
+                    for c in ALL_CAPS {
+                        v[cap3_index(a, b, c)] = one(model, &[f::key(template, f::cap3(a as u64, b as u64, c as u64))]);
+                    }
+                }
+            }
+            v
+        };
+        let mut sent_cap = [[[0; N_TAGS]; CAPS]; 2];
+        let mut seen_cap = [[[0; N_TAGS]; CAPS]; 4];
+        for c in ALL_CAPS {
+            for ss in [false, true] {
+                sent_cap[ss as usize][c as usize] = one(model, &[f::key(t::SENT_CAP, f::sent_cap(ss, c as u64))]);
+            }
+            for bits in 0..4u8 {
+                seen_cap[bits as usize][c as usize] = one(model, &[f::key(t::SEEN_CAP, f::seen_cap(bits & 1 != 0, bits & 2 != 0, c as u64))]);
+            }
+        }
+        let lex = |template: u64| -> Vec<[Scores; CAPS]> {
+            (0..LEX_BITS as u64)
+                .map(|bit| {
+                    let mut row = [[0; N_TAGS]; CAPS];
+                    for c in ALL_CAPS {
+                        row[c as usize] = one(model, &[f::key(template + bit, c as u64)]);
+                    }
+                    row
+                })
+                .collect()
+        };
+        Dense {
+            bias: one(model, &[f::key(t::BIAS, 0)]),
+            cap_left: cap3(t::CAP_L2_L1_0),
+            cap_mid: cap3(t::CAP_L1_0_R1),
+            cap_right: cap3(t::CAP_0_R1_R2),
+            sent_cap,
+            seen_cap,
+            lex_left: lex(t::LEX_L1),
+            lex_right: lex(t::LEX_R1),
+            pad_l1: one(model, &[f::key(t::NORM_L1, f::pad_norm(-1)), f::key(t::SHAPE_L1, f::pad_shape(-1))]),
+            pad_r1: one(model, &[f::key(t::NORM_R1, f::pad_norm(1)), f::key(t::SHAPE_R1, f::pad_shape(1))]),
+            pad_l2: one(model, &[f::key(t::NORM_L2, f::pad_norm(-2))]),
+            pad_r2: one(model, &[f::key(t::NORM_R2, f::pad_norm(2))]),
+        }
+    }
+}
+
+/// One distinct word of a document and its one-word sums.
+struct Word {
+    norm: u64,
+    shape: u64,
+    cap: Cap,
+    lex: u32,
+    letters: u32,
+    upper: u32,
+    ends_sentence: bool,
+    closer: bool,
+    /// Document cues of its normalised form (filled after the first pass).
+    seen: u8,
+    /// Its own form, shape, affixes and lexicon bits.
+    local: Scores,
+    /// The line-capitals and sentence-start templates with both flags off (the usual case).
+    plain_flags: Scores,
+    /// What it contributes as the neighbour at -1, +1, -2, +2 of the token scored.
+    as_l1: Scores,
+    as_r1: Scores,
+    as_l2: Scores,
+    as_r2: Scores,
+}
+
+/// The word hashes are already well mixed (FNV-1a): use them as they are.
+#[derive(Clone, Copy, Default)]
+pub(super) struct BuildWordHash;
+
+#[derive(Default)]
+pub(super) struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+impl std::hash::BuildHasher for BuildWordHash {
+    type Hasher = WordHasher;
+    fn build_hasher(&self) -> WordHasher {
+        WordHasher(0)
+    }
+}
+
+/// The distinct words of one document.
+struct Words {
+    words: Vec<Word>,
+    index: HashMap<u64, u32, BuildWordHash>,
+    buf: Vec<char>,
+    keys: Vec<u32>,
+    dest: Vec<u32>,
+}
+
+impl Words {
+    fn new(capacity: usize) -> Words {
+        Words {
+            words: Vec::with_capacity(capacity),
+            index: HashMap::with_capacity_and_hasher(capacity, BuildWordHash),
+            buf: Vec::with_capacity(32),
+            keys: Vec::with_capacity(32),
+            dest: Vec::with_capacity(32),
+        }
+    }
+
+    /// The index of `word`, computing its sums on first sight.
+    fn id(&mut self, model: &Model, word: &str, lex: &dyn Fn(&str) -> u32) -> u32 {
+        let h = f::word_hash(word);
+        if let Some(&id) = self.index.get(&h) {
+            return id;
+        }
+        let v = f::view(word, &mut self.buf, lex(word));
+        self.keys.clear();
+        self.dest.clear();
+        f::local_features(&v, &mut self.keys);
+        self.dest.resize(self.keys.len(), 0);
+        let push = |keys: &mut Vec<u32>, dest: &mut Vec<u32>, d: u32, template: u64, value: u64| {
+            keys.push(f::key(template, value));
+            dest.push(d);
+        };
+        let (k, d) = (&mut self.keys, &mut self.dest);
+        push(k, d, 1, t::LINE_CAPS_SHAPE, f::line_caps_shape(false, v.shape));
+        push(k, d, 1, t::SENT_NORM, f::sent_norm(false, v.norm));
+        push(k, d, 2, t::NORM_L1, v.norm);
+        push(k, d, 2, t::SHAPE_L1, v.shape);
+        push(k, d, 3, t::NORM_R1, v.norm);
+        push(k, d, 3, t::SHAPE_R1, v.shape);
+        push(k, d, 4, t::NORM_L2, v.norm);
+        push(k, d, 5, t::NORM_R2, v.norm);
+        let mut sums = [[0; N_TAGS]; 6];
+        model.add_into(&self.keys, &self.dest, &mut sums);
+        let (letters, upper) = f::letters_upper(word);
+        let id = self.words.len() as u32;
+        self.words.push(Word {
+            norm: v.norm,
+            shape: v.shape,
+            cap: v.cap,
+            lex: v.lex,
+            letters: letters as u32,
+            upper: upper as u32,
+            ends_sentence: f::ends_sentence(word),
+            closer: f::is_closer(word),
+            seen: 0,
+            local: sums[0],
+            plain_flags: sums[1],
+            as_l1: sums[2],
+            as_r1: sums[3],
+            as_l2: sums[4],
+            as_r2: sums[5],
+        });
+        self.index.insert(h, id);
+        id
+    }
+}
+
+/// Per-token facts the second pass needs.
+#[derive(Clone, Copy)]
+struct Tok {
+    word: u32,
+    sent_start: bool,
+    line_caps: bool,
+}
+
+/// The emission scores of every token, line by line (`lines` as from
+/// [`f::lines`]): `out[i]` for token `i`.
+pub fn emissions(model: &Model, dense: &Dense, text: &str, tokens: &[Span], lines: &[std::ops::Range<usize>], lex: &dyn Fn(&str) -> u32) -> Vec<[i64; N_TAGS]> {
+    let mut words = Words::new(tokens.len() / 2 + 8);
+    let mut toks: Vec<Tok> = Vec::with_capacity(tokens.len());
+    let mut out = vec![[0i64; N_TAGS]; tokens.len()];
+    // First pass: words, sentence starts, capital lines, document cues.
+    let mut seen: Vec<(u64, u8)> = Vec::new();
+    for line in lines {
+        let (mut letters, mut upper) = (0usize, 0usize);
+        for i in line.clone() {
+            let id = words.id(model, tokens.get(i).and_then(|s| s.slice(text)).unwrap_or(""), lex);
+            let w = &words.words[id as usize];
+            letters += w.letters as usize;
+            upper += w.upper as usize;
+            let sent_start = i == line.start || {
+                let p = &words.words[toks[i - 1].word as usize];
+                p.ends_sentence || (p.closer && i >= line.start + 2 && words.words[toks[i - 2].word as usize].ends_sentence)
+            };
+            toks.push(Tok { word: id, sent_start, line_caps: false });
+        }
+        let caps = f::is_caps_line(letters, upper);
+        for tok in &mut toks[line.clone()] {
+            tok.line_caps = caps;
+        }
+    }
+    for tok in &toks {
+        let w = &words.words[tok.word as usize];
+        let bit = f::seen_bit(w.cap, tok.sent_start, tok.line_caps);
+        if bit != 0 {
+            seen.push((w.norm, bit));
+        }
+    }
+    seen.sort_unstable();
+    seen.dedup();
+    let mut merged: Vec<(u64, u8)> = Vec::with_capacity(seen.len());
+    for (h, b) in seen {
+        match merged.last_mut() {
+            Some((lh, lb)) if *lh == h => *lb |= b,
+            _ => merged.push((h, b)),
+        }
+    }
+    for w in &mut words.words {
+        if let Ok(k) = merged.binary_search_by_key(&w.norm, |&(h, _)| h) {
+            w.seen = merged[k].1;
+        }
+    }
+
+    // Second pass, per line: dense and cached sums, then the pair lookups in one batch.
+    let ws = &words.words;
+    let mut keys: Vec<u32> = Vec::new();
+    let mut dest: Vec<u32> = Vec::new();
+    let mut scores: Vec<Scores> = Vec::new();
+    for line in lines {
+        let (a, b) = (line.start, line.end);
+        let at = |i: usize, d: isize| -> Option<&Word> {
+            let j = i as isize + d;
+            (j >= a as isize && j < b as isize).then(|| &ws[toks[j as usize].word as usize])
+        };
+        keys.clear();
+        dest.clear();
+        scores.clear();
+        for i in a..b {
+            let tok = toks[i];
+            let w = &ws[tok.word as usize];
+            let (l1, r1, l2, r2) = (at(i, -1), at(i, 1), at(i, -2), at(i, 2));
+            let cap = |x: Option<&Word>| x.map_or(Cap::Edge, |w| w.cap);
+            let (c0, cl1, cr1, cl2, cr2) = (w.cap, cap(l1), cap(r1), cap(l2), cap(r2));
+            let mut e = dense.bias;
+            add(&mut e, &w.local);
+            add(&mut e, l1.map_or(&dense.pad_l1, |x| &x.as_l1));
+            add(&mut e, r1.map_or(&dense.pad_r1, |x| &x.as_r1));
+            add(&mut e, l2.map_or(&dense.pad_l2, |x| &x.as_l2));
+            add(&mut e, r2.map_or(&dense.pad_r2, |x| &x.as_r2));
+            add(&mut e, &dense.cap_left[cap3_index(cl2, cl1, c0)]);
+            add(&mut e, &dense.cap_mid[cap3_index(cl1, c0, cr1)]);
+            add(&mut e, &dense.cap_right[cap3_index(c0, cr1, cr2)]);
+            add(&mut e, &dense.sent_cap[tok.sent_start as usize][c0 as usize]);
+            add(&mut e, &dense.seen_cap[w.seen as usize & 3][c0 as usize]);
+            for (nb, table) in [(l1, &dense.lex_left), (r1, &dense.lex_right)] {
+                if let Some(n) = nb {
+                    let mut bits = n.lex & ((1 << LEX_BITS) - 1);
+                    while bits != 0 {
+                        let bit = bits.trailing_zeros() as usize;
+                        add(&mut e, &table[bit][c0 as usize]);
+                        bits &= bits - 1;
+                    }
+                }
+            }
+            let k = (i - a) as u32;
+            let mut push = |template: u64, value: u64| {
+                keys.push(f::key(template, value));
+                dest.push(k);
+            };
+            if tok.sent_start || tok.line_caps {
+                push(t::LINE_CAPS_SHAPE, f::line_caps_shape(tok.line_caps, w.shape));
+                push(t::SENT_NORM, f::sent_norm(tok.sent_start, w.norm));
+            } else {
+                add(&mut e, &w.plain_flags);
+            }
+            let norm_l1 = l1.map_or(f::pad_norm(-1), |x| x.norm);
+            let norm_r1 = r1.map_or(f::pad_norm(1), |x| x.norm);
+            push(t::SHAPE_L1_0, f::pair(l1.map_or(f::pad_shape(-1), |x| x.shape), w.shape));
+            push(t::SHAPE_0_R1, f::pair(w.shape, r1.map_or(f::pad_shape(1), |x| x.shape)));
+            push(t::NORM_L1_0, f::pair(norm_l1, w.norm));
+            push(t::NORM_0_R1, f::pair(w.norm, norm_r1));
+            push(t::NORM_L1_CAP, f::pair(norm_l1, c0 as u64));
+            push(t::CAP_NORM_R1, f::pair(c0 as u64, norm_r1));
+            scores.push(e);
+        }
+        model.add_into(&keys, &dest, &mut scores);
+        for (o, s) in out[a..b].iter_mut().zip(&scores) {
+            for (x, &y) in o.iter_mut().zip(s) {
+                *x = y as i64;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::tagger::{embedded, lexicon_bits, tokenize};
+    use proptest::prelude::*;
+
+    /// The reference: every key materialised, summed by the model.
+    fn reference(model: &Model, text: &str) -> Vec<[i64; N_TAGS]> {
+        let toks = tokenize(text);
+        let lines = f::lines(text, &toks);
+        let feats = f::extract(text, &toks, &lines, &lexicon_bits);
+        (0..feats.len())
+            .map(|i| {
+                let mut e = [0i64; N_TAGS];
+                model.emissions(feats.of(i), &mut e);
+                e
+            })
+            .collect()
+    }
+
+    fn fast(text: &str) -> Vec<[i64; N_TAGS]> {
+        let tg = embedded();
+        let toks = tokenize(text);
+        let lines = f::lines(text, &toks);
+        emissions(tg.model(), &tg.dense, text, &toks, &lines, &lexicon_bits)
+    }
+
+    #[test]
+    fn same_sums_as_the_materialised_features() {
+        let model = embedded().model();
+        let table = [
+            "",
+            "Obama",
+            "Mr. Kato met Angela Merkel in Berlin on Monday. \"We agree,\" she said.\nNATO ALLIES MEET\n\nBERLIN (Reuters) - The U.S. and iPhone 2024…",
+            "obama Obama OBAMA. Obama said obama was\n«Ça»—„x“ 3.5 é😀\u{301} ‏שלום‎ مرحبا\r\nend",
+            "A\nB\nC . D ! E ? ” F",
+        ];
+        for text in table {
+            assert_eq!(fast(text), reference(model, text), "{text:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn same_sums_on_any_text(words in proptest::collection::vec(
+            prop_oneof![
+                Just("Paris".to_string()), Just("the".to_string()), Just(".".to_string()), Just("\n".to_string()),
+                Just("MINISTER".to_string()), Just("said".to_string()), Just("”".to_string()), Just("Merkel".to_string()),
+                "[A-Za-z]{1,8}", "\\PC{1,4}",
+            ], 0..60)) {
+            let text = words.join(" ");
+            prop_assert_eq!(fast(&text), reference(embedded().model(), &text));
+        }
+    }
+}
