@@ -1,4 +1,4 @@
-//! Emission scores at inference: exactly the sums `features::extract` + `Model::emissions`
+//! Emission scores at inference (`i32`, one row per token): exactly the sums `features::extract` + `Model::emissions`
 //! give (the test below checks it on every kind of text), computed with far fewer table
 //! lookups.
 //!
@@ -250,10 +250,10 @@ struct Tok {
 
 /// The emission scores of every token, line by line (`lines` as from
 /// [`f::lines`]): `out[i]` for token `i`.
-pub fn emissions(model: &Model, dense: &Dense, text: &str, tokens: &[Span], lines: &[std::ops::Range<usize>], lex: &dyn Fn(&str) -> u32) -> Vec<[i64; N_TAGS]> {
+pub fn emissions(model: &Model, dense: &Dense, text: &str, tokens: &[Span], lines: &[std::ops::Range<usize>], lex: &dyn Fn(&str) -> u32) -> Vec<Scores> {
     let mut words = Words::new(tokens.len() / 2 + 8);
     let mut toks: Vec<Tok> = Vec::with_capacity(tokens.len());
-    let mut out = vec![[0i64; N_TAGS]; tokens.len()];
+    let mut out: Vec<Scores> = Vec::with_capacity(tokens.len());
     // First pass: words, sentence starts, capital lines, document cues.
     let mut seen: Vec<(u64, u8)> = Vec::new();
     for line in lines {
@@ -359,11 +359,7 @@ pub fn emissions(model: &Model, dense: &Dense, text: &str, tokens: &[Span], line
             scores.push(e);
         }
         model.add_into(&keys, &dest, &mut scores);
-        for (o, s) in out[a..b].iter_mut().zip(&scores) {
-            for (x, &y) in o.iter_mut().zip(s) {
-                *x = y as i64;
-            }
-        }
+        out.extend_from_slice(&scores);
     }
     out
 }
@@ -392,7 +388,7 @@ mod tests {
         let tg = embedded();
         let toks = tokenize(text);
         let lines = f::lines(text, &toks);
-        emissions(tg.model(), &tg.dense, text, &toks, &lines, &lexicon_bits)
+        emissions(tg.model(), &tg.dense, text, &toks, &lines, &lexicon_bits).into_iter().map(|e| e.map(i64::from)).collect()
     }
 
     #[test]

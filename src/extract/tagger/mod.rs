@@ -6,6 +6,7 @@
 //! margin; the rule-based entity stage decides GPE vs LOC, ROLE and may veto or extend.
 //! Pure Rust, no files or threads at inference: the same code runs in the wasm app.
 
+mod bilou;
 pub mod decode;
 pub mod features;
 mod infer;
@@ -20,7 +21,6 @@ pub mod train;
 
 use crate::extract::label::Label;
 use crate::extract::span::Span;
-use decode::Lattice;
 use model::{Model, ModelError};
 use tags::Class;
 
@@ -59,13 +59,13 @@ const CONFIDENCE_SCALE: f64 = 20.0;
 pub struct Tagger {
     model: Model,
     dense: infer::Dense,
-    lattice: Lattice,
+    decoder: bilou::Bilou,
 }
 
 impl Tagger {
     pub fn from_bytes(bytes: &[u8]) -> Result<Tagger, ModelError> {
         let model = Model::from_bytes(bytes)?;
-        Ok(Tagger { dense: infer::Dense::new(&model), model, lattice: Lattice::new() })
+        Ok(Tagger { dense: infer::Dense::new(&model), decoder: bilou::Bilou::new(&model.start, &model.trans), model })
     }
 
     pub fn model(&self) -> &Model {
@@ -84,12 +84,12 @@ impl Tagger {
         let mut out = Vec::new();
         for line in &lines {
             let Some(emit) = emit_all.get(line.clone()) else { continue };
-            let (best, fwd) = self.lattice.viterbi_scores(emit, &self.model.trans, &self.model.start, None);
+            let (best, fwd) = self.decoder.decode(emit);
             let found = decode::spans(&best);
             if found.is_empty() {
                 continue;
             }
-            let margins = self.lattice.margins(emit, &self.model.trans, &fwd, &best);
+            let margins = self.decoder.margins(emit, &fwd, &best);
             for (a, b, class) in found {
                 let m = margins[a..b].iter().copied().min().unwrap_or(0);
                 let x = (m as f64 * self.model.step as f64 / CONFIDENCE_SCALE).min(50.0);

@@ -196,27 +196,38 @@ impl Model {
 
     /// Adds the weights of `keys` into `out`.
     pub fn add_emissions(&self, keys: &[u32], out: &mut [i64; N_TAGS]) {
-        self.for_each_weight(keys, |_, tag, w| out[tag] += w as i64);
+        self.for_each_found(keys, |_, entries| {
+            for &e in entries {
+                if let Some(x) = out.get_mut((e & 0xff) as usize) {
+                    *x += weight(e) as i64;
+                }
+            }
+        });
     }
 
     /// Adds the weights of `keys[k]` into `outs[dest[k]]` (several score vectors filled by
     /// one batch of lookups; `dest` indices out of range are ignored).
     pub fn add_into(&self, keys: &[u32], dest: &[u32], outs: &mut [[i32; N_TAGS]]) {
-        self.for_each_weight(keys, |k, tag, w| {
+        self.for_each_found(keys, |k, entries| {
             if let Some(o) = dest.get(k).and_then(|&d| outs.get_mut(d as usize)) {
-                o[tag] += w;
+                for &e in entries {
+                    // Tags were checked at load time; `get_mut` costs a predictable branch.
+                    if let Some(x) = o.get_mut((e & 0xff) as usize) {
+                        *x += weight(e);
+                    }
+                }
             }
         });
     }
 
-    /// Calls `f(k, tag, weight)` for every weight of every key `keys[k]` found.
+    /// Calls `f(k, entries)` for every key `keys[k]` found (once or twice: inline entries,
+    /// then any overflow).
     ///
     /// Two passes per chunk of keys: first the home slot of every key is read (loads that
     /// do not depend on each other, so the CPU overlaps their cache misses), then the
-    /// weights are visited, probing further only on the rare collision. The lookups are
-    /// the tagger's main cost; overlapping them matters more than anything else here.
+    /// entries are visited, probing further only on a collision.
     #[inline]
-    fn for_each_weight(&self, keys: &[u32], mut f: impl FnMut(usize, usize, i32)) {
+    fn for_each_found(&self, keys: &[u32], mut f: impl FnMut(usize, &[u32])) {
         const CHUNK: usize = 32;
         for (c, chunk) in keys.chunks(CHUNK).enumerate() {
             let mut home = [0usize; CHUNK];
@@ -235,27 +246,21 @@ impl Model {
                 let slot = if sk == key { Some(&self.slots[home[k]]) } else { self.find_from(key, home[k] + 1) };
                 if let Some(slot) = slot {
                     let at = c * CHUNK + k;
-                    self.visit_slot(slot, |tag, w| f(at, tag, w));
+                    let n = (slot.meta & 0xff) as usize;
+                    f(at, &slot.inline[..n.min(INLINE)]);
+                    if n > INLINE {
+                        let from = (slot.meta >> 8) as usize;
+                        f(at, self.overflow.get(from..from + n - INLINE).unwrap_or(&[]));
+                    }
                 }
             }
         }
     }
+}
 
-    #[inline]
-    fn visit_slot(&self, slot: &Slot, mut f: impl FnMut(usize, i32)) {
-        // Tags were checked at load time; `%` keeps the index provably in range.
-        let mut one = |e: u32| f((e & 0xff) as usize % N_TAGS, (e >> 8) as u16 as i16 as i32);
-        let n = (slot.meta & 0xff) as usize;
-        for &e in &slot.inline[..n.min(INLINE)] {
-            one(e);
-        }
-        if n > INLINE {
-            let at = (slot.meta >> 8) as usize;
-            for &e in self.overflow.get(at..at + n - INLINE).unwrap_or(&[]) {
-                one(e);
-            }
-        }
-    }
+/// The weight of an entry (`weight as u16 << 8 | tag`).
+fn weight(e: u32) -> i32 {
+    (e >> 8) as u16 as i16 as i32
 }
 
 

@@ -1,0 +1,272 @@
+//! The inference-time decoder: Viterbi and max-marginal margins over BILOU tags with
+//! `i32` scores, giving exactly what the generic [`Lattice`](super::decode::Lattice)
+//! gives with `i64` (a property test below holds them to it).
+//!
+//! Why a second decoder: decoding was a third of the tagger's instructions. BILOU's
+//! legal transitions have a fixed shape — O, B and U follow only O, L or U; I and L follow
+//! only their class's B or I — so the work is one 11×11 block plus two predecessors for
+//! the other ten tags. With that shape in constant index arrays the loops unroll and
+//! vectorise. Scores are renormalised at every token (all tags shifted by the same
+//! amount, which changes no comparison and no margin), so `i32` cannot overflow however
+//! long a line is; the spread of scores at one token is bounded by a few tokens'
+//! emissions, a few million at most.
+
+use crate::extract::tagger::tags::{Tag, N_TAGS};
+
+/// One score per tag.
+pub type Scores = [i32; N_TAGS];
+
+/// Tags that close a span (O, every L and U): the predecessors of `OPENING`.
+const CLOSED: [usize; 11] = [0, 3, 4, 7, 8, 11, 12, 15, 16, 19, 20];
+/// Tags that may follow a closed one (O, every B and U).
+const OPENING: [usize; 11] = [0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20];
+/// Number of entity classes: class `c` has B = 1+4c, I = 2+4c, L = 3+4c, U = 4+4c.
+const CLASSES: usize = (N_TAGS - 1) / 4;
+
+/// "Unreachable": far below any real score, far above `i32::MIN` so sums stay in range.
+const NEG: i32 = -(1 << 29);
+
+fn reachable(s: i32) -> bool {
+    s > NEG / 2
+}
+
+/// Transition and start scores laid out for the decoder.
+pub struct Bilou {
+    /// `closed_to_opening[k][j]`: score of `CLOSED[k]` before `OPENING[j]`.
+    closed_to_opening: [[i32; 11]; 11],
+    /// Per class: B→I, I→I, B→L, I→L.
+    inner: [[i32; 4]; CLASSES],
+    start: Scores,
+    /// Whether each tag may end a line.
+    closes: [bool; N_TAGS],
+}
+
+impl Bilou {
+    /// From the model's `start[t]` and `trans[prev * N_TAGS + cur]` (values out of `i32`
+    /// range are clamped; a model's are `i16`).
+    pub fn new(start: &[i64], trans: &[i64]) -> Bilou {
+        let tr = |p: usize, t: usize| trans.get(p * N_TAGS + t).copied().unwrap_or(0).clamp(-(1 << 20), 1 << 20) as i32;
+        let mut closed_to_opening = [[0; 11]; 11];
+        for (k, &p) in CLOSED.iter().enumerate() {
+            for (j, &t) in OPENING.iter().enumerate() {
+                closed_to_opening[k][j] = tr(p, t);
+            }
+        }
+        let mut inner = [[0; 4]; CLASSES];
+        for (c, row) in inner.iter_mut().enumerate() {
+            let (b, i, l) = (1 + 4 * c, 2 + 4 * c, 3 + 4 * c);
+            *row = [tr(b, i), tr(i, i), tr(b, l), tr(i, l)];
+        }
+        let mut s = [NEG; N_TAGS];
+        for &t in &OPENING {
+            s[t] = start.get(t).copied().unwrap_or(0).clamp(-(1 << 20), 1 << 20) as i32;
+        }
+        let mut closes = [false; N_TAGS];
+        for &t in &CLOSED {
+            closes[t] = true;
+        }
+        Bilou { closed_to_opening, inner, start: s, closes }
+    }
+
+    /// The best tag sequence for `emit`, and the (renormalised) forward scores that
+    /// [`Bilou::margins`] needs.
+    pub fn decode(&self, emit: &[Scores]) -> (Vec<Tag>, Vec<Scores>) {
+        let n = emit.len();
+        if n == 0 {
+            return (Vec::new(), Vec::new());
+        }
+        let mut fwd = vec![[NEG; N_TAGS]; n];
+        let mut back = vec![[0 as Tag; N_TAGS]; n];
+        for &t in &OPENING {
+            fwd[0][t] = self.start[t] + emit[0][t];
+        }
+        normalise(&mut fwd[0]);
+        for i in 1..n {
+            let (before, after) = fwd.split_at_mut(i);
+            let (prev, cur) = (&before[i - 1], &mut after[0]);
+            let mut best = [NEG; 11];
+            let mut arg = [0u8; 11];
+            // Ascending predecessors and a strict `>`: ties go to the lowest tag, as in
+            // the generic decoder.
+            for (k, &p) in CLOSED.iter().enumerate() {
+                let sp = prev[p];
+                let row = &self.closed_to_opening[k];
+                for j in 0..11 {
+                    let s = sp + row[j];
+                    if s > best[j] {
+                        best[j] = s;
+                        arg[j] = p as u8;
+                    }
+                }
+            }
+            for (j, &t) in OPENING.iter().enumerate() {
+                cur[t] = best[j] + emit[i][t];
+                back[i][t] = arg[j];
+            }
+            for (c, tr) in self.inner.iter().enumerate() {
+                let (b, ii, l) = (1 + 4 * c, 2 + 4 * c, 3 + 4 * c);
+                let (from_b, from_i) = (prev[b] + tr[0], prev[ii] + tr[1]);
+                (cur[ii], back[i][ii]) = if from_i > from_b { (from_i, ii as Tag) } else { (from_b, b as Tag) };
+                cur[ii] += emit[i][ii];
+                let (from_b, from_i) = (prev[b] + tr[2], prev[ii] + tr[3]);
+                (cur[l], back[i][l]) = if from_i > from_b { (from_i, ii as Tag) } else { (from_b, b as Tag) };
+                cur[l] += emit[i][l];
+            }
+            normalise(cur);
+        }
+        let mut last = 0;
+        let mut top = NEG;
+        for t in 0..N_TAGS {
+            if self.closes[t] && fwd[n - 1][t] > top {
+                top = fwd[n - 1][t];
+                last = t;
+            }
+        }
+        let mut best = vec![0 as Tag; n];
+        let mut t = last as Tag;
+        for i in (0..n).rev() {
+            best[i] = t;
+            if i > 0 {
+                t = back[i][t as usize];
+            }
+        }
+        (best, fwd)
+    }
+
+    /// Each token's margin: the best path's score minus the best score of a path with
+    /// another tag there (`i64::MAX / 4` when no other tag is possible), as
+    /// [`Lattice::margins`](super::decode::Lattice::margins) computes it.
+    pub fn margins(&self, emit: &[Scores], fwd: &[Scores], best: &[Tag]) -> Vec<i64> {
+        let n = emit.len();
+        if n == 0 || fwd.len() != n || best.len() != n {
+            return vec![0; n];
+        }
+        // bwd[i][t]: best score of the tokens after i given tag t at i (renormalised).
+        let mut bwd = vec![[NEG; N_TAGS]; n];
+        for t in 0..N_TAGS {
+            if self.closes[t] {
+                bwd[n - 1][t] = 0;
+            }
+        }
+        for i in (0..n - 1).rev() {
+            let (head, tail) = bwd.split_at_mut(i + 1);
+            let (cur, next) = (&mut head[i], &tail[0]);
+            let mut g = [0i32; N_TAGS];
+            for t in 0..N_TAGS {
+                g[t] = emit[i + 1][t] + next[t];
+            }
+            let mut go = [0i32; 11];
+            for (j, &t) in OPENING.iter().enumerate() {
+                go[j] = g[t];
+            }
+            for (k, &p) in CLOSED.iter().enumerate() {
+                let row = &self.closed_to_opening[k];
+                let mut b = NEG;
+                for j in 0..11 {
+                    b = b.max(row[j] + go[j]);
+                }
+                cur[p] = b;
+            }
+            for (c, tr) in self.inner.iter().enumerate() {
+                let (b, ii, l) = (1 + 4 * c, 2 + 4 * c, 3 + 4 * c);
+                cur[b] = (tr[0] + g[ii]).max(tr[2] + g[l]);
+                cur[ii] = (tr[1] + g[ii]).max(tr[3] + g[l]);
+            }
+            normalise(cur);
+        }
+        (0..n)
+            .map(|i| {
+                let mine = best[i] as usize;
+                let top = fwd[i][mine] as i64 + bwd[i][mine] as i64;
+                let mut other: Option<i64> = None;
+                for t in 0..N_TAGS {
+                    if t != mine && reachable(fwd[i][t]) && reachable(bwd[i][t]) {
+                        let s = fwd[i][t] as i64 + bwd[i][t] as i64;
+                        other = Some(other.map_or(s, |o| o.max(s)));
+                    }
+                }
+                other.map_or(i64::MAX / 4, |o| top - o)
+            })
+            .collect()
+    }
+}
+
+/// Shifts the reachable scores so the best is 0 (unreachable ones stay at `NEG`).
+fn normalise(s: &mut Scores) {
+    let top = s.iter().copied().max().unwrap_or(0);
+    if !reachable(top) {
+        return;
+    }
+    for x in s.iter_mut() {
+        *x = if reachable(*x) { *x - top } else { NEG };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::tagger::decode::Lattice;
+    use crate::extract::tagger::tags;
+    use proptest::prelude::*;
+
+    #[test]
+    fn index_sets_match_the_tag_rules() {
+        let closed: Vec<usize> = (0..N_TAGS).filter(|&t| tags::closes(t as Tag)).collect();
+        let opening: Vec<usize> = (0..N_TAGS).filter(|&t| tags::opens(t as Tag)).collect();
+        assert_eq!(closed, CLOSED);
+        assert_eq!(opening, OPENING);
+        for c in 0..CLASSES {
+            let (b, i, l) = (1 + 4 * c, 2 + 4 * c, 3 + 4 * c);
+            let preds: Vec<usize> = (0..N_TAGS).filter(|&p| tags::allowed(p as Tag, i as Tag)).collect();
+            assert_eq!(preds, vec![b, i]);
+            let preds: Vec<usize> = (0..N_TAGS).filter(|&p| tags::allowed(p as Tag, l as Tag)).collect();
+            assert_eq!(preds, vec![b, i]);
+        }
+    }
+
+    fn check(emit: &[Scores], trans: &[i64], start: &[i64]) -> Result<(), TestCaseError> {
+        let lattice = Lattice::new();
+        let wide: Vec<[i64; N_TAGS]> = emit.iter().map(|e| e.map(i64::from)).collect();
+        let (want, fwd) = lattice.viterbi_scores(&wide, trans, start, None);
+        let want_m = lattice.margins(&wide, trans, &fwd, &want);
+        let b = Bilou::new(start, trans);
+        let (got, fwd) = b.decode(emit);
+        let got_m = b.margins(emit, &fwd, &got);
+        prop_assert_eq!(got, want);
+        prop_assert_eq!(got_m, want_m);
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn same_paths_and_margins_as_the_generic_decoder(
+            emit in proptest::collection::vec(proptest::array::uniform21(-3000i32..3000), 0..40),
+            trans in proptest::collection::vec(-500i64..500, N_TAGS * N_TAGS),
+            start in proptest::collection::vec(-500i64..500, N_TAGS),
+        ) {
+            check(&emit, &trans, &start)?;
+        }
+
+        /// Few distinct values: many ties, which must break the same way.
+        #[test]
+        fn same_tie_breaking(
+            emit in proptest::collection::vec(proptest::array::uniform21(0i32..3), 0..20),
+            trans in proptest::collection::vec(0i64..2, N_TAGS * N_TAGS),
+        ) {
+            check(&emit, &trans, &[0; N_TAGS])?;
+        }
+    }
+
+    #[test]
+    fn long_lines_with_large_scores_do_not_overflow() {
+        let mut e = [0i32; N_TAGS];
+        e[4] = 2_000_000; // U-PERSON, every token
+        let emit = vec![e; 50_000];
+        let b = Bilou::new(&[0; N_TAGS], &[0; N_TAGS * N_TAGS]);
+        let (best, fwd) = b.decode(&emit);
+        let m = b.margins(&emit, &fwd, &best);
+        assert!(best.iter().all(|&t| t == 4));
+        assert!(m.iter().all(|&x| x == 2_000_000), "{:?}", &m[..3]);
+    }
+}
