@@ -32,10 +32,13 @@ fn reachable(s: i32) -> bool {
 
 /// Transition and start scores laid out for the decoder.
 pub struct Bilou {
-    /// `closed_to_opening[k][j]`: score of `CLOSED[k]` before `OPENING[j]`.
-    closed_to_opening: [[i32; 11]; 11],
+    /// `closed_to_opening[k][j]`: score of `CLOSED[k]` before `OPENING[j]`; padded to 12
+    /// lanes (three 4-lane vectors), the last lane unused.
+    closed_to_opening: [[i32; 12]; 11],
     /// Per class: B→I, I→I, B→L, I→L.
     inner: [[i32; 4]; CLASSES],
+    /// `trans[p * N_TAGS + t]`, for backtracking.
+    trans: Vec<i32>,
     start: Scores,
     /// Whether each tag may end a line.
     closes: [bool; N_TAGS],
@@ -46,7 +49,7 @@ impl Bilou {
     /// range are clamped; a model's are `i16`).
     pub fn new(start: &[i64], trans: &[i64]) -> Bilou {
         let tr = |p: usize, t: usize| trans.get(p * N_TAGS + t).copied().unwrap_or(0).clamp(-(1 << 20), 1 << 20) as i32;
-        let mut closed_to_opening = [[0; 11]; 11];
+        let mut closed_to_opening = [[0; 12]; 11];
         for (k, &p) in CLOSED.iter().enumerate() {
             for (j, &t) in OPENING.iter().enumerate() {
                 closed_to_opening[k][j] = tr(p, t);
@@ -65,7 +68,8 @@ impl Bilou {
         for &t in &CLOSED {
             closes[t] = true;
         }
-        Bilou { closed_to_opening, inner, start: s, closes }
+        let trans = (0..N_TAGS * N_TAGS).map(|k| tr(k / N_TAGS, k % N_TAGS)).collect();
+        Bilou { closed_to_opening, inner, trans, start: s, closes }
     }
 
     /// The best tag sequence for `emit`, and the (renormalised) forward scores that
@@ -76,7 +80,6 @@ impl Bilou {
             return (Vec::new(), Vec::new());
         }
         let mut fwd = vec![[NEG; N_TAGS]; n];
-        let mut back = vec![[0 as Tag; N_TAGS]; n];
         for &t in &OPENING {
             fwd[0][t] = self.start[t] + emit[0][t];
         }
@@ -84,33 +87,22 @@ impl Bilou {
         for i in 1..n {
             let (before, after) = fwd.split_at_mut(i);
             let (prev, cur) = (&before[i - 1], &mut after[0]);
-            let mut best = [NEG; 11];
-            let mut arg = [0u8; 11];
-            // Ascending predecessors and a strict `>`: ties go to the lowest tag, as in
-            // the generic decoder.
+            // Scores only (a branch-free max the compiler vectorises); the argmax is
+            // recomputed along the best path alone when backtracking.
+            let mut best = [NEG; 12];
             for (k, &p) in CLOSED.iter().enumerate() {
                 let sp = prev[p];
-                let row = &self.closed_to_opening[k];
-                for j in 0..11 {
-                    let s = sp + row[j];
-                    if s > best[j] {
-                        best[j] = s;
-                        arg[j] = p as u8;
-                    }
+                for (b, &r) in best.iter_mut().zip(&self.closed_to_opening[k]) {
+                    *b = (*b).max(sp + r);
                 }
             }
             for (j, &t) in OPENING.iter().enumerate() {
                 cur[t] = best[j] + emit[i][t];
-                back[i][t] = arg[j];
             }
             for (c, tr) in self.inner.iter().enumerate() {
                 let (b, ii, l) = (1 + 4 * c, 2 + 4 * c, 3 + 4 * c);
-                let (from_b, from_i) = (prev[b] + tr[0], prev[ii] + tr[1]);
-                (cur[ii], back[i][ii]) = if from_i > from_b { (from_i, ii as Tag) } else { (from_b, b as Tag) };
-                cur[ii] += emit[i][ii];
-                let (from_b, from_i) = (prev[b] + tr[2], prev[ii] + tr[3]);
-                (cur[l], back[i][l]) = if from_i > from_b { (from_i, ii as Tag) } else { (from_b, b as Tag) };
-                cur[l] += emit[i][l];
+                cur[ii] = (prev[b] + tr[0]).max(prev[ii] + tr[1]) + emit[i][ii];
+                cur[l] = (prev[b] + tr[2]).max(prev[ii] + tr[3]) + emit[i][l];
             }
             normalise(cur);
         }
@@ -123,14 +115,37 @@ impl Bilou {
             }
         }
         let mut best = vec![0 as Tag; n];
-        let mut t = last as Tag;
+        let mut t = last;
         for i in (0..n).rev() {
-            best[i] = t;
+            best[i] = t as Tag;
             if i > 0 {
-                t = back[i][t as usize];
+                t = self.best_pred(&fwd[i - 1], t);
             }
         }
         (best, fwd)
+    }
+
+    /// The predecessor of `t` on the best path: the first (lowest) legal tag with the
+    /// highest score into `t`, the generic decoder's tie-breaking.
+    fn best_pred(&self, prev: &Scores, t: usize) -> usize {
+        let class_preds;
+        let preds: &[usize] = if OPENING.contains(&t) {
+            &CLOSED
+        } else {
+            let c = (t - 1) / 4;
+            class_preds = [1 + 4 * c, 2 + 4 * c];
+            &class_preds
+        };
+        let mut arg = preds[0];
+        let mut top = i32::MIN;
+        for &p in preds {
+            let s = prev[p] + self.trans.get(p * N_TAGS + t).copied().unwrap_or(0);
+            if s > top {
+                top = s;
+                arg = p;
+            }
+        }
+        arg
     }
 
     /// Each token's margin: the best path's score minus the best score of a path with
@@ -155,7 +170,7 @@ impl Bilou {
             for t in 0..N_TAGS {
                 g[t] = emit[i + 1][t] + next[t];
             }
-            let mut go = [0i32; 11];
+            let mut go = [0i32; 12];
             for (j, &t) in OPENING.iter().enumerate() {
                 go[j] = g[t];
             }
@@ -191,14 +206,14 @@ impl Bilou {
     }
 }
 
-/// Shifts the reachable scores so the best is 0 (unreachable ones stay at `NEG`).
+/// Shifts the scores so O's is 0. O is reachable at every token, and the scores of one
+/// token lie within a few million of each other, so the values stay small; an
+/// unreachable one (`NEG`, only at a line's first or last token) stays far below
+/// `NEG / 2`.
 fn normalise(s: &mut Scores) {
-    let top = s.iter().copied().max().unwrap_or(0);
-    if !reachable(top) {
-        return;
-    }
+    let o = s[0];
     for x in s.iter_mut() {
-        *x = if reachable(*x) { *x - top } else { NEG };
+        *x -= o;
     }
 }
 
