@@ -20,17 +20,20 @@ use std::collections::HashMap;
 
 use crate::extract::span::Span;
 use crate::extract::tagger::features::{self as f, t, Cap, LEX_BITS};
-use crate::extract::tagger::model::Model;
+use crate::extract::tagger::model::{Acc, Model, LANES};
 use crate::extract::tagger::tags::N_TAGS;
 
-/// One score per tag.
+/// One score per tag: what the decoder reads.
 pub type Scores = [i32; N_TAGS];
 
-fn add(acc: &mut Scores, v: &Scores) {
+/// Partial sums are kept in whole-vector accumulators ([`Acc`]).
+fn add(acc: &mut Acc, v: &Acc) {
     for (a, b) in acc.iter_mut().zip(v) {
         *a += b;
     }
 }
+
+const ZERO: Acc = [0; LANES];
 
 /// Number of capitalisation classes (`Cap` is `0..8`, `Edge` included).
 const CAPS: usize = 8;
@@ -41,27 +44,27 @@ fn cap3_index(a: Cap, b: Cap, c: Cap) -> usize {
 
 /// The small-domain templates, evaluated for every value once per model.
 pub struct Dense {
-    bias: Scores,
+    bias: Acc,
     /// `CAP_L2_L1_0`, `CAP_L1_0_R1`, `CAP_0_R1_R2`, indexed by [`cap3_index`].
-    cap_left: Vec<Scores>,
-    cap_mid: Vec<Scores>,
-    cap_right: Vec<Scores>,
+    cap_left: Vec<Acc>,
+    cap_mid: Vec<Acc>,
+    cap_right: Vec<Acc>,
     /// `SENT_CAP`: `[sent_start][cap]`.
-    sent_cap: [[Scores; CAPS]; 2],
+    sent_cap: [[Acc; CAPS]; 2],
     /// `SEEN_CAP`: `[seen bits][cap]`.
-    seen_cap: [[Scores; CAPS]; 4],
+    seen_cap: [[Acc; CAPS]; 4],
     /// `LEX_L1` / `LEX_R1`: `[bit][cap of the token]`.
-    lex_left: Vec<[Scores; CAPS]>,
-    lex_right: Vec<[Scores; CAPS]>,
+    lex_left: Vec<[Acc; CAPS]>,
+    lex_right: Vec<[Acc; CAPS]>,
     /// What a missing neighbour (line edge) contributes at offsets -1, +1, -2, +2.
-    pad_l1: Scores,
-    pad_r1: Scores,
-    pad_l2: Scores,
-    pad_r2: Scores,
+    pad_l1: Acc,
+    pad_r1: Acc,
+    pad_l2: Acc,
+    pad_r2: Acc,
 }
 
-fn one(model: &Model, keys: &[u32]) -> Scores {
-    let mut out = [[0; N_TAGS]];
+fn one(model: &Model, keys: &[u32]) -> Acc {
+    let mut out = [ZERO];
     model.add_into(keys, &vec![0; keys.len()], &mut out);
     out[0]
 }
@@ -70,8 +73,8 @@ const ALL_CAPS: [Cap; CAPS] = [Cap::Lower, Cap::Title, Cap::Upper, Cap::Initial,
 
 impl Dense {
     pub fn new(model: &Model) -> Dense {
-        let cap3 = |template: u64| -> Vec<Scores> {
-            let mut v = vec![[0; N_TAGS]; CAPS * CAPS * CAPS];
+        let cap3 = |template: u64| -> Vec<Acc> {
+            let mut v = vec![ZERO; CAPS * CAPS * CAPS];
             for a in ALL_CAPS {
                 for b in ALL_CAPS {
                     for c in ALL_CAPS {
@@ -81,8 +84,8 @@ impl Dense {
             }
             v
         };
-        let mut sent_cap = [[[0; N_TAGS]; CAPS]; 2];
-        let mut seen_cap = [[[0; N_TAGS]; CAPS]; 4];
+        let mut sent_cap = [[ZERO; CAPS]; 2];
+        let mut seen_cap = [[ZERO; CAPS]; 4];
         for c in ALL_CAPS {
             for ss in [false, true] {
                 sent_cap[ss as usize][c as usize] = one(model, &[f::key(t::SENT_CAP, f::sent_cap(ss, c as u64))]);
@@ -91,10 +94,10 @@ impl Dense {
                 seen_cap[bits as usize][c as usize] = one(model, &[f::key(t::SEEN_CAP, f::seen_cap(bits & 1 != 0, bits & 2 != 0, c as u64))]);
             }
         }
-        let lex = |template: u64| -> Vec<[Scores; CAPS]> {
+        let lex = |template: u64| -> Vec<[Acc; CAPS]> {
             (0..LEX_BITS as u64)
                 .map(|bit| {
-                    let mut row = [[0; N_TAGS]; CAPS];
+                    let mut row = [ZERO; CAPS];
                     for c in ALL_CAPS {
                         row[c as usize] = one(model, &[f::key(template + bit, c as u64)]);
                     }
@@ -132,14 +135,14 @@ struct Word {
     /// Document cues of its normalised form (filled after the first pass).
     seen: u8,
     /// Its own form, shape, affixes and lexicon bits.
-    local: Scores,
+    local: Acc,
     /// The line-capitals and sentence-start templates with both flags off (the usual case).
-    plain_flags: Scores,
+    plain_flags: Acc,
     /// What it contributes as the neighbour at -1, +1, -2, +2 of the token scored.
-    as_l1: Scores,
-    as_r1: Scores,
-    as_l2: Scores,
-    as_r2: Scores,
+    as_l1: Acc,
+    as_r1: Acc,
+    as_l2: Acc,
+    as_r2: Acc,
 }
 
 /// The word hashes are already well mixed (FNV-1a): use them as they are.
@@ -214,7 +217,7 @@ impl Words {
         push(k, d, 3, t::SHAPE_R1, v.shape);
         push(k, d, 4, t::NORM_L2, v.norm);
         push(k, d, 5, t::NORM_R2, v.norm);
-        let mut sums = [[0; N_TAGS]; 6];
+        let mut sums = [ZERO; 6];
         model.add_into(&self.keys, &self.dest, &mut sums);
         let (letters, upper) = f::letters_upper(word);
         let id = self.words.len() as u32;
@@ -300,7 +303,7 @@ pub fn emissions(model: &Model, dense: &Dense, text: &str, tokens: &[Span], line
     let ws = &words.words;
     let mut keys: Vec<u32> = Vec::new();
     let mut dest: Vec<u32> = Vec::new();
-    let mut scores: Vec<Scores> = Vec::new();
+    let mut scores: Vec<Acc> = Vec::new();
     for line in lines {
         let (a, b) = (line.start, line.end);
         let at = |i: usize, d: isize| -> Option<&Word> {
@@ -359,7 +362,11 @@ pub fn emissions(model: &Model, dense: &Dense, text: &str, tokens: &[Span], line
             scores.push(e);
         }
         model.add_into(&keys, &dest, &mut scores);
-        out.extend_from_slice(&scores);
+        out.extend(scores.iter().map(|acc| {
+            let mut e = [0; N_TAGS];
+            e.copy_from_slice(&acc[..N_TAGS]);
+            e
+        }));
     }
     out
 }

@@ -13,6 +13,7 @@
 //! ```
 //! Keys are sorted, so deltas are small; weights are `i16` units of `step`, most of them
 //! one or two bytes. No strings: the file holds hashed feature keys and weights only.
+//! In memory the weights become dense rows (see [`Model`]).
 
 use crate::extract::tagger::tags::N_TAGS;
 
@@ -40,32 +41,47 @@ impl std::fmt::Display for ModelError {
 
 impl std::error::Error for ModelError {}
 
+/// Lanes of a weight row and of a score accumulator: `N_TAGS` rounded up to a multiple
+/// of 8, so rows and sums are whole SIMD vectors (the spare lanes stay 0).
+pub const LANES: usize = N_TAGS.div_ceil(8) * 8;
+
+/// Scores being summed, one lane per tag.
+pub type Acc = [i32; LANES];
+
 /// A loaded model.
 #[derive(Clone, Debug)]
 pub struct Model {
     pub step: f32,
     pub start: Vec<i64>,
     pub trans: Vec<i64>,
-    n_features: usize,
-    /// Open-addressing table; a slot holds the key and (up to `INLINE`) weights, so a
-    /// lookup usually touches one cache line — the tagger's speed is bound by these
-    /// memory accesses.
+    /// Open-addressing table of `(key, row)`, 8 bytes a slot so a probe run stays in one
+    /// cache line; row 0 marks an empty slot.
     slots: Vec<Slot>,
     shift: u32,
-    /// Weights of features with more than `INLINE` entries, past the inline ones.
-    overflow: Vec<u32>,
+    /// Every feature's weights as a dense row (`rows[0]` is the empty row). Dense beats
+    /// the file's sparse `(tag, weight)` pairs here: adding a row is a few vector
+    /// instructions, where pairs cost a decode and a branch each — and a frequent feature
+    /// has weights for most tags.
+    rows: Vec<Row>,
 }
 
-const INLINE: usize = 6;
-
-/// One table slot, 32 bytes (a half cache line). `meta`: entry count in the low 8 bits
-/// (0 = empty slot), start in `overflow` above. Entries: `weight as u16 << 8 | tag`.
 #[derive(Clone, Copy, Debug, Default)]
-#[repr(C, align(32))]
 struct Slot {
     key: u32,
-    meta: u32,
-    inline: [u32; INLINE],
+    row: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(16))]
+struct Row([i16; LANES]);
+
+impl Row {
+    #[inline]
+    fn add_to(&self, acc: &mut Acc) {
+        for (a, &w) in acc.iter_mut().zip(&self.0) {
+            *a += w as i32;
+        }
+    }
 }
 
 struct Reader<'a> {
@@ -148,40 +164,45 @@ impl Model {
         let bits = (feats.len() * 4 / 3 + 1).next_power_of_two().trailing_zeros().max(1);
         let shift = 32 - bits;
         let mut slots = vec![Slot::default(); 1usize << bits];
-        let mut overflow = Vec::new();
+        let mut rows = Vec::with_capacity(feats.len() + 1);
+        rows.push(Row([0; LANES]));
         let mask = slots.len() - 1;
         for (key, e) in &feats {
             let mut s = slot_of(*key, shift);
-            while slots[s].meta != 0 {
+            while slots[s].row != 0 {
                 s = (s + 1) & mask;
             }
-            let mut slot = Slot { key: *key, meta: e.len() as u32 | (overflow.len() as u32) << 8, inline: [0; INLINE] };
-            for (d, &x) in slot.inline.iter_mut().zip(e) {
-                *d = x;
+            let mut row = Row([0; LANES]);
+            for &x in e {
+                // Tags were checked above; a repeated tag adds up as the sparse sum did.
+                if let Some(w) = row.0.get_mut((x & 0xff) as usize) {
+                    *w = w.saturating_add((x >> 8) as u16 as i16);
+                }
             }
-            overflow.extend(e.iter().skip(INLINE));
-            slots[s] = slot;
+            slots[s] = Slot { key: *key, row: rows.len() as u32 };
+            rows.push(row);
         }
-        Ok(Model { step, start, trans, n_features: feats.len(), slots, shift, overflow })
+        Ok(Model { step, start, trans, slots, shift, rows })
     }
 
     pub fn n_features(&self) -> usize {
-        self.n_features
+        self.rows.len() - 1
     }
 
-    /// The slot of `key`, probing linearly from slot `s`.
-    fn find_from(&self, key: u32, s: usize) -> Option<&Slot> {
-        // The table always has a free slot (load ≤ 3/4), so this ends; the bound is a
-        // second guarantee.
+    /// The row of `key`, probing linearly from slot `s`.
+    #[inline]
+    fn find_from(&self, key: u32, s: usize) -> Option<&Row> {
         let mask = self.slots.len() - 1;
         let mut s = s & mask;
+        // The table always has a free slot (load ≤ 3/4), so this ends; the bound is a
+        // second guarantee.
         for _ in 0..self.slots.len() {
-            let slot = &self.slots[s];
-            if slot.meta == 0 {
+            let slot = self.slots[s];
+            if slot.row == 0 {
                 return None;
             }
             if slot.key == key {
-                return Some(slot);
+                return self.rows.get(slot.row as usize);
             }
             s = (s + 1) & mask;
         }
@@ -196,71 +217,51 @@ impl Model {
 
     /// Adds the weights of `keys` into `out`.
     pub fn add_emissions(&self, keys: &[u32], out: &mut [i64; N_TAGS]) {
-        self.for_each_found(keys, |_, entries| {
-            for &e in entries {
-                if let Some(x) = out.get_mut((e & 0xff) as usize) {
-                    *x += weight(e) as i64;
-                }
-            }
-        });
+        let mut acc = [0; LANES];
+        self.for_each_found(keys, |_, row| row.add_to(&mut acc));
+        for (o, &a) in out.iter_mut().zip(&acc) {
+            *o += a as i64;
+        }
     }
 
-    /// Adds the weights of `keys[k]` into `outs[dest[k]]` (several score vectors filled by
-    /// one batch of lookups; `dest` indices out of range are ignored).
-    pub fn add_into(&self, keys: &[u32], dest: &[u32], outs: &mut [[i32; N_TAGS]]) {
-        self.for_each_found(keys, |k, entries| {
+    /// Adds the weights of `keys[k]` into `outs[dest[k]]` (several sums filled by one
+    /// batch of lookups; `dest` indices out of range are ignored).
+    pub fn add_into(&self, keys: &[u32], dest: &[u32], outs: &mut [Acc]) {
+        self.for_each_found(keys, |k, row| {
             if let Some(o) = dest.get(k).and_then(|&d| outs.get_mut(d as usize)) {
-                for &e in entries {
-                    // Tags were checked at load time; `get_mut` costs a predictable branch.
-                    if let Some(x) = o.get_mut((e & 0xff) as usize) {
-                        *x += weight(e);
-                    }
-                }
+                row.add_to(o);
             }
         });
     }
 
-    /// Calls `f(k, entries)` for every key `keys[k]` found (once or twice: inline entries,
-    /// then any overflow).
+    /// Calls `f(k, row)` for every key `keys[k]` found.
     ///
     /// Two passes per chunk of keys: first the home slot of every key is read (loads that
     /// do not depend on each other, so the CPU overlaps their cache misses), then the
-    /// entries are visited, probing further only on a collision.
+    /// rows are visited, probing further only on a collision.
     #[inline]
-    fn for_each_found(&self, keys: &[u32], mut f: impl FnMut(usize, &[u32])) {
+    fn for_each_found(&self, keys: &[u32], mut f: impl FnMut(usize, &Row)) {
         const CHUNK: usize = 32;
         for (c, chunk) in keys.chunks(CHUNK).enumerate() {
             let mut home = [0usize; CHUNK];
-            let mut seen = [(0u32, 0u32); CHUNK];
+            let mut seen = [Slot::default(); CHUNK];
             for (k, &key) in chunk.iter().enumerate() {
                 let s = slot_of(key, self.shift);
                 home[k] = s;
-                let slot = &self.slots[s];
-                seen[k] = (slot.key, slot.meta);
+                seen[k] = self.slots[s];
             }
             for (k, &key) in chunk.iter().enumerate() {
-                let (sk, meta) = seen[k];
-                if meta == 0 {
+                let slot = seen[k];
+                if slot.row == 0 {
                     continue;
                 }
-                let slot = if sk == key { Some(&self.slots[home[k]]) } else { self.find_from(key, home[k] + 1) };
-                if let Some(slot) = slot {
-                    let at = c * CHUNK + k;
-                    let n = (slot.meta & 0xff) as usize;
-                    f(at, &slot.inline[..n.min(INLINE)]);
-                    if n > INLINE {
-                        let from = (slot.meta >> 8) as usize;
-                        f(at, self.overflow.get(from..from + n - INLINE).unwrap_or(&[]));
-                    }
+                let row = if slot.key == key { self.rows.get(slot.row as usize) } else { self.find_from(key, home[k] + 1) };
+                if let Some(row) = row {
+                    f(c * CHUNK + k, row);
                 }
             }
         }
     }
-}
-
-/// The weight of an entry (`weight as u16 << 8 | tag`).
-fn weight(e: u32) -> i32 {
-    (e >> 8) as u16 as i16 as i32
 }
 
 
