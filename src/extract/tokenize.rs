@@ -331,8 +331,19 @@ impl<'t> Scanner<'t> {
     fn url_at(&self, i: usize) -> Option<usize> {
         let rest = self.text.get(self.off(i)..)?;
         let lower_starts = |p: &str| rest.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
-        let schemed = lower_starts("http://") || lower_starts("https://") || lower_starts("www.");
+        let schemed = matches!(self.ch(i), Some('h' | 'H' | 'w' | 'W')) && (lower_starts("http://") || lower_starts("https://") || lower_starts("www."));
         if !schemed {
+            // An e-mail address needs '@' after its local part (ASCII letters, digits and
+            // ". _ + -"), a domain '.' after its first label (letters, digits, '-'): after
+            // the first run of letters, digits and hyphens, one of ". _ + @" must follow.
+            // Most tokens are ruled out here, with one scan instead of two.
+            let mut j = i;
+            while self.ch(j).is_some_and(|d| d.is_ascii_alphanumeric() || d == '-') {
+                j += 1;
+            }
+            if !matches!(self.ch(j), Some('.' | '_' | '+' | '@')) {
+                return None;
+            }
             return self.email_at(i).or_else(|| self.domain_at(i));
         }
         let mut j = i;

@@ -179,7 +179,14 @@ pub struct Names {
     /// `by_first[b]..by_first[b + 1]`: the keys whose first byte is `b` (saves the first
     /// half of the first search, the longest one).
     by_first: Vec<usize>,
+    /// `by_two[i]..by_two[i + 1]` for `i = b0 * 128 + b1` (`b1` ASCII): a range holding
+    /// every key that starts with the bytes `b0 b1` (the first search is then over a few
+    /// dozen keys; 128 KB).
+    by_two: Vec<u32>,
 }
+
+/// Buckets of [`Names::by_two`].
+const TWO: usize = 256 * 128;
 
 impl Names {
     /// The merged index of the four tables, built on first use.
@@ -219,7 +226,19 @@ impl Names {
                 }
             }
             let by_first = (0..=256usize).map(|b| keys.partition_point(|k| k.as_bytes().first().is_some_and(|&f| usize::from(f) < b))).collect();
-            Names { keys, payloads, by_first }
+            // The number of keys before each two-byte prefix, in one sweep (prefixes and
+            // keys both ascend).
+            let mut by_two = Vec::with_capacity(TWO + 1);
+            let mut k = 0usize;
+            for i in 0..TWO {
+                let pair = [(i / 128) as u8, (i % 128) as u8];
+                while keys.get(k).is_some_and(|key| key.as_bytes() < &pair[..]) {
+                    k += 1;
+                }
+                by_two.push(k as u32);
+            }
+            by_two.push(keys.len() as u32);
+            Names { keys, payloads, by_first, by_two }
         }
     }
 
@@ -237,8 +256,19 @@ impl Names {
     /// [`Self::narrow`] by a space (if `space`) and then `piece`, in one search: the
     /// next word of a name, after the space between them.
     pub fn narrow_spaced(&self, mut within: Range<usize>, done: usize, space: bool, piece: &[u8]) -> Range<usize> {
+        let (b0, b1) = if space { (Some(b' '), piece.first().copied()) } else { (piece.first().copied(), piece.get(1).copied()) };
+        if let (0, Some(b0), Some(b1)) = (done, b0, b1) {
+            if b1 < 128 {
+                let i = usize::from(b0) * 128 + usize::from(b1);
+                let at = |i: usize| self.by_two.get(i).map_or(0, |&n| n as usize);
+                within = within.start.max(at(i))..within.end.min(at(i + 1));
+                if within.is_empty() {
+                    return within.start..within.start;
+                }
+            }
+        }
         if done == 0 {
-            if let Some(&b) = if space { Some(&b' ') } else { piece.first() } {
+            if let Some(b) = b0 {
                 let b = usize::from(b);
                 let bucket = self.by_first.get(b).copied().unwrap_or(0)..self.by_first.get(b + 1).copied().unwrap_or(0);
                 within = within.start.max(bucket.start)..within.end.min(bucket.end);
@@ -488,7 +518,7 @@ mod tests {
     fn names_narrow_like_the_tables() {
         let names = Names::get();
         let tables = [Lexicon::Orgs, Lexicon::Places, Lexicon::Norp, Lexicon::Roles];
-        let keys = ["saudi arabia", "saudi", "saud", "secretary of state", "the hague", "us", "white house", "new york times", "zzz", "a", "united states of america", "russians", "royal air force of oman", "", "x y z"];
+        let keys = ["saudi arabia", "saudi", "saud", "secretary of state", "the hague", "us", "white house", "new york times", "zzz", "a", "united states of america", "russians", "royal air force of oman", "", "x y z", "são paulo", "côte d'ivoire", "ñ", "s"];
         for key in keys {
             let mut range = names.all();
             let mut done = 0;

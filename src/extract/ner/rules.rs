@@ -50,7 +50,21 @@ fn function_words() -> &'static FxHashSet<&'static str> {
 
 /// A function word, given in lower case, ignoring a final period.
 fn is_function_lower(lower: &str) -> bool {
-    function_words().contains(lower.trim_end_matches('.'))
+    // The longest entry and the bytes entries start with: most tokens (punctuation,
+    // numbers, long words) are ruled out without hashing.
+    static SHAPE: OnceLock<(usize, [bool; 256])> = OnceLock::new();
+    let (longest, firsts) = SHAPE.get_or_init(|| {
+        let mut firsts = [false; 256];
+        for w in FUNCTION_WORDS {
+            if let Some(&b) = w.as_bytes().first() {
+                firsts[usize::from(b)] = true;
+            }
+        }
+        (FUNCTION_WORDS.iter().map(|w| w.len()).max().unwrap_or(0), firsts)
+    });
+    let word = lower.trim_end_matches('.');
+    let plausible = word.len() <= *longest && word.as_bytes().first().is_some_and(|&b| firsts[usize::from(b)]);
+    plausible && function_words().contains(word)
 }
 
 /// Common non-name acronyms that the acronym rule must not call organisations.
