@@ -9,20 +9,75 @@
 //!
 //! Why sorted text and not `fst`/`phf`: no dependency, and the embedded bytes are the
 //! data itself (≈ 0.5 MB, ≈ 0.2 MB gzip, which is what the wasm download pays); the hash
-//! map is built at run time, so it costs memory, not download; prefix queries for multi-word names ("united" → "united
-//! states") come free from the ordering, which a perfect hash cannot give. An fst would
-//! shave bytes but costs a crate and a build step for little gain at this size.
+//! index is built at run time, so it costs memory (≈ 0.5 MB), not download; prefix
+//! queries for multi-word names ("united" → "united states") come free from the
+//! ordering, which a perfect hash cannot give. An fst would shave bytes but costs a crate
+//! and a build step for little gain at this size.
 
-use crate::extract::fasthash::FxHashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
 /// One embedded table: sorted `key\tpayload` lines.
 pub struct Table {
     rows: Vec<(&'static str, &'static str)>,
-    /// key → payload: an exact lookup is one hash of the key instead of ~14 string
+    /// key → row: an exact lookup is one hash of the key instead of ~14 string
     /// comparisons of a binary search.
-    exact: FxHashMap<&'static str, &'static str>,
+    exact: ExactIndex,
+}
+
+/// Exact lookups into a table's rows: open addressing over row numbers, hashed by the
+/// key's bytes. Hand-made rather than a `HashMap<&str, _>` so that ASCII text can be
+/// looked up case-insensitively, lower-casing each byte as it is hashed and compared,
+/// without first copying it into a lower-case string.
+struct ExactIndex {
+    /// Row number + 1 per slot; 0 is empty. A power of two, at most half full.
+    slots: Vec<u32>,
+    /// `64 - log2(slots.len())`: a hash's top bits pick the first slot.
+    shift: u32,
+}
+
+impl ExactIndex {
+    /// FxHash, byte by byte (keys are a word or three long).
+    fn hash(bytes: impl Iterator<Item = u8>) -> u64 {
+        bytes.fold(0u64, |h, b| (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95))
+    }
+
+    fn build(rows: &[(&'static str, &'static str)]) -> ExactIndex {
+        let size = (rows.len() * 2).next_power_of_two().max(2);
+        let mut index = ExactIndex { slots: vec![0; size], shift: 64 - size.trailing_zeros() };
+        for (r, (key, _)) in rows.iter().enumerate() {
+            // A repeated key keeps its last row (as a map built from the rows would).
+            let slot = index.probe(key.bytes(), |other| rows.get(other).is_some_and(|(k, _)| k == key));
+            if let Some(s) = index.slots.get_mut(slot) {
+                *s = r as u32 + 1;
+            }
+        }
+        index
+    }
+
+    /// The slot holding the row for which `same(row)` holds, or the empty slot where it
+    /// would go, for a key whose bytes are `bytes`.
+    fn probe(&self, bytes: impl Iterator<Item = u8>, same: impl Fn(usize) -> bool) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut slot = (ExactIndex::hash(bytes) >> self.shift) as usize & mask;
+        loop {
+            match self.slots.get(slot).copied() {
+                Some(0) | None => return slot,
+                Some(r) if same(r as usize - 1) => return slot,
+                Some(_) => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// The row whose key has bytes `bytes` (after `map`, e.g. ASCII lower-casing).
+    fn find(&self, rows: &[(&'static str, &'static str)], bytes: &[u8], map: impl Fn(u8) -> u8) -> Option<usize> {
+        let same = |r: usize| rows.get(r).is_some_and(|(k, _)| k.len() == bytes.len() && k.bytes().zip(bytes).all(|(a, &b)| a == map(b)));
+        let slot = self.probe(bytes.iter().map(|&b| map(b)), same);
+        match self.slots.get(slot).copied() {
+            Some(r) if r > 0 => Some(r as usize - 1),
+            _ => None,
+        }
+    }
 }
 
 impl Table {
@@ -40,13 +95,20 @@ impl Table {
         if !rows.windows(2).all(|w| w[0].0 <= w[1].0) {
             rows.sort_unstable();
         }
-        let exact = rows.iter().copied().collect();
+        let exact = ExactIndex::build(&rows);
         Table { rows, exact }
     }
 
     /// The payload of `key` (already lower-case), if present.
     pub fn get(&self, key: &str) -> Option<&'static str> {
-        self.exact.get(key).copied()
+        let r = self.exact.find(&self.rows, key.as_bytes(), |b| b)?;
+        self.rows.get(r).map(|&(_, p)| p)
+    }
+
+    /// The payload of the lower case of `text`, an ASCII string (lower-cased on the fly).
+    fn get_ascii_lower(&self, text: &str) -> Option<&'static str> {
+        let r = self.exact.find(&self.rows, text.as_bytes(), |b| b.to_ascii_lowercase())?;
+        self.rows.get(r).map(|&(_, p)| p)
     }
 
     /// Whether some key starts with `prefix` (already lower-case).
@@ -124,34 +186,16 @@ impl Lexicon {
     /// Like [`Self::get`] without the "must be capitals" check (for callers that know
     /// the capitals of `text` already).
     pub fn get_any_case(self, text: &str) -> Option<&'static str> {
-        with_lower(text, |k| self.table().get(k))
+        if text.is_ascii() {
+            // ASCII lower-cases byte by byte: hashed and compared that way, no copy.
+            return self.table().get_ascii_lower(text);
+        }
+        self.table().get(&lower(text))
     }
 
     pub fn has_prefix(self, text: &str) -> bool {
         self.table().has_prefix(&lower(text))
     }
-}
-
-/// Runs `f` on the lookup form of `s` ([`lower`]) without allocating in the common case
-/// (short ASCII words: lowered on the stack, or passed through when already lower case).
-fn with_lower<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
-    const MAX: usize = 64;
-    if s.is_ascii() {
-        if !s.bytes().any(|b| b.is_ascii_uppercase()) {
-            return f(s);
-        }
-        if s.len() <= MAX {
-            let mut buf = [0u8; MAX];
-            let out = &mut buf[..s.len()];
-            out.copy_from_slice(s.as_bytes());
-            out.make_ascii_lowercase();
-            // Lower-cased ASCII is ASCII, so this never fails; the fallback keeps it total.
-            if let Ok(k) = std::str::from_utf8(out) {
-                return f(k);
-            }
-        }
-    }
-    f(&lower(s))
 }
 
 /// Which table of [`Names`] a payload comes from.
@@ -546,6 +590,27 @@ mod tests {
             assert_eq!(!r.is_empty(), Lexicon::Roles.table().has_prefix(key), "role prefix {key:?}");
             let exact = roles.exact(&r, key.len()).copied().unwrap_or([None; 4]);
             assert_eq!(exact, [None, None, None, Lexicon::Roles.table().get(key)], "role {key:?}");
+        }
+    }
+
+    /// The hash index finds every key (also through ASCII case-folding) and nothing else.
+    #[test]
+    fn exact_index_finds_every_key() {
+        for lex in Lexicon::ALL {
+            let t = lex.table();
+            for &(k, p) in &t.rows {
+                assert_eq!(t.get(k), Some(p), "{k:?} in {lex:?}");
+                if k.is_ascii() {
+                    assert_eq!(t.get_ascii_lower(&k.to_ascii_uppercase()), Some(p), "{k:?} upper in {lex:?}");
+                }
+                // Not a key: one byte more (unless that is a key too).
+                let longer = format!("{k}\u{1}");
+                assert_eq!(t.get(&longer), None, "{longer:?} in {lex:?}");
+            }
+            for miss in ["", "zzzzzz", "Russia", "RUSSIA"] {
+                let want = t.rows.binary_search_by(|(k, _)| (*k).cmp(miss)).ok().map(|i| t.rows[i].1);
+                assert_eq!(t.get(miss), want, "{miss:?} in {lex:?}");
+            }
         }
     }
 

@@ -170,6 +170,12 @@ pub fn dates(text: &str, tokens: &[Token]) -> Vec<Span> {
 }
 
 fn match_at(v: &View, i: usize) -> Option<usize> {
+    // Every form but the deictic one starts with a capital (weekday, month) or a number
+    // (day, year): most tokens need only that last test.
+    let capital = v.word(i).chars().next().is_some_and(char::is_uppercase);
+    if !capital && v.kind(i) != Some(TokenKind::Number) {
+        return deictic(v, i);
+    }
     // Weekday, optionally with its date: "Tuesday, June 19, 2018".
     if v.weekday(i) {
         let c = v.comma(i + 1);
@@ -201,11 +207,12 @@ fn match_at(v: &View, i: usize) -> Option<usize> {
             return Some(y);
         }
     }
-    // "this week", "last month", "next year".
-    if v.lower_in(i, DEICTIC) && v.lower_in(i + 1, PERIODS) {
-        return Some(i + 2);
-    }
-    None
+    deictic(v, i)
+}
+
+/// "this week", "last month", "next year".
+fn deictic(v: &View, i: usize) -> Option<usize> {
+    (v.lower_in(i, DEICTIC) && v.lower_in(i + 1, PERIODS)).then_some(i + 2)
 }
 
 fn is_duration_word(w: &str) -> bool {
