@@ -63,6 +63,29 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '\'' || c == '’' || c == '-' || c == '@'
 }
 
+/// What [`analyse`] asks of each char, as bits.
+const WORD: u8 = 1;
+const UPPER: u8 = 2;
+const LOWER: u8 = 4;
+const SPACE: u8 = 8;
+
+/// The class bits of a char: a word char; an upper or lower case letter (letters only);
+/// whitespace.
+fn class_of(c: char) -> u8 {
+    let letter = c.is_alphabetic();
+    (if is_word_char(c) { WORD } else { 0 })
+        | (if letter && c.is_uppercase() { UPPER } else { 0 })
+        | (if letter && !c.is_uppercase() && c.is_lowercase() { LOWER } else { 0 })
+        | (if c.is_whitespace() { SPACE } else { 0 })
+}
+
+/// [`class_of`] for every ASCII char, looked up instead of decoded and tested (most text
+/// is ASCII).
+fn ascii_classes() -> &'static [u8; 128] {
+    static TABLE: std::sync::OnceLock<[u8; 128]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| std::array::from_fn(|b| class_of(char::from(b as u8))))
+}
+
 /// A whitespace-separated piece that is a handle or a web address ("@handle", "(https://…").
 fn is_handle_or_url(piece: &str) -> bool {
     let w = piece.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '@');
@@ -88,20 +111,26 @@ fn analyse(text: &str, span: Span) -> Line<'_> {
     let (mut upper, mut lower_case) = (0usize, 0usize);
     let (mut chunks, mut handle_or_url) = (0usize, false);
     let (mut word_from, mut piece_from): (Option<usize>, Option<usize>) = (None, None);
-    for (o, c) in s.char_indices() {
-        if is_word_char(c) {
+    let ascii = ascii_classes();
+    let bytes = s.as_bytes();
+    let mut o = 0;
+    while let Some(&b) = bytes.get(o) {
+        let (class, len) = match ascii.get(usize::from(b)) {
+            Some(&class) => (class, 1),
+            None => {
+                // `o` is always on a char boundary: it moves by whole chars.
+                let c = s.get(o..).and_then(|rest| rest.chars().next()).unwrap_or(char::REPLACEMENT_CHARACTER);
+                (class_of(c), c.len_utf8())
+            }
+        };
+        if class & WORD != 0 {
             word_from.get_or_insert(o);
         } else if let Some(a) = word_from.take() {
             words.push(s.get(a..o).unwrap_or(""));
         }
-        if c.is_alphabetic() {
-            if c.is_uppercase() {
-                upper += 1;
-            } else if c.is_lowercase() {
-                lower_case += 1;
-            }
-        }
-        if c.is_whitespace() {
+        upper += usize::from(class & UPPER != 0);
+        lower_case += usize::from(class & LOWER != 0);
+        if class & SPACE != 0 {
             if let Some(a) = piece_from.take() {
                 chunks += 1;
                 handle_or_url |= is_handle_or_url(s.get(a..o).unwrap_or(""));
@@ -109,6 +138,7 @@ fn analyse(text: &str, span: Span) -> Line<'_> {
         } else {
             piece_from.get_or_insert(o);
         }
+        o += len;
     }
     if let Some(a) = word_from {
         words.push(s.get(a..).unwrap_or(""));
@@ -234,13 +264,22 @@ fn own_reason(l: &Line, index: usize) -> Option<Reason> {
 /// ```
 pub fn boilerplate(text: &str) -> Vec<Span> {
     let mut lines: Vec<Line> = crate::extract::sentence::paragraphs(text).into_iter().map(|s| analyse(text, s)).collect();
+    // Copies of each line's text: sorted by (length, text), equal lines are neighbours,
+    // and most comparisons stop at the length (cheaper than hashing every line).
     let keys: Vec<&str> = lines.iter().map(|l| l.span.slice(text).unwrap_or("")).collect();
-    let mut counts = crate::extract::fasthash::FxHashMap::default();
-    for k in &keys {
-        *counts.entry(*k).or_insert(0usize) += 1;
-    }
-    for (l, k) in lines.iter_mut().zip(&keys) {
-        l.copies = counts.get(k).copied().unwrap_or(1);
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    let key = |i: usize| keys.get(i).map_or((0, ""), |k| (k.len(), *k));
+    order.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)));
+    let mut run = 0;
+    while run < order.len() {
+        let first = key(order[run]);
+        let end = run + order[run..].iter().take_while(|&&i| key(i) == first).count();
+        for &i in &order[run..end] {
+            if let Some(l) = lines.get_mut(i) {
+                l.copies = end - run;
+            }
+        }
+        run = end;
     }
     let reasons: Vec<Option<Reason>> = lines.iter().enumerate().map(|(i, l)| own_reason(l, i)).collect();
     let mut marked: Vec<bool> = reasons.iter().map(Option::is_some).collect();

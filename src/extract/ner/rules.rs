@@ -162,7 +162,7 @@ fn lower_forms(text: &str, tokens: &[Token]) -> (String, Vec<(usize, usize)>) {
 fn build_view<'t>(text: &'t str, lows: &'t (String, Vec<(usize, usize)>), tokens: &[Token], sentences: &[Span], boilerplate: &[Span]) -> Vec<W<'t>> {
     let mut out: Vec<W<'t>> = Vec::with_capacity(tokens.len());
     let mut s = 0usize;
-    let mut name_ranges: FxHashMap<(&str, bool), (usize, usize)> = FxHashMap::default();
+    let mut name_ranges: FxHashMap<&str, (usize, usize)> = FxHashMap::default();
     for (n, t) in tokens.iter().enumerate() {
         while s < sentences.len() && sentences[s].end <= t.span.start {
             s += 1;
@@ -196,12 +196,15 @@ fn build_view<'t>(text: &'t str, lows: &'t (String, Vec<(usize, usize)>), tokens
             lowercase,
             function: is_function_lower(low),
             connector: CONNECTORS.contains(&low),
-            names: if starts_names {
-                *name_ranges.entry((low, cap)).or_insert_with(|| {
-                    let index = if cap { Names::get() } else { Names::roles() };
-                    let r = index.narrow(index.all(), 0, low.as_bytes());
+            names: if starts_names && cap {
+                *name_ranges.entry(low).or_insert_with(|| {
+                    let r = Names::get().narrow(Names::get().all(), 0, low.as_bytes());
                     (r.start, r.end)
                 })
+            } else if starts_names {
+                // The roles are few: searching them is cheaper than hashing the word.
+                let r = Names::roles().narrow(Names::roles().all(), 0, low.as_bytes());
+                (r.start, r.end)
             } else {
                 (0, 0)
             },
@@ -275,9 +278,6 @@ struct Hit {
 
 struct Scan<'a, 't> {
     w: &'a [W<'t>],
-    /// Token texts seen anywhere in the document (for the glued-typo rule).
-    /// Built on first use (only the glued-typo rule needs it, for few names).
-    doc_words: std::cell::OnceCell<FxHashMap<&'t str, usize>>,
     found: Vec<Found>,
     covered: Vec<bool>,
     /// Lower-case role candidates waiting for a name after them: (start, end) word index.
@@ -615,10 +615,10 @@ impl<'a, 't> Scan<'a, 't> {
                 continue;
             }
             if lexicon::is_surname(head) || lexicon::is_given_name(head) {
-                if *used_alone.get_or_insert_with(|| self.doc_words_count(x.text) > 1) {
+                if *used_alone.get_or_insert_with(|| self.word_occurs(x.text, 2)) {
                     return None;
                 }
-                if self.doc_words().contains_key(head) {
+                if self.word_occurs(head, 1) {
                     return Some(x.span.start + cut);
                 }
             }
@@ -626,18 +626,11 @@ impl<'a, 't> Scan<'a, 't> {
         None
     }
 
-    fn doc_words(&self) -> &FxHashMap<&'t str, usize> {
-        self.doc_words.get_or_init(|| {
-            let mut m = FxHashMap::default();
-            for x in self.w.iter().filter(|x| x.word()) {
-                *m.entry(x.text).or_insert(0) += 1;
-            }
-            m
-        })
-    }
-
-    fn doc_words_count(&self, word: &str) -> usize {
-        self.doc_words().get(word).copied().unwrap_or(0)
+    /// Whether `word` is written as a word token at least `times` times in the document.
+    /// A scan, not a map: the glued-typo rule asks this for few names, so building a
+    /// word count of every document would cost more.
+    fn word_occurs(&self, word: &str, times: usize) -> bool {
+        self.w.iter().filter(|x| x.text == word && x.word()).take(times).count() >= times
     }
 }
 
@@ -647,7 +640,6 @@ pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate
     let w = build_view(text, &lows, tokens, sentences, boilerplate);
     let mut scan = Scan {
         w: &w,
-        doc_words: std::cell::OnceCell::new(),
         found: Vec::new(),
         covered: vec![false; w.len()],
         pending_roles: Vec::new(),
@@ -1047,7 +1039,7 @@ mod tests {
             let sents = sentences(text, &tokens);
             let lows = lower_forms(text, &tokens);
             let w = build_view(text, &lows, &tokens, &sents, &[]);
-            let scan = Scan { w: &w, doc_words: std::cell::OnceCell::new(), found: Vec::new(), covered: vec![false; w.len()], pending_roles: Vec::new() };
+            let scan = Scan { w: &w, found: Vec::new(), covered: vec![false; w.len()], pending_roles: Vec::new() };
             for i in 0..w.len() {
                 for lower_ok in [false, true] {
                     let (fast, slow) = (scan.lexicon_at_by(i, lower_ok, true), scan.lexicon_at_by(i, lower_ok, false));
