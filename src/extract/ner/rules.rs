@@ -162,7 +162,7 @@ fn lower_forms(text: &str, tokens: &[Token]) -> (String, Vec<(usize, usize)>) {
 fn build_view<'t>(text: &'t str, lows: &'t (String, Vec<(usize, usize)>), tokens: &[Token], sentences: &[Span], boilerplate: &[Span]) -> Vec<W<'t>> {
     let mut out: Vec<W<'t>> = Vec::with_capacity(tokens.len());
     let mut s = 0usize;
-    let mut name_ranges: FxHashMap<&str, (usize, usize)> = FxHashMap::default();
+    let mut name_ranges: FxHashMap<(&str, bool), (usize, usize)> = FxHashMap::default();
     for (n, t) in tokens.iter().enumerate() {
         while s < sentences.len() && sentences[s].end <= t.span.start {
             s += 1;
@@ -196,15 +196,12 @@ fn build_view<'t>(text: &'t str, lows: &'t (String, Vec<(usize, usize)>), tokens
             lowercase,
             function: is_function_lower(low),
             connector: CONNECTORS.contains(&low),
-            names: if starts_names && cap {
-                *name_ranges.entry(low).or_insert_with(|| {
-                    let r = Names::get().narrow(Names::get().all(), 0, low.as_bytes());
+            names: if starts_names {
+                *name_ranges.entry((low, cap)).or_insert_with(|| {
+                    let index = if cap { Names::get() } else { Names::roles() };
+                    let r = index.narrow(index.all(), 0, low.as_bytes());
                     (r.start, r.end)
                 })
-            } else if starts_names {
-                // The roles are few: searching them is cheaper than hashing the word.
-                let r = Names::roles().narrow(Names::roles().all(), 0, low.as_bytes());
-                (r.start, r.end)
             } else {
                 (0, 0)
             },
