@@ -166,6 +166,10 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        // No ASCII char is a combining mark or a joiner: skip the mark table's lookup.
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || is_combining_mark(c) || c == '\u{200c}' || c == '\u{200d}'
 }
 
@@ -337,11 +341,11 @@ impl<'t> Scanner<'t> {
             // ". _ + -"), a domain '.' after its first label (letters, digits, '-'): after
             // the first run of letters, digits and hyphens, one of ". _ + @" must follow.
             // Most tokens are ruled out here, with one scan instead of two.
-            let mut j = i;
-            while self.ch(j).is_some_and(|d| d.is_ascii_alphanumeric() || d == '-') {
-                j += 1;
-            }
-            if !matches!(self.ch(j), Some('.' | '_' | '+' | '@')) {
+            // (Over bytes: ASCII chars are single bytes, and any other byte stops the run
+            // and is none of the four.)
+            let bytes = rest.as_bytes();
+            let run = bytes.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'-').count();
+            if !matches!(bytes.get(run), Some(b'.' | b'_' | b'+' | b'@')) {
                 return None;
             }
             return self.email_at(i).or_else(|| self.domain_at(i));
