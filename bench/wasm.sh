@@ -8,3 +8,6 @@ out=target/bench-wasm
 wasm-bindgen --target nodejs --out-dir "$out" target/wasm32-unknown-unknown/release/bench.wasm
 ls -l "$out/bench_bg.wasm"
 node bench/wasm-bench.js "$out" "$@"
+# The model's share of the wasm: of this bench module, and of the app's if it was built
+# (`trunk build --release` writes dist/).
+python3 bench/wasm_share.py "$out/bench_bg.wasm" $(ls dist/*.wasm 2>/dev/null)

@@ -1,8 +1,10 @@
 //! Speed of the entity tagger and of the full extraction pipeline, in words per second.
 //!
-//! Natively: `cargo run --release --bin bench -- [--secs S] [DIR…]` (default: every
-//! folder of `shared/eval/dev/`), timing `tagger::embedded().tag` and
-//! `newsmark::extract::extract` over all documents, repeated for at least S seconds.
+//! Natively: `cargo run --release --bin bench -- [--secs S] [--only STAGE] [--threads N]
+//! [DIR…]` (default: every folder of `shared/eval/dev/`), timing the tagger's stages,
+//! `tagger::embedded().tag` and `newsmark::extract::extract` over all documents, each
+//! repeated for at least S seconds on one thread; `--threads N` also times full
+//! extraction with the documents shared out over N threads.
 //!
 //! In wasm: the same binary built for `wasm32-unknown-unknown` exports `bench_tag`,
 //! `bench_extract` and `model_bytes` through wasm-bindgen; `bench/wasm.sh` builds it,
@@ -113,14 +115,42 @@ mod native {
         (wall, sink)
     }
 
+    /// Full extraction with the documents shared out over `threads` threads (as the batch
+    /// CLI does): throughput of the whole machine rather than of one core.
+    fn parallel(docs: &[Document], words: usize, secs: f64, threads: usize) {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        for d in docs {
+            extract(d); // warm-up
+        }
+        let t = Instant::now();
+        let mut rounds = 0;
+        while rounds == 0 || t.elapsed().as_secs_f64() < secs {
+            next.store(0, std::sync::atomic::Ordering::Relaxed);
+            std::thread::scope(|s| {
+                for _ in 0..threads {
+                    s.spawn(|| loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(d) = docs.get(i) else { break };
+                        std::hint::black_box(extract(d).entities.len());
+                    });
+                }
+            });
+            rounds += 1;
+        }
+        let wall = (words * rounds) as f64 / t.elapsed().as_secs_f64();
+        println!("full extraction, {threads} threads: {wall:>10.0} words/s wall ({rounds} rounds)");
+    }
+
     pub fn run() -> Result<(), String> {
         let mut secs = 3.0;
         let mut only: Option<String> = None;
+        let mut threads = 1usize;
         let mut dirs: Vec<PathBuf> = Vec::new();
         let mut it = std::env::args().skip(1);
         while let Some(a) = it.next() {
             match a.as_str() {
                 "--secs" => secs = it.next().and_then(|s| s.parse().ok()).ok_or("--secs needs a number")?,
+                "--threads" => threads = it.next().and_then(|s| s.parse().ok()).filter(|&n| n > 0).ok_or("--threads needs a positive number")?,
                 "--only" => only = Some(it.next().ok_or("--only needs a stage name (tokenize, features, emissions, tag, tagger, full)")?),
                 _ => dirs.push(a.into()),
             }
@@ -179,6 +209,9 @@ mod native {
         time("  tag tokens:   ", &only, &docs, words, secs, |d| tagger::embedded().tag_tokens(&d.text, &toks[idx(d)]).len());
         time("tagger alone:   ", &only, &docs, words, secs, |d| tagger::embedded().tag(&d.text).len());
         time("full extraction:", &only, &docs, words, secs, |d| extract(d).entities.len());
+        if threads > 1 {
+            parallel(&docs, words, secs, threads);
+        }
         Ok(())
     }
 }
