@@ -121,6 +121,11 @@ impl Table {
         self.rows.len()
     }
 
+    /// Every `(key, payload)`, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        self.rows.iter().copied()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }

@@ -35,6 +35,8 @@ pub struct Bilou {
     /// `closed_to_opening[k][j]`: score of `CLOSED[k]` before `OPENING[j]`; padded to 12
     /// lanes (three 4-lane vectors), the last lane unused.
     closed_to_opening: [[i32; 12]; 11],
+    /// The same scores transposed, `opening_from_closed[j][k]`, for the backward pass.
+    opening_from_closed: [[i32; 12]; 11],
     /// Per class: B→I, I→I, B→L, I→L.
     inner: [[i32; 4]; CLASSES],
     /// `trans[p * N_TAGS + t]`, for backtracking.
@@ -55,6 +57,12 @@ impl Bilou {
                 closed_to_opening[k][j] = tr(p, t);
             }
         }
+        let mut opening_from_closed = [[0; 12]; 11];
+        for (k, row) in closed_to_opening.iter().enumerate() {
+            for (j, &x) in row.iter().take(11).enumerate() {
+                opening_from_closed[j][k] = x;
+            }
+        }
         let mut inner = [[0; 4]; CLASSES];
         for (c, row) in inner.iter_mut().enumerate() {
             let (b, i, l) = (1 + 4 * c, 2 + 4 * c, 3 + 4 * c);
@@ -69,7 +77,7 @@ impl Bilou {
             closes[t] = true;
         }
         let trans = (0..N_TAGS * N_TAGS).map(|k| tr(k / N_TAGS, k % N_TAGS)).collect();
-        Bilou { closed_to_opening, inner, trans, start: s, closes }
+        Bilou { closed_to_opening, opening_from_closed, inner, trans, start: s, closes }
     }
 
     /// The best tag sequence for `emit`, and the (renormalised) forward scores that
@@ -170,17 +178,16 @@ impl Bilou {
             for t in 0..N_TAGS {
                 g[t] = emit[i + 1][t] + next[t];
             }
-            let mut go = [0i32; 12];
+            // Every closed tag at once (a vectorised max over the transposed block).
+            let mut to = [NEG; 12];
             for (j, &t) in OPENING.iter().enumerate() {
-                go[j] = g[t];
+                let gt = g[t];
+                for (b, &r) in to.iter_mut().zip(&self.opening_from_closed[j]) {
+                    *b = (*b).max(r + gt);
+                }
             }
             for (k, &p) in CLOSED.iter().enumerate() {
-                let row = &self.closed_to_opening[k];
-                let mut b = NEG;
-                for j in 0..11 {
-                    b = b.max(row[j] + go[j]);
-                }
-                cur[p] = b;
+                cur[p] = to[k];
             }
             for (c, tr) in self.inner.iter().enumerate() {
                 let (b, ii, l) = (1 + 4 * c, 2 + 4 * c, 3 + 4 * c);
@@ -192,15 +199,20 @@ impl Bilou {
         (0..n)
             .map(|i| {
                 let mine = best[i] as usize;
-                let top = fwd[i][mine] as i64 + bwd[i][mine] as i64;
-                let mut other: Option<i64> = None;
-                for t in 0..N_TAGS {
-                    if t != mine && reachable(fwd[i][t]) && reachable(bwd[i][t]) {
-                        let s = fwd[i][t] as i64 + bwd[i][t] as i64;
-                        other = Some(other.map_or(s, |o| o.max(s)));
-                    }
+                // Sums with an unreachable side stay below NEG / 2 (the other side is
+                // small), so "reachable" of the sum is "both reachable".
+                let mut sum = [0i32; N_TAGS];
+                for (x, (&f, &b)) in sum.iter_mut().zip(fwd[i].iter().zip(&bwd[i])) {
+                    *x = f + b;
                 }
-                other.map_or(i64::MAX / 4, |o| top - o)
+                let top = sum[mine] as i64;
+                sum[mine] = NEG * 2;
+                let other = sum.iter().copied().max().unwrap_or(NEG * 2);
+                if reachable(other) {
+                    top - other as i64
+                } else {
+                    i64::MAX / 4
+                }
             })
             .collect()
     }

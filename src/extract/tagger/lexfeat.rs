@@ -5,6 +5,9 @@
 //! per distinct lower-cased form and only for tokens that can matter (capitalised words,
 //! plus role nouns in lower case), which keeps the cost per token small.
 
+use std::sync::OnceLock;
+
+use crate::extract::fasthash::FxHashMap;
 use crate::extract::lexicon::Lexicon;
 
 /// Bit numbers (stable: the model's features are keyed by them).
@@ -30,8 +33,107 @@ const MONTHS: [&str; 12] =
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
+/// The bits one lower-cased key earns from the tables, split by the two conditions the
+/// lookup applies: entries flagged `A` count only for words in capitals, and only role
+/// bits count for a word that does not start with a capital.
+#[derive(Clone, Copy, Default)]
+struct KeyBits {
+    roles: u32,
+    roles_caps: u32,
+    other: u32,
+    other_caps: u32,
+}
+
+/// One hash lookup per word instead of one per table: every key of every table with
+/// the bits its payloads give, built on first use.
+fn merged() -> &'static FxHashMap<&'static str, KeyBits> {
+    static MERGED: OnceLock<FxHashMap<&'static str, KeyBits>> = OnceLock::new();
+    MERGED.get_or_init(|| {
+        let mut m: FxHashMap<&'static str, KeyBits> = FxHashMap::default();
+        let mut add = |lex: Lexicon, bits_of: &dyn Fn(&str) -> u32, role: bool| {
+            for (k, p) in lex.table().iter() {
+                let bits = bits_of(p);
+                let e = m.entry(k).or_default();
+                match (role, p.contains('A')) {
+                    (true, false) => e.roles |= bits,
+                    (true, true) => e.roles_caps |= bits,
+                    (false, false) => e.other |= bits,
+                    (false, true) => e.other_caps |= bits,
+                }
+            }
+        };
+        add(Lexicon::Roles, &|p| 1 << if p.starts_with('t') { bit::ROLE_TITLE } else { bit::ROLE_NOUN }, true);
+        add(Lexicon::Given, &|p| 1 << bit::GIVEN | u32::from(!p.contains('w')) << bit::GIVEN_STRONG, false);
+        add(Lexicon::Surnames, &|_| 1 << bit::SURNAME, false);
+        add(
+            Lexicon::Places,
+            &|p| match p.bytes().next() {
+                Some(b'c' | b's') => 1 << bit::COUNTRY_STATE,
+                Some(b't') => 1 << bit::CITY,
+                Some(b'r') => 1 << bit::REGION,
+                _ => 0,
+            },
+            false,
+        );
+        add(Lexicon::Norp, &|_| 1 << bit::NORP, false);
+        add(Lexicon::Orgs, &|_| 1 << bit::ORG, false);
+        add(Lexicon::OrgWords, &|p| u32::from(p.contains('h')) << bit::ORG_HEAD | u32::from(p.contains('p')) << bit::ORG_PREFIX, false);
+        add(Lexicon::Honorifics, &|_| 1 << bit::HONORIFIC, false);
+        m
+    })
+}
+
+/// Runs `f` on the lookup form of `word` (lower case, curly apostrophes straight, as the
+/// tables store keys) without allocating for short ASCII words.
+fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    const MAX: usize = 64;
+    if word.is_ascii() && word.len() <= MAX {
+        let mut buf = [0u8; MAX];
+        let out = &mut buf[..word.len()];
+        out.copy_from_slice(word.as_bytes());
+        out.make_ascii_lowercase();
+        // Lower-cased ASCII is ASCII, so this never fails; the fallback keeps it total.
+        if let Ok(k) = std::str::from_utf8(out) {
+            return f(k);
+        }
+    }
+    let lower: String = word.chars().flat_map(char::to_lowercase).map(|c| if c == '’' { '\'' } else { c }).collect();
+    f(&lower)
+}
+
 /// The lexicon bits of one token's text.
 pub fn lexicon_bits(word: &str) -> u32 {
+    let Some(first) = word.chars().next() else { return 0 };
+    if !first.is_alphabetic() {
+        return 0;
+    }
+    let all_caps = !word.chars().any(char::is_lowercase);
+    with_lower(word, |lower| {
+        let e = merged().get(lower).copied().unwrap_or_default();
+        let caps = |any: u32, gated: u32| any | if all_caps { gated } else { 0 };
+        let mut bits = caps(e.roles, e.roles_caps);
+        if !first.is_uppercase() {
+            return bits;
+        }
+        bits |= caps(e.other, e.other_caps);
+        let bare = lower.trim_end_matches('.');
+        if Lexicon::Honorifics.table().get(bare).is_some() {
+            bits |= 1 << bit::HONORIFIC;
+        }
+        if MONTHS.iter().any(|m| *m == bare || (bare.len() >= 3 && m.starts_with(bare) && word.ends_with('.'))) {
+            bits |= 1 << bit::MONTH;
+        }
+        if WEEKDAYS.contains(&bare) {
+            bits |= 1 << bit::WEEKDAY;
+        }
+        bits
+    })
+}
+
+/// The same bits by one lookup per table (the definition `lexicon_bits` is tested
+/// against).
+#[cfg(test)]
+fn lexicon_bits_per_table(word: &str) -> u32 {
     let Some(first) = word.chars().next() else { return 0 };
     if !first.is_alphabetic() {
         return 0;
@@ -81,6 +183,25 @@ pub fn lexicon_bits(word: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every key of every table, in its own case, in capitals, and title-cased, plus
+    /// tricky forms: the merged lookup must equal one lookup per table.
+    #[test]
+    fn merged_lookup_equals_per_table_lookups() {
+        let mut words: Vec<String> = ["", "É", "Mr.", "Dr", "Sept.", "Mon", "Ma’am", "US", "Us", "us", "İstanbul", "ǅ"].iter().map(|s| s.to_string()).collect();
+        for lex in Lexicon::ALL {
+            for (k, _) in lex.table().iter() {
+                let mut title = k.to_string();
+                if let Some(c) = k.chars().next() {
+                    title = c.to_uppercase().collect::<String>() + &k[c.len_utf8()..];
+                }
+                words.extend([k.to_string(), k.to_uppercase(), title, format!("{k}.")]);
+            }
+        }
+        for w in &words {
+            assert_eq!(lexicon_bits(w), lexicon_bits_per_table(w), "{w:?}");
+        }
+    }
 
     #[test]
     fn table() {
