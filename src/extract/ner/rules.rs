@@ -357,6 +357,11 @@ impl<'a, 't> Scan<'a, 't> {
         if roles_only && !lower_ok {
             return None;
         }
+        // No key starts with the first word (its search was done once for the document):
+        // the loop below would stop at its first step. Most words end here.
+        if fast_ok && w.get(i).is_some_and(|x| x.ascii && x.names.0 >= x.names.1) {
+            return None;
+        }
         let names = if roles_only { Names::roles() } else { Names::get() };
         let mut range = names.all();
         // Bytes of the lower-case key so far, while on the fast path.
@@ -787,11 +792,16 @@ fn propagate(scan: &mut Scan) {
             }
         }
     }
-    // Where each word occurs, so a name is only tried where its first word is.
-    let mut at: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    if names.is_empty() {
+        return;
+    }
+    // Where each name's first word occurs, so a name is only tried there.
+    let mut at: FxHashMap<&str, Vec<usize>> = names.iter().filter_map(|(p, _)| p.first().map(|&f| (f, Vec::new()))).collect();
     for (k, x) in w.iter().enumerate() {
         if x.cap {
-            at.entry(x.text).or_default().push(k);
+            if let Some(list) = at.get_mut(x.text) {
+                list.push(k);
+            }
         }
     }
     for (parts, label) in names {
