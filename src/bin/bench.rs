@@ -151,7 +151,7 @@ mod native {
             match a.as_str() {
                 "--secs" => secs = it.next().and_then(|s| s.parse().ok()).ok_or("--secs needs a number")?,
                 "--threads" => threads = it.next().and_then(|s| s.parse().ok()).filter(|&n| n > 0).ok_or("--threads needs a positive number")?,
-                "--only" => only = Some(it.next().ok_or("--only needs a stage name (tokenize, features, emissions, tag, tagger, full)")?),
+                "--only" => only = Some(it.next().ok_or("--only needs a stage name (tokenize, emissions, tag, tagger, full)")?),
                 _ => dirs.push(a.into()),
             }
         }
@@ -189,23 +189,7 @@ mod native {
         let toks: Vec<Vec<newsmark::extract::Span>> = docs.iter().map(|d| tagger::tokenize(&d.text)).collect();
         let idx = |d: &Document| docs.iter().position(|x| std::ptr::eq(x, d)).unwrap_or(0);
         time("  tokenize:     ", &only, &docs, words, secs, |d| tagger::tokenize(&d.text).len());
-        time("  features:     ", &only, &docs, words, secs, |d| {
-            let t = &toks[idx(d)];
-            let lines = tagger::features::lines(&d.text, t);
-            tagger::features::extract(&d.text, t, &lines, &tagger::lexicon_bits).keys.len()
-        });
-        time("  + emissions:  ", &only, &docs, words, secs, |d| {
-            let t = &toks[idx(d)];
-            let lines = tagger::features::lines(&d.text, t);
-            let f = tagger::features::extract(&d.text, t, &lines, &tagger::lexicon_bits);
-            let mut e = [0i64; tagger::tags::N_TAGS];
-            let mut n = 0;
-            for i in 0..f.len() {
-                tagger::embedded().model().emissions(f.of(i), &mut e);
-                n += e[0] as usize;
-            }
-            n
-        });
+        time("  emissions:    ", &only, &docs, words, secs, |d| tagger::embedded().emissions(&d.text, &toks[idx(d)]).len());
         time("  tag tokens:   ", &only, &docs, words, secs, |d| tagger::embedded().tag_tokens(&d.text, &toks[idx(d)]).len());
         time("tagger alone:   ", &only, &docs, words, secs, |d| tagger::embedded().tag(&d.text).len());
         time("full extraction:", &only, &docs, words, secs, |d| extract(d).entities.len());

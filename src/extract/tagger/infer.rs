@@ -134,9 +134,11 @@ struct Word {
     closer: bool,
     /// Document cues of its normalised form (filled after the first pass).
     seen: u8,
-    /// Its own form, shape, affixes and lexicon bits.
+    /// Its own form, shape, affixes and lexicon bits (after the first pass, plus the bias
+    /// and its document cues).
     local: Acc,
-    /// The line-capitals and sentence-start templates with both flags off (the usual case).
+    /// The line-capitals and sentence-start templates with both flags off (the usual case;
+    /// after the first pass, plus `local` and the sentence-start template's "no").
     plain_flags: Acc,
     /// What it contributes as the neighbour at -1, +1, -2, +2 of the token scored.
     as_l1: Acc,
@@ -297,6 +299,15 @@ pub fn emissions(model: &Model, dense: &Dense, text: &str, tokens: &[Span], line
         if let Ok(k) = merged.binary_search_by_key(&w.norm, |&(h, _)| h) {
             w.seen = merged[k].1;
         }
+        // Fold everything that depends on the word alone into two sums: `local` for a
+        // token at a sentence start or in a capital line, `plain_flags` (with both flag
+        // templates off) for every other token.
+        add(&mut w.local, &dense.bias);
+        add(&mut w.local, &dense.seen_cap[w.seen as usize & 3][w.cap as usize]);
+        let mut plain = w.local;
+        add(&mut plain, &w.plain_flags);
+        add(&mut plain, &dense.sent_cap[0][w.cap as usize]);
+        w.plain_flags = plain;
     }
 
     // Second pass, per line: dense and cached sums, then the pair lookups in one batch.
@@ -319,8 +330,8 @@ pub fn emissions(model: &Model, dense: &Dense, text: &str, tokens: &[Span], line
             let (l1, r1, l2, r2) = (at(i, -1), at(i, 1), at(i, -2), at(i, 2));
             let cap = |x: Option<&Word>| x.map_or(Cap::Edge, |w| w.cap);
             let (c0, cl1, cr1, cl2, cr2) = (w.cap, cap(l1), cap(r1), cap(l2), cap(r2));
-            let mut e = dense.bias;
-            add(&mut e, &w.local);
+            let flagged = tok.sent_start || tok.line_caps;
+            let mut e = if flagged { w.local } else { w.plain_flags };
             add(&mut e, l1.map_or(&dense.pad_l1, |x| &x.as_l1));
             add(&mut e, r1.map_or(&dense.pad_r1, |x| &x.as_r1));
             add(&mut e, l2.map_or(&dense.pad_l2, |x| &x.as_l2));
@@ -328,8 +339,6 @@ pub fn emissions(model: &Model, dense: &Dense, text: &str, tokens: &[Span], line
             add(&mut e, &dense.cap_left[cap3_index(cl2, cl1, c0)]);
             add(&mut e, &dense.cap_mid[cap3_index(cl1, c0, cr1)]);
             add(&mut e, &dense.cap_right[cap3_index(c0, cr1, cr2)]);
-            add(&mut e, &dense.sent_cap[tok.sent_start as usize][c0 as usize]);
-            add(&mut e, &dense.seen_cap[w.seen as usize & 3][c0 as usize]);
             for (nb, table) in [(l1, &dense.lex_left), (r1, &dense.lex_right)] {
                 if let Some(n) = nb {
                     let mut bits = n.lex & ((1 << LEX_BITS) - 1);
@@ -345,11 +354,10 @@ pub fn emissions(model: &Model, dense: &Dense, text: &str, tokens: &[Span], line
                 keys.push(f::key(template, value));
                 dest.push(k);
             };
-            if tok.sent_start || tok.line_caps {
+            if flagged {
+                add(&mut e, &dense.sent_cap[tok.sent_start as usize][c0 as usize]);
                 push(t::LINE_CAPS_SHAPE, f::line_caps_shape(tok.line_caps, w.shape));
                 push(t::SENT_NORM, f::sent_norm(tok.sent_start, w.norm));
-            } else {
-                add(&mut e, &w.plain_flags);
             }
             let norm_l1 = l1.map_or(f::pad_norm(-1), |x| x.norm);
             let norm_r1 = r1.map_or(f::pad_norm(1), |x| x.norm);

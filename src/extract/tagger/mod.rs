@@ -72,6 +72,13 @@ impl Tagger {
         &self.model
     }
 
+    /// The emission scores of every token (one row of tag scores each), as decoding
+    /// reads them.
+    pub fn emissions(&self, text: &str, tokens: &[Span]) -> Vec<[i32; tags::N_TAGS]> {
+        let lines = features::lines(text, tokens);
+        infer::emissions(&self.model, &self.dense, text, tokens, &lines, &lexicon_bits)
+    }
+
     /// Tags a text with its own tokenisation.
     pub fn tag(&self, text: &str) -> Vec<Proposal> {
         self.tag_tokens(text, &tokenize(text))
