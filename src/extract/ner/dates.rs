@@ -222,14 +222,11 @@ fn is_duration_word(w: &str) -> bool {
 /// `word.to_lowercase()` is one of `list` (lower-case ASCII words), without allocating for
 /// ASCII words (nearly all): there, lower-casing is byte-wise.
 fn lower_in(word: &str, list: &[&str]) -> bool {
-    if word.is_ascii() {
-        // Length and first letter first: most words are ruled out by those.
-        let first = word.as_bytes().first().map(u8::to_ascii_lowercase);
-        list.iter().any(|l| l.len() == word.len() && l.as_bytes().first().copied() == first && l.eq_ignore_ascii_case(word))
-    } else {
-        let l = word.to_lowercase();
-        list.contains(&l.as_str())
-    }
+    // ASCII lower-casing keeps the length, so most entries are ruled out by it. A word
+    // with other chars never equals an ASCII entry byte for byte (bytes over 0x7f stay),
+    // but its Unicode lower case might: only then is it lower-cased for real.
+    list.iter().any(|l| l.len() == word.len() && l.eq_ignore_ascii_case(word))
+        || !word.is_ascii() && list.contains(&word.to_lowercase().as_str())
 }
 
 #[cfg(test)]

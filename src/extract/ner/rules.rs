@@ -665,7 +665,7 @@ pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate
             i += 1;
             continue;
         }
-        let x = w[i];
+        let x = &w[i];
         if !x.cap {
             if let Some(hit) = scan.lexicon_at(i, true).filter(|h| h.label == Label::Role) {
                 scan.pending_roles.push((i, hit.end));
