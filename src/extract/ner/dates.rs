@@ -10,16 +10,42 @@
 use crate::extract::span::Span;
 use crate::extract::tokenize::{Token, TokenKind};
 
-const MONTHS: &[&str] = &[
+const MONTHS: Words = Words::new(&[
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december",
-];
-const MONTH_ABBREVIATIONS: &[&str] = &["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"];
-const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-const DEICTIC: &[&str] = &["this", "last", "next", "past", "coming"];
-const PERIODS: &[&str] = &["week", "month", "year", "weekend"];
+]);
+const MONTH_ABBREVIATIONS: Words = Words::new(&["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]);
+const WEEKDAYS: Words = Words::new(&["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]);
+const DEICTIC: Words = Words::new(&["this", "last", "next", "past", "coming"]);
+const PERIODS: Words = Words::new(&["week", "month", "year", "weekend"]);
 /// Words before "May" that make it the month ("in May", "since May").
-const MONTH_PREPOSITIONS: &[&str] = &["in", "since", "until", "till", "by", "from", "of", "last", "next", "early", "late", "mid", "through", "before", "after", "during", "this"];
+const MONTH_PREPOSITIONS: Words = Words::new(&["in", "since", "until", "till", "by", "from", "of", "last", "next", "early", "late", "mid", "through", "before", "after", "during", "this"]);
+const MAY: Words = Words::new(&["may"]);
+const DURATION_WORDS: Words = Words::new(&["day", "days", "week", "weeks", "month", "months", "year", "years", "old", "long"]);
+
+/// A list of lower-case ASCII words with the set of their first letters, so that most
+/// words (tested for every token) are ruled out by one bit test on their first byte.
+struct Words {
+    list: &'static [&'static str],
+    /// Bit `k` set when some word starts with the letter `b'a' + k`.
+    firsts: u32,
+}
+
+impl Words {
+    /// Panics at compile time (const evaluation) if a word is empty or does not start with
+    /// a lower-case ASCII letter.
+    const fn new(list: &'static [&'static str]) -> Words {
+        let mut firsts = 0u32;
+        let mut k = 0;
+        while k < list.len() {
+            let b = list[k].as_bytes()[0];
+            assert!(b.is_ascii_lowercase());
+            firsts |= 1 << (b - b'a');
+            k += 1;
+        }
+        Words { list, firsts }
+    }
+}
 
 /// Word view of the tokens the grammar reads.
 struct View<'t> {
@@ -37,7 +63,7 @@ impl<'t> View<'t> {
     }
 
     /// Word `i` in lower case is one of `list`.
-    fn lower_in(&self, i: usize, list: &[&str]) -> bool {
+    fn lower_in(&self, i: usize, list: &Words) -> bool {
         lower_in(self.word(i), list)
     }
 
@@ -49,10 +75,10 @@ impl<'t> View<'t> {
             return None;
         }
         let l = w.trim_end_matches('.');
-        if lower_in(l, MONTHS) {
+        if lower_in(l, &MONTHS) {
             return Some(i + 1);
         }
-        if lower_in(l, MONTH_ABBREVIATIONS) {
+        if lower_in(l, &MONTH_ABBREVIATIONS) {
             // "Feb." is one token; "Feb ." (rebuilt text) has a detached period.
             if !w.ends_with('.') && self.word(i + 1) == "." && self.day(i + 2).is_some() {
                 return Some(i + 2);
@@ -71,10 +97,10 @@ impl<'t> View<'t> {
         if w.is_ascii() {
             // The lower case ends in "s" exactly when the word ends in "s" or "S".
             let stem = w.strip_suffix(['s', 'S']).unwrap_or(w);
-            return lower_in(stem, WEEKDAYS) || lower_in(w, WEEKDAYS);
+            return lower_in(stem, &WEEKDAYS) || lower_in(w, &WEEKDAYS);
         }
         let l = w.to_lowercase();
-        WEEKDAYS.contains(&l.strip_suffix('s').filter(|s| WEEKDAYS.contains(s)).unwrap_or(&l))
+        WEEKDAYS.list.contains(&l.strip_suffix('s').filter(|s| WEEKDAYS.list.contains(s)).unwrap_or(&l))
     }
 
     /// A day of the month: 1–31, optionally "12th".
@@ -138,12 +164,12 @@ fn month_date(v: &View, i: usize) -> Option<usize> {
     }
     // A lone month: "May" needs a preposition before it (it is also a verb).
     let l = v.word(i).trim_end_matches('.');
-    let abbreviated = lower_in(l, MONTH_ABBREVIATIONS);
+    let abbreviated = lower_in(l, &MONTH_ABBREVIATIONS);
     if abbreviated {
         return None;
     }
-    if lower_in(l, &["may"]) {
-        let prev = i.checked_sub(1).is_some_and(|p| v.lower_in(p, MONTH_PREPOSITIONS));
+    if lower_in(l, &MAY) {
+        let prev = i.checked_sub(1).is_some_and(|p| v.lower_in(p, &MONTH_PREPOSITIONS));
         if !prev {
             return None;
         }
@@ -190,7 +216,7 @@ fn match_at(v: &View, i: usize) -> Option<usize> {
     // Day month [year]: "12 March 2025".
     if let Some(d) = v.day(i) {
         if let Some(m) = v.month(d) {
-            if v.lower_in(d, MONTHS) || v.word(d).ends_with('.') || m > d + 1 {
+            if v.lower_in(d, &MONTHS) || v.word(d).ends_with('.') || m > d + 1 {
                 return Some(v.year(m).unwrap_or(m));
             }
         }
@@ -212,16 +238,31 @@ fn match_at(v: &View, i: usize) -> Option<usize> {
 
 /// "this week", "last month", "next year".
 fn deictic(v: &View, i: usize) -> Option<usize> {
-    (v.lower_in(i, DEICTIC) && v.lower_in(i + 1, PERIODS)).then_some(i + 2)
+    (v.lower_in(i, &DEICTIC) && v.lower_in(i + 1, &PERIODS)).then_some(i + 2)
 }
 
 fn is_duration_word(w: &str) -> bool {
-    lower_in(w, &["day", "days", "week", "weeks", "month", "months", "year", "years", "old", "long"])
+    lower_in(w, &DURATION_WORDS)
+}
+
+/// `word.to_lowercase()` is one of `words`, mostly decided by the first byte alone.
+fn lower_in(word: &str, words: &Words) -> bool {
+    // Lower-casing maps char by char, so a word whose first char is ASCII lower-cases to
+    // a string starting with that char's ASCII lower case: if no listed word starts with
+    // it, none is equal. (The empty word equals none: every listed word has a letter.)
+    match word.as_bytes().first() {
+        None => false,
+        Some(&b) if b.is_ascii() => {
+            let l = b.to_ascii_lowercase();
+            l.is_ascii_lowercase() && words.firsts & (1 << (l - b'a')) != 0 && lower_in_list(word, words.list)
+        }
+        Some(_) => lower_in_list(word, words.list),
+    }
 }
 
 /// `word.to_lowercase()` is one of `list` (lower-case ASCII words), without allocating for
 /// ASCII words (nearly all): there, lower-casing is byte-wise.
-fn lower_in(word: &str, list: &[&str]) -> bool {
+fn lower_in_list(word: &str, list: &[&str]) -> bool {
     // ASCII lower-casing keeps the length, so most entries are ruled out by it. A word
     // with other chars never equals an ASCII entry byte for byte (bytes over 0x7f stay),
     // but its Unicode lower case might: only then is it lower-cased for real.
@@ -259,6 +300,37 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(run(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn first_letter_filter_equals_plain_lookup() {
+        let lists = [&MONTHS, &MONTH_ABBREVIATIONS, &WEEKDAYS, &DEICTIC, &PERIODS, &MONTH_PREPOSITIONS, &MAY, &DURATION_WORDS];
+        let mut words: Vec<String> = ["", "May", "MAY", "may", "\u{212a}", "Ｍay", "İn", "ÉTÉ", "1990", "-", "This", "tHIS", "thi", "Öf"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        for l in &lists {
+            for w in l.list {
+                words.push(w.to_string());
+                words.push(w.to_uppercase());
+                words.push(format!("{w}s"));
+                words.push(w[1..].to_string());
+            }
+        }
+        for w in &words {
+            for l in &lists {
+                assert_eq!(lower_in(w, l), lower_in_list(w, l.list), "{w:?} in {:?}", l.list);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn first_letter_filter_equals_plain_lookup_any(w in "\\PC{0,8}|[a-zA-Z\u{212a}\u{130}]{0,9}") {
+            for l in [&MONTHS, &MONTH_ABBREVIATIONS, &WEEKDAYS, &DEICTIC, &PERIODS, &MONTH_PREPOSITIONS, &MAY, &DURATION_WORDS] {
+                proptest::prop_assert_eq!(lower_in(&w, l), lower_in_list(&w, l.list));
+            }
         }
     }
 
