@@ -177,6 +177,28 @@ fn month_date(v: &View, i: usize) -> Option<usize> {
     Some(m)
 }
 
+/// Whether `text` may hold a date at all: `false` only when [`dates`] over its tokens is
+/// certainly empty, so callers can skip tokenizing it (most short spans hold none).
+///
+/// Why that is exact: days and years are number tokens, which start with a numeric char;
+/// every other form needs a word that lower-cases to a listed month, weekday or deictic
+/// word. Such a word is made of ASCII letters only (no other char lower-cases to exactly
+/// one ASCII letter except the Kelvin sign, to "k", in no listed word), so the text holds
+/// its first three letters in some case.
+pub fn may_hold_date(text: &str) -> bool {
+    const STEMS: [&[u8; 3]; 24] = [
+        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec", b"mon", b"tue",
+        b"wed", b"thu", b"fri", b"sat", b"sun", b"thi", b"las", b"nex", b"pas", b"com",
+    ];
+    if text.chars().any(char::is_numeric) {
+        return true;
+    }
+    text.as_bytes().windows(3).any(|w| {
+        let l = [w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase(), w[2].to_ascii_lowercase()];
+        STEMS.iter().any(|s| **s == l)
+    })
+}
+
 /// Finds the dates in `tokens` (all of one text). Spans are in text order and disjoint.
 pub fn dates(text: &str, tokens: &[Token]) -> Vec<Span> {
     let v = View { text, tokens };
@@ -330,6 +352,25 @@ mod tests {
         fn first_letter_filter_equals_plain_lookup_any(w in "\\PC{0,8}|[a-zA-Z\u{212a}\u{130}]{0,9}") {
             for l in [&MONTHS, &MONTH_ABBREVIATIONS, &WEEKDAYS, &DEICTIC, &PERIODS, &MONTH_PREPOSITIONS, &MAY, &DURATION_WORDS] {
                 proptest::prop_assert_eq!(lower_in(&w, l), lower_in_list(&w, l.list));
+            }
+        }
+    }
+
+    /// Every listed word's first three letters are stems of [`may_hold_date`].
+    #[test]
+    fn date_stems_cover_every_listed_word() {
+        for l in [&MONTHS, &MONTH_ABBREVIATIONS, &WEEKDAYS, &DEICTIC] {
+            for w in l.list {
+                assert!(may_hold_date(w), "{w}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_date_where_prefilter_says_none(t in "(May|MARCH|Sept|sun|Tuesdays|this|Last|week|month|[A-Za-z .,'’\u{212a}\u{130}]|[0-9]|٣){0,12}") {
+            if !may_hold_date(&t) {
+                proptest::prop_assert!(dates(&t, &tokenize(&t)).is_empty(), "{:?}", t);
             }
         }
     }

@@ -884,7 +884,7 @@ pub(super) fn vet_proposal(text: &str, tokens: &[Token], p: &Proposal) -> Option
     if !s.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) {
         return None;
     }
-    if lexicon::role_kind(&lower).is_some() || function_words().contains(lower.as_str()) || b - a == 1 && !dates::dates(s, &crate::extract::tokenize::tokenize(s)).is_empty() {
+    if lexicon::role_kind(&lower).is_some() || function_words().contains(lower.as_str()) || b - a == 1 && dates::may_hold_date(s) && !dates::dates(s, &crate::extract::tokenize::tokenize(s)).is_empty() {
         return None;
     }
     let mut label = p.label.clone();
