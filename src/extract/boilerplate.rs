@@ -88,6 +88,17 @@ fn ascii_classes() -> &'static [u8; 128] {
 
 /// A whitespace-separated piece that is a handle or a web address ("@handle", "(https://…").
 fn is_handle_or_url(piece: &str) -> bool {
+    // Most pieces are plain words: one starting with an ASCII letter or digit keeps it
+    // (nothing is trimmed), and only "h…" or "w…" can then start an address. Asked of
+    // every piece of the text, so this skips the trim and the three prefix tests.
+    if piece.as_bytes().first().is_some_and(|&b| b.is_ascii_alphanumeric() && b != b'h' && b != b'w') {
+        return false;
+    }
+    is_handle_or_url_slow(piece)
+}
+
+/// [`is_handle_or_url`] without its shortcut (the tests compare the two).
+fn is_handle_or_url_slow(piece: &str) -> bool {
     let w = piece.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '@');
     w.starts_with('@') && w.len() > 1 || w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.")
 }
@@ -368,6 +379,13 @@ mod tests {
     fn byline() {
         let text = "Envoy to Visit Moscow\nBy Jane Doe and John Roe\nThe envoy will visit Moscow.";
         assert_eq!(marked(text), ["By Jane Doe and John Roe"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn handle_or_url_shortcut_is_exact(p in "(@|http://|https://|www\\.|[hwHW(\\[\"“@#a-z0-9.:/]|é|١){0,10}") {
+            proptest::prop_assert_eq!(is_handle_or_url(&p), is_handle_or_url_slow(&p));
+        }
     }
 
     #[test]

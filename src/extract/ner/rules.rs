@@ -13,6 +13,7 @@ use crate::extract::fasthash::{FxHashMap, FxHashSet};
 use crate::extract::lexicon::{self, Lexicon, NameTable, Names, PlaceKind};
 use crate::extract::span::Span;
 use crate::extract::tokenize::{QuoteRole, Token, TokenKind};
+use std::cell::Cell;
 use std::sync::OnceLock;
 
 /// Longest lexicon key in words that the scan tries.
@@ -279,6 +280,10 @@ struct Scan<'a, 't> {
     covered: Vec<bool>,
     /// Lower-case role candidates waiting for a name after them: (start, end) word index.
     pending_roles: Vec<(usize, usize)>,
+    /// Per word, [`Scan::is_surname_like`] once asked (0: not yet, 1: no, 2: yes): it
+    /// depends on the word alone, costs several lexicon lookups, and the person rule asks
+    /// it again for each candidate start before the word.
+    surname_like: Vec<Cell<u8>>,
 }
 
 /// Joins words `i..end` as written (single space where there was space).
@@ -572,8 +577,22 @@ impl<'a, 't> Scan<'a, 't> {
         Some((start, end, span, if anchored { Evidence::Lexicon } else { Evidence::Pattern }))
     }
 
-    /// Whether word `k` can be a later part of a person name.
+    /// Whether word `k` can be a later part of a person name (memoised per word).
     fn is_surname_like(&self, k: usize) -> bool {
+        match self.surname_like.get(k).map(Cell::get) {
+            Some(1) => false,
+            Some(2) => true,
+            _ => {
+                let yes = self.is_surname_like_uncached(k);
+                if let Some(c) = self.surname_like.get(k) {
+                    c.set(if yes { 2 } else { 1 });
+                }
+                yes
+            }
+        }
+    }
+
+    fn is_surname_like_uncached(&self, k: usize) -> bool {
         let x = &self.w[k];
         if x.kind == TokenKind::Abbreviation {
             // An initial "J." or "Jr.".
@@ -645,6 +664,7 @@ pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate
         found: Vec::new(),
         covered: vec![false; w.len()],
         pending_roles: Vec::new(),
+        surname_like: vec![Cell::new(0); w.len()],
     };
     // Map date spans back to words (tokens are in text order and disjoint, so their
     // starts and ends are both sorted: binary searches, not maps over every token).
@@ -1046,7 +1066,7 @@ mod tests {
             let sents = sentences(text, &tokens);
             let lows = lower_forms(text, &tokens);
             let w = build_view(text, &lows, &tokens, &sents, &[]);
-            let scan = Scan { w: &w, found: Vec::new(), covered: vec![false; w.len()], pending_roles: Vec::new() };
+            let scan = Scan { w: &w, found: Vec::new(), covered: vec![false; w.len()], pending_roles: Vec::new(), surname_like: vec![Cell::new(0); w.len()] };
             for i in 0..w.len() {
                 for lower_ok in [false, true] {
                     let (fast, slow) = (scan.lexicon_at_by(i, lower_ok, true), scan.lexicon_at_by(i, lower_ok, false));
