@@ -11,6 +11,9 @@
 //! long a line is; the spread of scores at one token is bounded by a few tokens'
 //! emissions, a few million at most.
 
+// Index loops over tags/tokens mirror the maths (several arrays share one index).
+#![allow(clippy::needless_range_loop)]
+
 use crate::extract::tagger::tags::{Tag, N_TAGS};
 
 /// One score per tag.

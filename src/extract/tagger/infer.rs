@@ -16,6 +16,9 @@
 //!
 //! Integer sums are exact, so the order of addition changes nothing.
 
+// Index loops over tags/tokens mirror the maths (several arrays share one index).
+#![allow(clippy::needless_range_loop)]
+
 use std::collections::HashMap;
 
 use crate::extract::span::Span;
