@@ -77,6 +77,21 @@ impl std::error::Error for InputError {}
 
 /// The document in a file: `.json` files are read as annotation files (text kept exactly,
 /// so offsets match the gold); anything else as UTF-8 text, normalised.
+/// The shared evaluation and training data (`eval/`, `data/`) the dev tools read:
+/// `$NEWSMARK_SHARED`, else `../shared` beside the crate (CI's layout), else
+/// `/work/shared` (worktrees that live elsewhere).
+pub fn shared_dir() -> PathBuf {
+    if let Some(p) = std::env::var_os("NEWSMARK_SHARED") {
+        return p.into();
+    }
+    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if beside.exists() {
+        beside
+    } else {
+        PathBuf::from("/work/shared")
+    }
+}
+
 pub fn load_document(path: &Path) -> Result<extract::Document, InputError> {
     let bytes = std::fs::read(path).map_err(InputError::Read)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());

@@ -52,20 +52,8 @@ fn main() -> std::process::ExitCode {
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use newsmark::extract::{extract, tagger, Document};
-    use std::path::{Path, PathBuf};
+    use std::path::PathBuf;
     use std::time::Instant;
-
-    fn shared_dir() -> PathBuf {
-        if let Some(p) = std::env::var_os("NEWSMARK_SHARED") {
-            return p.into();
-        }
-        let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-        if beside.exists() {
-            beside
-        } else {
-            PathBuf::from("/work/shared")
-        }
-    }
 
     fn machine() -> String {
         let cpu = std::fs::read_to_string("/proc/cpuinfo")
@@ -156,7 +144,7 @@ mod native {
             }
         }
         if dirs.is_empty() {
-            let dev = shared_dir().join("eval/dev");
+            let dev = newsmark::cli::shared_dir().join("eval/dev");
             let mut d: Vec<PathBuf> = std::fs::read_dir(&dev)
                 .map_err(|e| format!("{}: {e}", dev.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))

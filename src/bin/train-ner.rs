@@ -29,20 +29,8 @@ mod native {
     use newsmark::extract::tagger::corpus::{self, GoldDoc};
     use newsmark::extract::tagger::train::{Perceptron, Rng};
     use newsmark::extract::tagger::Tagger;
-    use std::path::{Path, PathBuf};
+    use std::path::PathBuf;
     use std::time::Instant;
-
-    fn shared_dir() -> PathBuf {
-        if let Some(p) = std::env::var_os("NEWSMARK_SHARED") {
-            return p.into();
-        }
-        let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-        if beside.exists() {
-            beside
-        } else {
-            PathBuf::from("/work/shared")
-        }
-    }
 
     struct Args {
         epochs: usize,
@@ -75,7 +63,7 @@ mod native {
 
     pub fn run() -> Result<(), String> {
         let a = args()?;
-        let shared = shared_dir();
+        let shared = newsmark::cli::shared_dir();
         let t0 = Instant::now();
         let mut docs = Vec::new();
         for set in ["conll2003-train", "worldwide-train"] {

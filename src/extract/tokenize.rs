@@ -717,10 +717,7 @@ mod tests {
     /// shared evaluation data is there).
     #[test]
     fn byte_scan_equals_char_scan_on_dev_texts() {
-        let shared = std::env::var_os("NEWSMARK_SHARED")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-        let shared = if shared.exists() { shared } else { std::path::PathBuf::from("/work/shared") };
+        let shared = crate::cli::shared_dir();
         let Ok(sets) = std::fs::read_dir(shared.join("eval/dev")) else { return };
         let mut checked = 0;
         for set in sets.flatten() {
