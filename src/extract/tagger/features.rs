@@ -129,9 +129,8 @@ pub(super) fn view(word: &str, buf: &mut Vec<char>, lex: u32) -> TokenView {
 /// bytes is hashing the byte itself, and ASCII case and classes need no tables. The test
 /// `ascii_view_equals_the_general_one` holds the two to the same values.
 fn view_ascii(word: &str, lex: u32) -> TokenView {
-    let (mut wh, mut nh, mut sh) = (FNV_OFFSET, FNV_OFFSET, FNV_OFFSET);
-    let mut last_class = 0u8;
-    let mut run = 0;
+    let (mut wh, mut nh) = (FNV_OFFSET, FNV_OFFSET);
+    let mut shape = Shape::new(0u8);
     let bytes = word.as_bytes();
     let fold = |b: u8| if b.is_ascii_digit() { b'0' } else { b.to_ascii_lowercase() };
     for &b in bytes {
@@ -146,56 +145,17 @@ fn view_ascii(word: &str, lex: u32) -> TokenView {
         } else {
             b
         };
-        if class == last_class {
-            run += 1;
-        } else {
-            run = 1;
-            last_class = class;
-        }
-        if run <= 2 {
-            sh = fnv_byte(sh, class);
-        }
+        shape.push(class, fnv_byte);
     }
-    let n = bytes.len();
-    let mut prefix = [0u64; 3];
-    let mut h = FNV_OFFSET;
-    for (k, p) in prefix.iter_mut().enumerate() {
-        if let Some(&b) = bytes.get(k) {
-            h = fnv_byte(h, fold(b));
-        }
-        *p = h;
-    }
-    let mut suffix = [0u64; 4];
-    let mut h = FNV_OFFSET ^ 0x55;
-    for (k, x) in suffix.iter_mut().enumerate() {
-        if k < n {
-            h = fnv_byte(h, fold(bytes[n - 1 - k]));
-        }
-        *x = h;
-    }
-    TokenView {
-        word: wh,
-        norm: nh,
-        shape: sh,
-        cap: cap_of(word),
-        prefix,
-        suffix,
-        sent_start: false,
-        line_caps: false,
-        lex,
-        seen_lower: false,
-        seen_cap_mid: false,
-    }
+    let (prefix, suffix) = affixes(bytes.len(), |k| fold(bytes[k]), fnv_byte);
+    finish(word, wh, nh, shape.h, prefix, suffix, lex)
 }
 
 /// The view of any word, char by char.
 fn view_chars(word: &str, buf: &mut Vec<char>, lex: u32) -> TokenView {
     buf.clear();
-    let mut wh = FNV_OFFSET;
-    let mut nh = FNV_OFFSET;
-    let mut sh = FNV_OFFSET;
-    let mut last_class = '\0';
-    let mut run = 0;
+    let (mut wh, mut nh) = (FNV_OFFSET, FNV_OFFSET);
+    let mut shape = Shape::new('\0');
     for c in word.chars() {
         wh = fnv_char(wh, c);
         let lc = if c.is_numeric() {
@@ -216,37 +176,67 @@ fn view_chars(word: &str, buf: &mut Vec<char>, lex: u32) -> TokenView {
         } else {
             c
         };
-        if class == last_class {
-            run += 1;
+        shape.push(class, fnv_char);
+    }
+    let (prefix, suffix) = affixes(buf.len(), |k| buf[k], fnv_char);
+    finish(word, wh, nh, shape.h, prefix, suffix, lex)
+}
+
+/// The shape hash: character classes in order, a run of one class counted at most twice
+/// ("Xxxxx" and "Xx" are the same shape). Bytes or chars, hashed the same way.
+struct Shape<T> {
+    h: u64,
+    last: T,
+    run: u32,
+}
+
+impl<T: Copy + PartialEq> Shape<T> {
+    /// `start` stands for "no class yet" (a first class equal to it counts as a run of it).
+    fn new(start: T) -> Shape<T> {
+        Shape { h: FNV_OFFSET, last: start, run: 0 }
+    }
+
+    fn push(&mut self, class: T, hash: fn(u64, T) -> u64) {
+        if class == self.last {
+            self.run += 1;
         } else {
-            run = 1;
-            last_class = class;
+            self.run = 1;
+            self.last = class;
         }
-        if run <= 2 {
-            sh = fnv_char(sh, class);
+        if self.run <= 2 {
+            self.h = hash(self.h, class);
         }
     }
-    let n = buf.len();
+}
+
+/// Prefix hashes (1–3 units) and suffix hashes (1–4 units) of the folded form `at(0..n)`;
+/// a word shorter than an affix repeats the longest one it has.
+fn affixes<T>(n: usize, at: impl Fn(usize) -> T, hash: fn(u64, T) -> u64) -> ([u64; 3], [u64; 4]) {
     let mut prefix = [0u64; 3];
     let mut h = FNV_OFFSET;
     for (k, p) in prefix.iter_mut().enumerate() {
-        if let Some(&c) = buf.get(k) {
-            h = fnv_char(h, c);
+        if k < n {
+            h = hash(h, at(k));
         }
         *p = h;
     }
     let mut suffix = [0u64; 4];
     let mut h = FNV_OFFSET ^ 0x55;
-    for (k, s) in suffix.iter_mut().enumerate() {
+    for (k, x) in suffix.iter_mut().enumerate() {
         if k < n {
-            h = fnv_char(h, buf[n - 1 - k]);
+            h = hash(h, at(n - 1 - k));
         }
-        *s = h;
+        *x = h;
     }
+    (prefix, suffix)
+}
+
+/// A view from its hashes; context fields are filled in later.
+fn finish(word: &str, wh: u64, nh: u64, shape: u64, prefix: [u64; 3], suffix: [u64; 4], lex: u32) -> TokenView {
     TokenView {
         word: wh,
         norm: nh,
-        shape: sh,
+        shape,
         cap: cap_of(word),
         prefix,
         suffix,
