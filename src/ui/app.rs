@@ -8,12 +8,10 @@
 use crate::extract::keys::{self, Command, KeyPress};
 use crate::extract::{AnnotationSet, OffsetMap, Status};
 use crate::ui::components::{
-    focused_attribution, AlertRegion, Article, HelpDialog, Inspector, Legend, PasteDialog, RoleHighlight,
+    focused_attribution, open_file, AlertRegion, Article, HelpDialog, Inspector, Legend, PasteDialog, RoleHighlight,
     ProjectPanel, SaveStatus, SchemaEditor, SidePanel, Toolbar,
 };
 use crate::ui::persist::{use_persistence, ProjectContext};
-use crate::ui::js::read_bytes;
-use crate::ui::open::{read_opened, OpenError, Opened};
 use crate::ui::sample::sample_set;
 use crate::ui::selection::{self, Offsets};
 use crate::ui::state::{Action, Annotator, AnnotatorContext};
@@ -188,20 +186,7 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             let Some(file) = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) else { return };
-            let (dispatcher, project) = (dispatcher.clone(), project.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let name = file.name();
-                let action = match read_bytes(&file).await {
-                    Ok(bytes) => match read_opened(&name, &bytes) {
-                        // Articles are pre-annotated in the worker (see ui::persist).
-                        Ok(Opened::Article(doc)) => return project.extract_and_open(doc),
-                        Ok(Opened::Annotations(set)) => Action::Load { set },
-                        Err(e) => Action::Fail { message: e.to_string() },
-                    },
-                    Err(reason) => Action::Fail { message: OpenError::Unreadable { name, reason }.to_string() },
-                };
-                dispatcher.dispatch(action);
-            });
+            open_file(file, dispatcher.clone(), project.clone());
         })
     };
 

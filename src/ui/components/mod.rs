@@ -23,7 +23,7 @@ pub use export_button::ExportButton;
 pub use help_dialog::HelpDialog;
 pub use inspector::Inspector;
 pub use legend::Legend;
-pub use open_button::OpenButton;
+pub use open_button::{open_file, OpenButton};
 pub use paragraph::{Paragraph, ParagraphProps};
 pub use paste_dialog::{slug, PasteDialog};
 pub use role_highlight::{focused_attribution, RoleHighlight};

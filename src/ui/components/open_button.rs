@@ -5,10 +5,29 @@
 
 use crate::ui::js::read_bytes;
 use crate::ui::open::{read_opened, OpenError, Opened};
-use crate::ui::persist::use_project;
-use crate::ui::state::{use_annotator, Action};
+use crate::ui::persist::{use_project, ProjectHandle};
+use crate::ui::state::{use_annotator, Action, Annotator};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+/// Reads `file` and opens it (the picker and drag and drop both come here): an article
+/// goes to the worker for pre-annotation, a newsmark file is loaded, and anything that
+/// cannot be read or parsed becomes one `Fail` action.
+pub fn open_file(file: web_sys::File, dispatcher: UseReducerDispatcher<Annotator>, project: ProjectHandle) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let name = file.name();
+        let action = match read_bytes(&file).await {
+            Ok(bytes) => match read_opened(&name, &bytes) {
+                // Articles are pre-annotated in the worker (see ui::persist).
+                Ok(Opened::Article(doc)) => return project.extract_and_open(doc),
+                Ok(Opened::Annotations(set)) => Action::Load { set },
+                Err(e) => Action::Fail { message: e.to_string() },
+            },
+            Err(reason) => Action::Fail { message: OpenError::Unreadable { name, reason }.to_string() },
+        };
+        dispatcher.dispatch(action);
+    });
+}
 
 #[component]
 pub fn OpenButton() -> Html {
@@ -35,20 +54,7 @@ pub fn OpenButton() -> Html {
             };
             // Cleared so that picking the same file again still fires `change`.
             input.set_value("");
-            let (dispatcher, project) = (dispatcher.clone(), project.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let name = file.name();
-                let action = match read_bytes(&file).await {
-                    Ok(bytes) => match read_opened(&name, &bytes) {
-                        // Articles are pre-annotated in the worker (see ui::persist).
-                        Ok(Opened::Article(doc)) => return project.extract_and_open(doc),
-                        Ok(Opened::Annotations(set)) => Action::Load { set },
-                        Err(e) => Action::Fail { message: e.to_string() },
-                    },
-                    Err(reason) => Action::Fail { message: OpenError::Unreadable { name, reason }.to_string() },
-                };
-                dispatcher.dispatch(action);
-            });
+            open_file(file, dispatcher.clone(), project.clone());
         })
     };
 
