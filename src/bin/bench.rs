@@ -103,6 +103,43 @@ mod native {
         (wall, sink)
     }
 
+    /// The rules' stages of `extract`, each timed alone on the previous stages' output
+    /// (computed once beforehand), to see where the time of the full pipeline goes.
+    fn stages(only: &Option<String>, docs: &[Document], words: usize, secs: f64) {
+        use newsmark::extract::{attribution, boilerplate, mentions, ner, sentence, tokenize, AnnotationSet};
+        if only.as_ref().is_some_and(|o| !"rules sentences boilerplate ner mentions attribution".contains(o.as_str())) {
+            return;
+        }
+        let idx = |d: &Document| docs.iter().position(|x| std::ptr::eq(x, d)).unwrap_or(0);
+        let toks: Vec<_> = docs.iter().map(|d| tokenize::tokenize(&d.text)).collect();
+        let sents: Vec<_> = docs.iter().zip(&toks).map(|(d, t)| sentence::sentences(&d.text, t)).collect();
+        let regions: Vec<_> = docs.iter().map(|d| boilerplate::boilerplate(&d.text)).collect();
+        let proposals: Vec<Vec<ner::Proposal>> = docs
+            .iter()
+            .zip(&toks)
+            .map(|(d, t)| {
+                let spans: Vec<_> = t.iter().map(|t| t.span).collect();
+                tagger::embedded().tag_tokens(&d.text, &spans).into_iter().map(|p| ner::Proposal { span: p.span, label: p.label(), confidence: p.confidence }).collect()
+            })
+            .collect();
+        let sets: Vec<AnnotationSet> = docs.iter().map(extract).collect();
+        time("  r tokenize:   ", only, docs, words, secs, |d| tokenize::tokenize(&d.text).len());
+        time("  r sentences:  ", only, docs, words, secs, |d| sentence::sentences(&d.text, &toks[idx(d)]).len());
+        time("  r boilerplate:", only, docs, words, secs, |d| boilerplate::boilerplate(&d.text).len());
+        time("  r ner:        ", only, docs, words, secs, |d| {
+            let i = idx(d);
+            ner::entities(&d.text, &toks[i], &sents[i], &regions[i], &proposals[i]).len()
+        });
+        time("  r mentions:   ", only, docs, words, secs, |d| {
+            let pairs: Vec<_> = sets[idx(d)].entities.iter().map(|e| (e.label.clone(), e.span)).collect();
+            mentions::group(&d.text, &pairs).len()
+        });
+        time("  r attribution:", only, docs, words, secs, |d| {
+            let i = idx(d);
+            attribution::find(&d.text, &toks[i], &sents[i], &sets[i].entities, &sets[i].boilerplate).len()
+        });
+    }
+
     /// Full extraction with the documents shared out over `threads` threads (as the batch
     /// CLI does): throughput of the whole machine rather than of one core.
     fn parallel(docs: &[Document], words: usize, secs: f64, threads: usize) {
@@ -180,6 +217,7 @@ mod native {
         time("  emissions:    ", &only, &docs, words, secs, |d| tagger::embedded().emissions(&d.text, &toks[idx(d)]).len());
         time("  tag tokens:   ", &only, &docs, words, secs, |d| tagger::embedded().tag_tokens(&d.text, &toks[idx(d)]).len());
         time("tagger alone:   ", &only, &docs, words, secs, |d| tagger::embedded().tag(&d.text).len());
+        stages(&only, &docs, words, secs);
         time("full extraction:", &only, &docs, words, secs, |d| extract(d).entities.len());
         if threads > 1 {
             parallel(&docs, words, secs, threads);
