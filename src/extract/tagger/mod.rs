@@ -60,12 +60,52 @@ pub struct Tagger {
     model: Model,
     dense: infer::Dense,
     decoder: bilou::Bilou,
+    /// Tells this tagger's [`infer::WordCache`] apart from another tagger's.
+    id: u64,
+}
+
+thread_local! {
+    /// Each thread's word cache, with the id of the tagger it belongs to. Per thread, so
+    /// threads tagging in parallel never wait on each other.
+    static WORD_CACHE: std::cell::RefCell<(u64, infer::WordCache)> = std::cell::RefCell::new((0, infer::WordCache::new()));
+}
+
+/// Empties this thread's word cache: benchmarks call it so that every timed pass over a
+/// corpus starts cold, as a fresh process would.
+pub fn clear_word_cache() {
+    WORD_CACHE.with(|c| c.borrow_mut().1.clear());
 }
 
 impl Tagger {
     pub fn from_bytes(bytes: &[u8]) -> Result<Tagger, ModelError> {
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let model = Model::from_bytes(bytes)?;
-        Ok(Tagger { dense: infer::Dense::new(&model), decoder: bilou::Bilou::new(&model.start, &model.trans), model })
+        Ok(Tagger {
+            dense: infer::Dense::new(&model),
+            decoder: bilou::Bilou::new(&model.start, &model.trans),
+            model,
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        })
+    }
+
+    /// [`infer::emissions`] with this thread's word cache (emptied first if another
+    /// tagger used it last).
+    fn infer(&self, text: &str, tokens: &[Span], lines: &[std::ops::Range<usize>]) -> Vec<[i32; tags::N_TAGS]> {
+        WORD_CACHE.with(|c| {
+            // Re-entrance cannot happen (inference calls nothing that tags), but a
+            // borrowed cache must never panic: fall back to a throwaway one.
+            match c.try_borrow_mut() {
+                Ok(mut c) => {
+                    let (owner, cache) = &mut *c;
+                    if *owner != self.id {
+                        cache.clear();
+                        *owner = self.id;
+                    }
+                    infer::emissions(&self.model, &self.dense, cache, text, tokens, lines, &lexicon_bits)
+                }
+                Err(_) => infer::emissions(&self.model, &self.dense, &mut infer::WordCache::new(), text, tokens, lines, &lexicon_bits),
+            }
+        })
     }
 
     pub fn model(&self) -> &Model {
@@ -76,7 +116,7 @@ impl Tagger {
     /// reads them.
     pub fn emissions(&self, text: &str, tokens: &[Span]) -> Vec<[i32; tags::N_TAGS]> {
         let lines = features::lines(text, tokens);
-        infer::emissions(&self.model, &self.dense, text, tokens, &lines, &lexicon_bits)
+        self.infer(text, tokens, &lines)
     }
 
     /// Tags a text with its own tokenisation.
@@ -87,7 +127,7 @@ impl Tagger {
     /// Tags pre-tokenised text (`tokens` in order, byte spans into `text`).
     pub fn tag_tokens(&self, text: &str, tokens: &[Span]) -> Vec<Proposal> {
         let lines = features::lines(text, tokens);
-        let emit_all = infer::emissions(&self.model, &self.dense, text, tokens, &lines, &lexicon_bits);
+        let emit_all = self.infer(text, tokens, &lines);
         let mut out = Vec::new();
         for line in &lines {
             let Some(emit) = emit_all.get(line.clone()) else { continue };
