@@ -58,6 +58,11 @@ pub struct Model {
     /// cache line; row 0 marks an empty slot.
     slots: Vec<Slot>,
     shift: u32,
+    /// A one-hash Bloom filter, 8 bits per slot (128 KB), set at every key's [`bit_of`]: most keys looked
+    /// up (unseen word pairs) are absent, and this says so from a table small enough to stay
+    /// in the CPU's cache, where the slot table is not.
+    present: Vec<u64>,
+    present_shift: u32,
     /// Every feature's weights as a dense row (`rows[0]` is the empty row). Dense beats
     /// the file's sparse `(tag, weight)` pairs here: adding a row is a few vector
     /// instructions, where pairs cost a decode and a branch each — and a frequent feature
@@ -119,6 +124,10 @@ impl Reader<'_> {
     }
 }
 
+
+fn bit_of(key: u32, shift: u32) -> usize {
+    (key.wrapping_mul(0x85eb_ca6b) >> shift) as usize
+}
 
 fn slot_of(key: u32, shift: u32) -> usize {
     (key.wrapping_mul(0x9e37_79b1) >> shift) as usize
@@ -187,7 +196,16 @@ impl Model {
             slots[s] = Slot { key: *key, row: rows.len() as u32 };
             rows.push(row);
         }
-        Ok(Model { step, start, trans, slots, shift, rows })
+        let present_bits = (bits + 3).clamp(6, 32);
+        let present_shift = 32 - present_bits;
+        let mut present = vec![0u64; (1usize << present_bits) / 64];
+        for (key, _) in &feats {
+            let b = bit_of(*key, present_shift);
+            if let Some(w) = present.get_mut(b / 64) {
+                *w |= 1 << (b % 64);
+            }
+        }
+        Ok(Model { step, start, trans, slots, shift, present, present_shift, rows })
     }
 
     pub fn n_features(&self) -> usize {
@@ -251,6 +269,10 @@ impl Model {
             let mut home = [0usize; CHUNK];
             let mut seen = [Slot::default(); CHUNK];
             for (k, &key) in chunk.iter().enumerate() {
+                let b = bit_of(key, self.present_shift);
+                if self.present.get(b / 64).is_none_or(|w| w & (1 << (b % 64)) == 0) {
+                    continue;
+                }
                 let s = slot_of(key, self.shift);
                 home[k] = s;
                 seen[k] = self.slots[s];
