@@ -214,8 +214,8 @@ struct Cached {
 /// The words seen so far, for one model. Bounded: when full it starts afresh, so memory
 /// stays under [`WordCache::MAX_WORDS`] entries (about 10 MB) however many documents pass.
 pub struct WordCache {
-    index: HashMap<u64, u32, BuildWordHash>,
-    words: Vec<Cached>,
+    /// Entries in the map itself, not behind an index: one cache miss per word, not two.
+    words: HashMap<u64, Cached, BuildWordHash>,
 }
 
 impl Default for WordCache {
@@ -230,11 +230,10 @@ impl WordCache {
     pub const MAX_WORDS: usize = 1 << 15;
 
     pub fn new() -> WordCache {
-        WordCache { index: HashMap::with_hasher(BuildWordHash), words: Vec::new() }
+        WordCache { words: HashMap::with_hasher(BuildWordHash) }
     }
 
     pub fn clear(&mut self) {
-        self.index.clear();
         self.words.clear();
     }
 
@@ -247,7 +246,7 @@ impl WordCache {
     }
 
     fn get(&self, h: u64) -> Option<Word> {
-        let c = &self.words[*self.index.get(&h)? as usize];
+        let c = self.words.get(&h)?;
         let widen = |v: &[i16; LANES]| -> Acc { v.map(i32::from) };
         Some(Word {
             norm: c.norm,
@@ -279,8 +278,7 @@ impl WordCache {
         if self.words.len() >= Self::MAX_WORDS {
             self.clear();
         }
-        self.index.insert(h, self.words.len() as u32);
-        self.words.push(Cached {
+        self.words.insert(h, Cached {
             norm: w.norm,
             shape: w.shape,
             cap: w.cap,
