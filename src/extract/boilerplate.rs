@@ -40,8 +40,9 @@ const CREDIT_WORDS: &[&str] = &["photo", "photos", "image", "images", "picture",
 struct Line<'t> {
     span: Span,
     words: Vec<&'t str>,
-    /// Each word lower-cased on its own, concatenated (one allocation per line, not per
-    /// word): word `i` is `lower[lower_at[i].0..lower_at[i].1]`.
+    /// The line ASCII-lower-cased, then the lower case of each non-ASCII word appended
+    /// (one allocation per line, not per word): word `i` is
+    /// `lower[lower_at[i].0..lower_at[i].1]`, for an ASCII word its own place in the line.
     lower: String,
     lower_at: Vec<(usize, usize)>,
     /// Letters are all upper case (and there are at least two words).
@@ -87,6 +88,7 @@ fn ascii_classes() -> &'static [u8; 128] {
 }
 
 /// A whitespace-separated piece that is a handle or a web address ("@handle", "(https://…").
+#[inline]
 fn is_handle_or_url(piece: &str) -> bool {
     // Most pieces are plain words: one starting with an ASCII letter or digit keeps it
     // (nothing is trimmed), and only "h…" or "w…" can then start an address. Asked of
@@ -118,7 +120,10 @@ fn analyse(text: &str, span: Span) -> Line<'_> {
     let s = span.slice(text).unwrap_or("");
     // One pass over the chars (lines are most of the text): the words (maximal runs of
     // word chars), the upper and lower case letters, the whitespace-separated pieces.
-    let mut words: Vec<&str> = Vec::new();
+    // Words and where each starts and ends in `s`; every word but the last takes two
+    // bytes at least (a char and a separator), so these never grow.
+    let mut words: Vec<&str> = Vec::with_capacity(s.len() / 2 + 1);
+    let mut word_at: Vec<(usize, usize)> = Vec::with_capacity(s.len() / 2 + 1);
     let (mut upper, mut lower_case) = (0usize, 0usize);
     let (mut chunks, mut handle_or_url) = (0usize, false);
     let (mut word_from, mut piece_from): (Option<usize>, Option<usize>) = (None, None);
@@ -138,6 +143,7 @@ fn analyse(text: &str, span: Span) -> Line<'_> {
             word_from.get_or_insert(o);
         } else if let Some(a) = word_from.take() {
             words.push(s.get(a..o).unwrap_or(""));
+            word_at.push((a, o));
         }
         upper += usize::from(class & UPPER != 0);
         lower_case += usize::from(class & LOWER != 0);
@@ -153,24 +159,24 @@ fn analyse(text: &str, span: Span) -> Line<'_> {
     }
     if let Some(a) = word_from {
         words.push(s.get(a..).unwrap_or(""));
+        word_at.push((a, s.len()));
     }
     if let Some(a) = piece_from {
         chunks += 1;
         handle_or_url |= is_handle_or_url(s.get(a..).unwrap_or(""));
     }
-    let mut lower = String::with_capacity(s.len());
+    // ASCII lower-casing maps byte to byte and leaves other chars alone, so an ASCII
+    // word's lower case sits at its own offsets in the lower-cased line.
+    let mut lower = s.to_ascii_lowercase();
     let mut lower_at = Vec::with_capacity(words.len());
-    for w in &words {
-        let start = lower.len();
+    for (w, &at) in words.iter().zip(&word_at) {
         if w.is_ascii() {
-            lower.push_str(w);
-            if let Some(tail) = lower.get_mut(start..) {
-                tail.make_ascii_lowercase();
-            }
+            lower_at.push(at);
         } else {
+            let start = lower.len();
             lower.push_str(&w.to_lowercase());
+            lower_at.push((start, lower.len()));
         }
-        lower_at.push((start, lower.len()));
     }
     let all_caps = words.len() >= 2 && upper >= 4 && lower_case == 0;
     // Function words stay lower case in headlines ("Vows to Hold the Line in Kursk").
@@ -222,7 +228,9 @@ fn own_reason(l: &Line, index: usize) -> Option<Reason> {
         return None;
     }
     let first = l.lower(0);
-    let widgety = l.lower_words().filter(|w| is_widget_word(w)).count();
+    // Whether some word is a widget word: a set lookup per word, so asked only when the
+    // cheaper conditions around it hold (most prose lines never need it).
+    let widgety = || l.lower_words().any(is_widget_word);
     if l.chunks <= 2 && l.handle_or_url {
         return Some(Reason::Link);
     }
@@ -230,20 +238,20 @@ fn own_reason(l: &Line, index: usize) -> Option<Reason> {
     if SOCIAL_VERBS.contains(&first) && n <= 25 {
         let second = l.lower(1);
         let addressed = matches!(second, "us" | "our" | "more" | "up" | "the" | "now" | "here" | "this" | "all" | "out" | "on" | "to" | "for" | "in");
-        if l.handle_or_url || widgety > 0 || l.all_caps || (addressed && !l.terminal && n <= 8) {
+        if l.handle_or_url || l.all_caps || (addressed && !l.terminal && n <= 8) || widgety() {
             return Some(Reason::Prompt);
         }
     }
-    if l.handle_or_url && widgety > 0 && n <= 25 {
+    if l.handle_or_url && n <= 25 && widgety() {
         return Some(Reason::Prompt);
     }
     if l.copies >= 2 && !l.terminal && (l.title_case || l.all_caps) && n <= 25 {
         return Some(Reason::Teaser);
     }
-    if !l.terminal && n <= 6 && widgety > 0 && (l.title_case || l.all_caps || n <= 3) {
+    if !l.terminal && n <= 6 && (l.title_case || l.all_caps || n <= 3) && widgety() {
         return Some(Reason::Widget);
     }
-    if l.all_caps && !l.terminal && n <= 6 && widgety > 0 {
+    if l.all_caps && !l.terminal && n <= 6 && widgety() {
         return Some(Reason::Widget);
     }
     // "By Jane Doe and John Roe", "By Jane Doe, Reuters": not the first line (a title).
@@ -257,7 +265,7 @@ fn own_reason(l: &Line, index: usize) -> Option<Reason> {
     if CREDIT_WORDS.contains(&first) && (2..=15).contains(&n) && l.credit_sep {
         return Some(Reason::Credit);
     }
-    if l.lower_words().any(|w| w == "getty" || w == "shutterstock") && n <= 12 {
+    if n <= 12 && l.lower_words().any(|w| w == "getty" || w == "shutterstock") {
         return Some(Reason::Credit);
     }
     None
@@ -321,6 +329,18 @@ pub fn boilerplate(text: &str) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each word's lower case, read from the shared lower-cased line, is the word's own.
+    #[test]
+    fn line_lower_forms_are_each_words_lower_case() {
+        for line in ["JOIN US ON TELEGRAM", "Émile Zola’s ΟΔΟΣ, İstanbul and KÖLN-Süd", "", "  a  b ", "ẞ x-Ray @Handle https://x.y"] {
+            let l = analyse(line, Span::new(0, line.len()));
+            assert!(!line.trim().is_empty() || l.words.is_empty());
+            for (i, w) in l.words.iter().enumerate() {
+                assert_eq!(l.lower(i), w.to_lowercase(), "{line:?} word {i}");
+            }
+        }
+    }
 
     fn marked(text: &str) -> Vec<&str> {
         boilerplate(text).iter().map(|s| &text[s.start..s.end]).collect()

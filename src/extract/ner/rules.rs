@@ -49,6 +49,26 @@ fn function_words() -> &'static FxHashSet<&'static str> {
     SET.get_or_init(|| FUNCTION_WORDS.iter().copied().collect())
 }
 
+/// A word of at most 15 bytes packed into one integer (its bytes, and its length in the
+/// top byte, so "a" and "a\0" differ): set lookups hash and compare one `u128` instead of
+/// hashing bytes and calling `memcmp`.
+fn packed(word: &str) -> Option<u128> {
+    let b = word.as_bytes();
+    if b.len() > 15 {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    buf.get_mut(..b.len())?.copy_from_slice(b);
+    buf[15] = b.len() as u8;
+    Some(u128::from_le_bytes(buf))
+}
+
+/// [`FUNCTION_WORDS`] packed (see [`packed`]): asked once per token.
+fn function_words_packed() -> &'static FxHashSet<u128> {
+    static SET: OnceLock<FxHashSet<u128>> = OnceLock::new();
+    SET.get_or_init(|| FUNCTION_WORDS.iter().filter_map(|w| packed(w)).collect())
+}
+
 /// A function word, given in lower case, ignoring a final period.
 fn is_function_lower(lower: &str) -> bool {
     // The longest entry and the bytes entries start with: most tokens (punctuation,
@@ -65,7 +85,8 @@ fn is_function_lower(lower: &str) -> bool {
     });
     let word = lower.trim_end_matches('.');
     let plausible = word.len() <= *longest && word.as_bytes().first().is_some_and(|&b| firsts[usize::from(b)]);
-    plausible && function_words().contains(word)
+    // Every entry is short enough to pack (a test checks), so an unpackable word is none.
+    plausible && packed(word).is_some_and(|k| function_words_packed().contains(&k))
 }
 
 /// Common non-name acronyms that the acronym rule must not call organisations.
@@ -141,21 +162,22 @@ impl<'t> W<'t> {
 
 /// The lower-case form of every token, in one buffer (one allocation per document
 /// instead of one per token and question), as byte ranges.
+///
+/// The buffer starts with the whole text ASCII-lower-cased (a byte-wise map that keeps
+/// every offset and leaves other chars alone), so an ASCII token's lower case is its own
+/// span there; the lower case of each other token, which may change length, is appended.
 fn lower_forms(text: &str, tokens: &[Token]) -> (String, Vec<(usize, usize)>) {
-    let mut buf = String::with_capacity(text.len());
+    let mut buf = text.to_ascii_lowercase();
     let mut at = Vec::with_capacity(tokens.len());
     for t in tokens {
         let tx = t.text(text);
-        let start = buf.len();
-        if tx.is_ascii() {
-            buf.push_str(tx);
-            if let Some(tail) = buf.get_mut(start..) {
-                tail.make_ascii_lowercase();
-            }
+        if tx.is_ascii() && !tx.is_empty() {
+            at.push((t.span.start, t.span.end));
         } else {
+            let start = buf.len();
             buf.push_str(&tx.to_lowercase());
+            at.push((start, buf.len()));
         }
-        at.push((start, buf.len()));
     }
     (buf, at)
 }
@@ -163,21 +185,28 @@ fn lower_forms(text: &str, tokens: &[Token]) -> (String, Vec<(usize, usize)>) {
 fn build_view<'t>(text: &'t str, lows: &'t (String, Vec<(usize, usize)>), tokens: &[Token], sentences: &[Span], boilerplate: &[Span]) -> Vec<W<'t>> {
     let mut out: Vec<W<'t>> = Vec::with_capacity(tokens.len());
     let mut s = 0usize;
-    let mut name_ranges: FxHashMap<(&str, bool), (usize, usize)> = FxHashMap::default();
+    // Sized for the distinct words of a typical document up front (growing it costs
+    // several rehashes per document).
+    let mut name_ranges: FxHashMap<(&str, bool), (usize, usize)> = FxHashMap::with_capacity_and_hasher(tokens.len() / 2 + 8, Default::default());
     for (n, t) in tokens.iter().enumerate() {
         while s < sentences.len() && sentences[s].end <= t.span.start {
             s += 1;
         }
         let tx = t.text(text);
         let low = lows.1.get(n).and_then(|&(a, b)| lows.0.get(a..b)).unwrap_or("");
-        let first = tx.chars().next();
-        let cap = first.is_some_and(char::is_uppercase);
-        let (mut letters, mut lowercase) = (0usize, false);
-        for c in tx.chars() {
-            letters += usize::from(c.is_alphabetic());
-            lowercase |= c.is_lowercase();
-        }
         let ascii = tx.is_ascii();
+        // ASCII chars answer the same byte-wise (most tokens), the others char by char.
+        let (cap, letters, lowercase) = if ascii {
+            let b = tx.as_bytes();
+            (b.first().is_some_and(u8::is_ascii_uppercase), b.iter().filter(|c| c.is_ascii_alphabetic()).count(), b.iter().any(u8::is_ascii_lowercase))
+        } else {
+            let (mut letters, mut lowercase) = (0usize, false);
+            for c in tx.chars() {
+                letters += usize::from(c.is_alphabetic());
+                lowercase |= c.is_lowercase();
+            }
+            (tx.chars().next().is_some_and(char::is_uppercase), letters, lowercase)
+        };
         // Only a word can start a lexicon name (see `Scan::lexicon_at`).
         let starts_names = ascii && matches!(t.kind, TokenKind::Word | TokenKind::Abbreviation | TokenKind::Number);
         out.push(W {
@@ -196,7 +225,8 @@ fn build_view<'t>(text: &'t str, lows: &'t (String, Vec<(usize, usize)>), tokens
             alpha: letters > 0,
             lowercase,
             function: is_function_lower(low),
-            connector: CONNECTORS.contains(&low),
+            // Connectors are at most five bytes: longer words skip the list.
+            connector: low.len() <= 5 && CONNECTORS.contains(&low),
             names: if starts_names {
                 *name_ranges.entry((low, cap)).or_insert_with(|| {
                     let index = if cap { Names::get() } else { Names::roles() };
@@ -1048,6 +1078,34 @@ fn combine(scan: &mut Scan, text: &str, tokens: &[Token], boilerplate: &[Span], 
 mod tests {
     use super::*;
     use crate::extract::{sentence::sentences, tokenize::tokenize};
+
+    /// The packed function-word set answers as the plain one, for every entry, its
+    /// neighbours and odd strings.
+    #[test]
+    fn packed_function_words_match_the_set() {
+        assert!(FUNCTION_WORDS.iter().all(|w| packed(w).is_some()), "an entry is too long to pack");
+        let mut probes: Vec<String> = vec!["".into(), ".".into(), "the.".into(), "a\0".into(), "theirs".into(), "ü".into(), "according to".into(), "x".repeat(15), "x".repeat(16), "authorities.".into()];
+        for w in FUNCTION_WORDS {
+            probes.extend([w.to_string(), format!("{w}."), format!("{w}s"), w[..w.len() - 1].to_string(), format!("{w}\0")]);
+        }
+        for p in &probes {
+            let plain = function_words().contains(p.trim_end_matches('.'));
+            assert_eq!(is_function_lower(p), plain, "{p:?}");
+        }
+    }
+
+    /// The shared lower-case buffer gives each token its own `to_lowercase`.
+    #[test]
+    fn lower_forms_are_each_tokens_lower_case() {
+        for text in ["The U.S. ΟΔΟΣ ΑΘΗΝΑΣ met İstanbul's MAYOR, Σ. and KÖLN", "", "a", "ẞ STRASSE ǅ x", "Émile Zola’s \u{0130}I"] {
+            let tokens = tokenize(text);
+            let (buf, at) = lower_forms(text, &tokens);
+            assert_eq!(at.len(), tokens.len());
+            for (t, &(a, b)) in tokens.iter().zip(&at) {
+                assert_eq!(buf.get(a..b), Some(t.text(text).to_lowercase().as_str()), "{text:?}");
+            }
+        }
+    }
 
     /// The lexicon scan's fast path (names narrowed word by word) answers exactly as the
     /// general one (whole key built, lower-cased and looked up) at every word.
