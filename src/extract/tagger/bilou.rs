@@ -42,8 +42,6 @@ pub struct Bilou {
     opening_from_closed: [[i32; 12]; 11],
     /// Per class: B→I, I→I, B→L, I→L.
     inner: [[i32; 4]; CLASSES],
-    /// `trans[p * N_TAGS + t]`, for backtracking.
-    trans: Vec<i32>,
     start: Scores,
     /// Whether each tag may end a line.
     closes: [bool; N_TAGS],
@@ -79,8 +77,7 @@ impl Bilou {
         for &t in &CLOSED {
             closes[t] = true;
         }
-        let trans = (0..N_TAGS * N_TAGS).map(|k| tr(k / N_TAGS, k % N_TAGS)).collect();
-        Bilou { closed_to_opening, opening_from_closed, inner, trans, start: s, closes }
+        Bilou { closed_to_opening, opening_from_closed, inner, start: s, closes }
     }
 
     /// The best tag sequence for `emit`, and the (renormalised) forward scores that
@@ -139,24 +136,33 @@ impl Bilou {
     /// The predecessor of `t` on the best path: the first (lowest) legal tag with the
     /// highest score into `t`, the generic decoder's tie-breaking.
     fn best_pred(&self, prev: &Scores, t: usize) -> usize {
-        let class_preds;
-        let preds: &[usize] = if OPENING.contains(&t) {
-            &CLOSED
-        } else {
-            let c = (t - 1) / 4;
-            class_preds = [1 + 4 * c, 2 + 4 * c];
-            &class_preds
-        };
-        let mut arg = preds[0];
-        let mut top = i32::MIN;
-        for &p in preds {
-            let s = prev[p] + self.trans.get(p * N_TAGS + t).copied().unwrap_or(0);
+        // Predecessors in ascending order, so `>` keeps the lowest of equal scores (and
+        // the first predecessor if none beats `i32::MIN`, as the generic decoder does).
+        let (mut arg, mut top) = (usize::MAX, i32::MIN);
+        let mut consider = |p: usize, s: i32| {
             if s > top {
                 top = s;
                 arg = p;
             }
+        };
+        if let Some(j) = OPENING.iter().position(|&o| o == t) {
+            for (k, &p) in CLOSED.iter().enumerate() {
+                consider(p, prev[p] + self.closed_to_opening[k][j]);
+            }
+        } else {
+            let c = (t - 1) / 4;
+            let (b, i) = (1 + 4 * c, 2 + 4 * c);
+            let tr = self.inner.get(c).copied().unwrap_or_default();
+            // I follows B (tr[0]) or I (tr[1]); L follows B (tr[2]) or I (tr[3]).
+            let (from_b, from_i) = if t == i { (tr[0], tr[1]) } else { (tr[2], tr[3]) };
+            consider(b, prev[b] + from_b);
+            consider(i, prev[i] + from_i);
         }
-        arg
+        match arg {
+            usize::MAX if OPENING.contains(&t) => CLOSED[0],
+            usize::MAX => 1 + 4 * ((t - 1) / 4),
+            _ => arg,
+        }
     }
 
     /// Each token's margin: the best path's score minus the best score of a path with
