@@ -59,6 +59,12 @@ impl Hasher for FxHasher {
     }
 
     #[inline]
+    fn write_u128(&mut self, i: u128) {
+        self.add(i as u64);
+        self.add((i >> 64) as u64);
+    }
+
+    #[inline]
     fn write_usize(&mut self, i: usize) {
         self.add(i as u64);
     }
@@ -67,6 +73,24 @@ impl Hasher for FxHasher {
     fn finish(&self) -> u64 {
         self.hash
     }
+}
+
+/// A word of at most 15 bytes packed into one integer: its bytes, each through `map`
+/// (e.g. ASCII lower-casing), and its length in the top byte, so "a" and "a\0" differ.
+/// Sets of short words keyed this way hash and compare one `u128` per lookup instead of
+/// hashing bytes and calling `memcmp`; `None` for longer words.
+#[inline]
+pub fn pack_word(word: &str, map: impl Fn(u8) -> u8) -> Option<u128> {
+    let b = word.as_bytes();
+    if b.len() > 15 {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    for (d, &s) in buf.iter_mut().zip(b) {
+        *d = map(s);
+    }
+    buf[15] = b.len() as u8;
+    Some(u128::from_le_bytes(buf))
 }
 
 pub type FxBuildHasher = BuildHasherDefault<FxHasher>;
@@ -85,6 +109,21 @@ mod tests {
         for (a, b) in [("a", "a\0"), ("", "\0"), ("ab", "ba"), ("saudi arabia", "saudi arabiа"), ("12345678", "123456789")] {
             assert_ne!(h(a), h(b), "{a:?} vs {b:?}");
         }
+    }
+
+    #[test]
+    fn packed_words_are_distinct() {
+        let id = |b: u8| b;
+        let words = ["", "a", "a\0", "\0", "ab", "ba", "the", "The", "123456789012345"];
+        let keys: Vec<_> = words.iter().map(|w| pack_word(w, id)).collect();
+        for i in 0..words.len() {
+            assert!(keys[i].is_some(), "{:?}", words[i]);
+            for j in 0..i {
+                assert_ne!(keys[i], keys[j], "{:?} vs {:?}", words[i], words[j]);
+            }
+        }
+        assert_eq!(pack_word("1234567890123456", id), None);
+        assert_eq!(pack_word("The", |b| b.to_ascii_lowercase()), pack_word("the", id));
     }
 
     #[test]

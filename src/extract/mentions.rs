@@ -20,8 +20,8 @@ pub struct Grouping {
     pub canonical: String,
 }
 
-fn words(s: &str) -> Vec<&str> {
-    s.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).collect()
+fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty())
 }
 
 /// Groups `mentions` (label and span into `text`, in any order); returns one grouping per
@@ -50,11 +50,12 @@ pub fn group(text: &str, mentions: &[(Label, Span)]) -> Vec<Grouping> {
     let mut by_word: HashMap<&str, Vec<(usize, usize)>> = HashMap::default();
     for &i in &order {
         let (label, span) = &mentions[i];
-        let ws = words(surface(i));
-        if *label != Label::Person || ws.len() < 2 {
+        if *label != Label::Person {
             continue;
         }
-        let (first, last) = (ws[0], ws[ws.len() - 1]);
+        // The first and last words, without collecting them (asked of every person).
+        let mut ws = words(surface(i));
+        let (Some(first), Some(last)) = (ws.next(), ws.last()) else { continue };
         let c = *full.entry((first, last)).or_insert_with(|| {
             clusters.push((Label::Person, Vec::new()));
             clusters.len() - 1
@@ -104,9 +105,9 @@ pub fn group(text: &str, mentions: &[(Label, Span)]) -> Vec<Grouping> {
     let canonical: Vec<String> = clusters
         .iter()
         .map(|(_, members)| {
-            let mut ms = members.clone();
-            ms.sort_by_key(|&m| (std::cmp::Reverse(surface(m).chars().count()), mentions[m].1.start));
-            ms.first().map(|&m| surface(m).to_string()).unwrap_or_default()
+            // The first member in (longest, earliest) order; `min_by_key` keeps the first
+            // of equals, as the first of a stable sort would.
+            members.iter().min_by_key(|&&m| (std::cmp::Reverse(surface(m).chars().count()), mentions[m].1.start)).map(|&m| surface(m).to_string()).unwrap_or_default()
         })
         .collect();
     (0..mentions.len())

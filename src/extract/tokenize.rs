@@ -558,6 +558,57 @@ impl<'t> Scanner<'t> {
     }
 }
 
+/// The lower-case form of every token, in one buffer (one allocation per document
+/// instead of one per token and question), as byte ranges: token `i` is
+/// `buf[at[i].0..at[i].1]`. The rules and the attribution patterns both read it.
+///
+/// The buffer starts with the whole text ASCII-lower-cased (a byte-wise map that keeps
+/// every offset and leaves other chars alone), so an ASCII token's lower case is its own
+/// span there; the lower case of each other token, which may change length, is appended.
+pub fn lower_forms(text: &str, tokens: &[Token]) -> (String, Vec<(usize, usize)>) {
+    let mut buf = text.to_ascii_lowercase();
+    let bytes = text.as_bytes();
+    let non_ascii_from = |from: usize| bytes.get(from..).and_then(|rest| rest.iter().position(|b| !b.is_ascii())).map_or(bytes.len(), |p| from + p);
+    // The first non-ASCII byte at or after the current token's start: tokens are sorted,
+    // so it only moves forward, and a token before it is ASCII without looking at it.
+    let mut next = non_ascii_from(0);
+    let mut at = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        if next < t.span.start {
+            next = non_ascii_from(t.span.start);
+        }
+        let fits = t.span.start < t.span.end && t.span.end <= bytes.len();
+        if fits && t.span.end <= next {
+            at.push((t.span.start, t.span.end));
+        } else {
+            let start = buf.len();
+            buf.push_str(&t.text(text).to_lowercase());
+            at.push((start, buf.len()));
+        }
+    }
+    (buf, at)
+}
+
+/// For each token, whether it overlaps one of `spans` (in any order), as
+/// `spans.iter().any(|s| s.overlaps(&token.span))` would say, without asking every span
+/// for every token: tokens are sorted and disjoint, so those overlapping a span are one
+/// run, found by a binary search.
+pub fn overlapping(tokens: &[Token], spans: &[Span]) -> Vec<bool> {
+    let mut out = vec![false; tokens.len()];
+    for s in spans {
+        let lo = tokens.partition_point(|t| t.span.end <= s.start);
+        for (k, t) in tokens.iter().enumerate().skip(lo) {
+            if t.span.start >= s.end {
+                break;
+            }
+            if let Some(o) = out.get_mut(k) {
+                *o |= s.overlaps(&t.span);
+            }
+        }
+    }
+    out
+}
+
 /// Splits `text` into tokens, in text order, non-overlapping, on char boundaries.
 pub fn tokenize(text: &str) -> Vec<Token> {
     Scanner { text, tokens: Vec::with_capacity(text.len() / 5) }.run()
@@ -571,6 +622,34 @@ mod reference;
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// `overlapping` says what asking every span for every token says, and the shared
+    /// lower-case buffer gives each token its own `to_lowercase`.
+    #[test]
+    fn overlapping_and_lower_forms_match_the_plain_questions() {
+        let texts = ["Talks resumed on Monday.\nJOIN US ON TELEGRAM\nThe envoy arrived.", "ΟΔΟΣ ΑΘΗΝΑΣ, İstanbul’s MAYOR; Σ. KÖLN", "", "a", "ẞ STRASSE ǅ x — \u{0130}I"];
+        for text in texts {
+            let tokens = tokenize(text);
+            let (buf, at) = lower_forms(text, &tokens);
+            assert_eq!(at.len(), tokens.len());
+            for (t, &(a, b)) in tokens.iter().zip(&at) {
+                assert_eq!(buf.get(a..b), Some(t.text(text).to_lowercase().as_str()), "{text:?}");
+            }
+            let n = text.len();
+            let mut spans = vec![Span::new(0, 0), Span::new(0, n), Span::new(n / 2, n / 2)];
+            for a in (0..=n).step_by(3) {
+                spans.push(Span::new(a, (a + 7).min(n)));
+                spans.push(Span::new(a, a + 1));
+            }
+            for k in 0..spans.len() {
+                // Every prefix of the list, and the list reversed: order must not matter.
+                for set in [&spans[..k], &spans.iter().rev().take(k).copied().collect::<Vec<_>>()[..]] {
+                    let want: Vec<bool> = tokens.iter().map(|t| set.iter().any(|s| s.overlaps(&t.span))).collect();
+                    assert_eq!(overlapping(&tokens, set), want, "{text:?} {set:?}");
+                }
+            }
+        }
+    }
 
     fn words(text: &str) -> Vec<&str> {
         tokenize(text).iter().map(|t| t.text(text)).collect()

@@ -9,8 +9,8 @@ use crate::extract::fasthash::FxHashMap;
 pub struct Ctx<'a> {
     pub text: &'a str,
     pub tokens: &'a [Token],
-    /// Every token lower-cased, concatenated (one allocation, not one per token): token
-    /// `i` is `lower[lower_at[i].0..lower_at[i].1]`.
+    /// Every token lower-cased ([`crate::extract::tokenize::lower_forms`]): token `i` is
+    /// `lower[lower_at[i].0..lower_at[i].1]`.
     lower: String,
     lower_at: Vec<(usize, usize)>,
     /// Token index ranges of the sentences.
@@ -29,21 +29,7 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(text: &'a str, tokens: &'a [Token], sentences: &[Span], boilerplate: &[Span]) -> Ctx<'a> {
-        let mut lower = String::with_capacity(text.len());
-        let mut lower_at = Vec::with_capacity(tokens.len());
-        for t in tokens {
-            let tx = t.text(text);
-            let start = lower.len();
-            if tx.is_ascii() {
-                lower.push_str(tx);
-                if let Some(tail) = lower.get_mut(start..) {
-                    tail.make_ascii_lowercase();
-                }
-            } else {
-                lower.push_str(&tx.to_lowercase());
-            }
-            lower_at.push((start, lower.len()));
-        }
+        let (lower, lower_at) = crate::extract::tokenize::lower_forms(text, tokens);
         let mut sents = Vec::new();
         let mut sent_of = vec![usize::MAX; tokens.len()];
         let mut i = 0;
@@ -89,7 +75,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let excluded = tokens.iter().map(|t| boilerplate.iter().any(|b| b.overlaps(&t.span))).collect();
+        let excluded = crate::extract::tokenize::overlapping(tokens, boilerplate);
         Ctx { text, tokens, lower, lower_at, sents, sent_of, quotes, quoted, open_of, close_of, excluded }
     }
 

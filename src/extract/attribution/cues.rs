@@ -6,7 +6,7 @@
 //! "cautioned", …). Forms are generated from the lemma (with a table of irregular forms),
 //! so "say" yields "say", "says", "said", "saying".
 
-use crate::extract::fasthash::FxHashMap;
+use crate::extract::fasthash::{pack_word, FxHashMap};
 use std::sync::OnceLock;
 
 /// How strongly a verb signals reported speech or thought; it sets the confidence.
@@ -166,10 +166,27 @@ fn table() -> &'static FxHashMap<String, CueWord> {
     })
 }
 
-/// The cue a (lower-cased) word is, if it is one.
+/// [`table`] keyed by packed words ([`pack_word`]): asked for nearly every token, so one
+/// `u128` hash and compare per word instead of hashing and comparing bytes.
+fn packed_table() -> &'static FxHashMap<u128, CueWord> {
+    static TABLE: OnceLock<FxHashMap<u128, CueWord>> = OnceLock::new();
+    // Every form fits (a test checks): none is lost by packing.
+    TABLE.get_or_init(|| table().iter().filter_map(|(w, &c)| Some((pack_word(w, |b| b)?, c))).collect())
+}
+
+/// The cue a word is, if it is one (ASCII capitals are read as lower case).
 pub fn cue_word(word: &str) -> Option<CueWord> {
+    // Packing lower-cases ASCII bytes on the way (what `to_ascii_lowercase` would do);
+    // a word too long to pack is no cue.
+    let key = pack_word(word, |b| b.to_ascii_lowercase())?;
+    packed_table().get(&key).copied()
+}
+
+/// [`cue_word`] as it was, through the `String` map (the tests compare the two).
+#[cfg(test)]
+fn cue_word_plain(word: &str) -> Option<CueWord> {
     if word.bytes().any(|b| b.is_ascii_uppercase()) {
-        return cue_word(&word.to_ascii_lowercase());
+        return cue_word_plain(&word.to_ascii_lowercase());
     }
     table().get(word).copied()
 }
@@ -182,6 +199,20 @@ pub fn lexicon_size() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The packed table answers as the `String` map: every form, in capitals, with a
+    /// letter more or less, and odd words.
+    #[test]
+    fn packed_lookup_equals_plain() {
+        assert!(table().keys().all(|w| pack_word(w, |b| b).is_some()), "a cue form is too long to pack");
+        let mut probes: Vec<String> = vec!["".into(), "SAID".into(), "Said".into(), "saïd".into(), "said\0".into(), "x".repeat(16), "acknowledgements".into()];
+        for w in table().keys() {
+            probes.extend([w.clone(), w.to_uppercase(), format!("{w}s"), w[..w.len() - 1].to_string(), format!("{w}\u{e9}")]);
+        }
+        for p in &probes {
+            assert_eq!(cue_word(p), cue_word_plain(p), "{p:?}");
+        }
+    }
 
     #[test]
     fn inflections() {

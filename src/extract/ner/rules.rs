@@ -9,10 +9,10 @@
 
 use super::{dates, Evidence, Found, Proposal};
 use crate::extract::label::Label;
-use crate::extract::fasthash::{FxHashMap, FxHashSet};
+use crate::extract::fasthash::{pack_word, FxHashMap, FxHashSet};
 use crate::extract::lexicon::{self, Lexicon, NameTable, Names, PlaceKind};
 use crate::extract::span::Span;
-use crate::extract::tokenize::{QuoteRole, Token, TokenKind};
+use crate::extract::tokenize::{lower_forms, overlapping, QuoteRole, Token, TokenKind};
 use std::cell::Cell;
 use std::sync::OnceLock;
 
@@ -49,24 +49,10 @@ fn function_words() -> &'static FxHashSet<&'static str> {
     SET.get_or_init(|| FUNCTION_WORDS.iter().copied().collect())
 }
 
-/// A word of at most 15 bytes packed into one integer (its bytes, and its length in the
-/// top byte, so "a" and "a\0" differ): set lookups hash and compare one `u128` instead of
-/// hashing bytes and calling `memcmp`.
-fn packed(word: &str) -> Option<u128> {
-    let b = word.as_bytes();
-    if b.len() > 15 {
-        return None;
-    }
-    let mut buf = [0u8; 16];
-    buf.get_mut(..b.len())?.copy_from_slice(b);
-    buf[15] = b.len() as u8;
-    Some(u128::from_le_bytes(buf))
-}
-
-/// [`FUNCTION_WORDS`] packed (see [`packed`]): asked once per token.
+/// [`FUNCTION_WORDS`] packed (see [`pack_word`]): asked once per token.
 fn function_words_packed() -> &'static FxHashSet<u128> {
     static SET: OnceLock<FxHashSet<u128>> = OnceLock::new();
-    SET.get_or_init(|| FUNCTION_WORDS.iter().filter_map(|w| packed(w)).collect())
+    SET.get_or_init(|| FUNCTION_WORDS.iter().filter_map(|w| pack_word(w, |b| b)).collect())
 }
 
 /// A function word, given in lower case, ignoring a final period.
@@ -86,7 +72,7 @@ fn is_function_lower(lower: &str) -> bool {
     let word = lower.trim_end_matches('.');
     let plausible = word.len() <= *longest && word.as_bytes().first().is_some_and(|&b| firsts[usize::from(b)]);
     // Every entry is short enough to pack (a test checks), so an unpackable word is none.
-    plausible && packed(word).is_some_and(|k| function_words_packed().contains(&k))
+    plausible && pack_word(word, |b| b).is_some_and(|k| function_words_packed().contains(&k))
 }
 
 /// Common non-name acronyms that the acronym rule must not call organisations.
@@ -160,30 +146,9 @@ impl<'t> W<'t> {
     }
 }
 
-/// The lower-case form of every token, in one buffer (one allocation per document
-/// instead of one per token and question), as byte ranges.
-///
-/// The buffer starts with the whole text ASCII-lower-cased (a byte-wise map that keeps
-/// every offset and leaves other chars alone), so an ASCII token's lower case is its own
-/// span there; the lower case of each other token, which may change length, is appended.
-fn lower_forms(text: &str, tokens: &[Token]) -> (String, Vec<(usize, usize)>) {
-    let mut buf = text.to_ascii_lowercase();
-    let mut at = Vec::with_capacity(tokens.len());
-    for t in tokens {
-        let tx = t.text(text);
-        if tx.is_ascii() && !tx.is_empty() {
-            at.push((t.span.start, t.span.end));
-        } else {
-            let start = buf.len();
-            buf.push_str(&tx.to_lowercase());
-            at.push((start, buf.len()));
-        }
-    }
-    (buf, at)
-}
-
 fn build_view<'t>(text: &'t str, lows: &'t (String, Vec<(usize, usize)>), tokens: &[Token], sentences: &[Span], boilerplate: &[Span]) -> Vec<W<'t>> {
     let mut out: Vec<W<'t>> = Vec::with_capacity(tokens.len());
+    let blocked = overlapping(tokens, boilerplate);
     let mut s = 0usize;
     // Sized for the distinct words of a typical document up front (growing it costs
     // several rehashes per document).
@@ -219,7 +184,7 @@ fn build_view<'t>(text: &'t str, lows: &'t (String, Vec<(usize, usize)>), tokens
             initial: false,
             shout: false,
             headline: false,
-            blocked: boilerplate.iter().any(|b| b.overlaps(&t.span)),
+            blocked: blocked.get(n).copied().unwrap_or(false),
             sentence: s,
             ascii,
             alpha: letters > 0,
@@ -563,7 +528,9 @@ impl<'a, 't> Scan<'a, 't> {
                 return None;
             }
         } else {
-            let given = lexicon::is_strong_given_name(x.text) || (lexicon::is_given_name(x.text) && !x.initial);
+            // One lookup for both questions (`is_strong_given_name`, `is_given_name`).
+            let given_payload = Lexicon::Given.get(x.text);
+            let given = given_payload.is_some_and(|p| !p.contains('w')) || (given_payload.is_some() && !x.initial);
             let next_ok = self.name_word(i + 1) && self.same_sentence(i, i + 1) && self.is_surname_like(i + 1);
             if !(after_title || (given && next_ok)) {
                 return None;
@@ -628,10 +595,13 @@ impl<'a, 't> Scan<'a, 't> {
             // An initial "J." or "Jr.".
             return x.text.trim_end_matches('.').chars().count() <= 2 || x.text == "Jr.";
         }
-        if lexicon::org_word(x.text).is_some_and(|o| o.head) || lexicon::role_kind(x.lower()).is_some() && !lexicon::is_surname(x.text) {
+        // The surname lookup at most once (both tests below may ask it).
+        let surname = std::cell::OnceCell::new();
+        let is_surname = || *surname.get_or_init(|| lexicon::is_surname(x.text));
+        if lexicon::org_word(x.text).is_some_and(|o| o.head) || lexicon::role_kind(x.lower()).is_some() && !is_surname() {
             return false;
         }
-        if (lexicon::is_nationality(x.text) || lexicon::is_common_word(x.text)) && !lexicon::is_surname(x.text) {
+        if (lexicon::is_nationality(x.text) || lexicon::is_common_word(x.text)) && !is_surname() {
             return false;
         }
         if let Some(kind) = lexicon::place_kind(x.text) {
@@ -996,12 +966,10 @@ fn combine(scan: &mut Scan, text: &str, tokens: &[Token], boilerplate: &[Span], 
         // Titles stay ROLE and dates the grammar's: a proposal that starts (or ends) with
         // one keeps only the rest ("August National Association …" → the association).
         let mut dropped = false;
-        let fixed: Vec<(Span, bool)> = scan.found[overlapping(&scan.found, &p.span)]
-            .iter()
-            .filter(|f| matches!(f.label, Label::Role | Label::Date))
-            .map(|f| (f.span, f.label == Label::Role))
-            .collect();
-        for (f, is_role) in &fixed {
+        // The titles and dates that overlapped the proposal as it came (read in place:
+        // nothing here changes the findings).
+        let fixed = scan.found[overlapping(&scan.found, &p.span)].iter().filter(|f| matches!(f.label, Label::Role | Label::Date));
+        for (f, is_role) in fixed.map(|f| (f.span, f.label == Label::Role)) {
             if !f.overlaps(&p.span) {
                 continue;
             }
@@ -1015,7 +983,7 @@ fn combine(scan: &mut Scan, text: &str, tokens: &[Token], boilerplate: &[Span], 
                     Some(prev) if prev.end > p.span.start => p.span = Span::new(p.span.start, prev.end),
                     _ => dropped = true,
                 }
-            } else if f.contains(&p.span) || *is_role {
+            } else if f.contains(&p.span) || is_role {
                 dropped = true;
             }
         }
@@ -1083,7 +1051,7 @@ mod tests {
     /// neighbours and odd strings.
     #[test]
     fn packed_function_words_match_the_set() {
-        assert!(FUNCTION_WORDS.iter().all(|w| packed(w).is_some()), "an entry is too long to pack");
+        assert!(FUNCTION_WORDS.iter().all(|w| pack_word(w, |b| b).is_some()), "an entry is too long to pack");
         let mut probes: Vec<String> = vec!["".into(), ".".into(), "the.".into(), "a\0".into(), "theirs".into(), "ü".into(), "according to".into(), "x".repeat(15), "x".repeat(16), "authorities.".into()];
         for w in FUNCTION_WORDS {
             probes.extend([w.to_string(), format!("{w}."), format!("{w}s"), w[..w.len() - 1].to_string(), format!("{w}\0")]);
@@ -1091,19 +1059,6 @@ mod tests {
         for p in &probes {
             let plain = function_words().contains(p.trim_end_matches('.'));
             assert_eq!(is_function_lower(p), plain, "{p:?}");
-        }
-    }
-
-    /// The shared lower-case buffer gives each token its own `to_lowercase`.
-    #[test]
-    fn lower_forms_are_each_tokens_lower_case() {
-        for text in ["The U.S. ΟΔΟΣ ΑΘΗΝΑΣ met İstanbul's MAYOR, Σ. and KÖLN", "", "a", "ẞ STRASSE ǅ x", "Émile Zola’s \u{0130}I"] {
-            let tokens = tokenize(text);
-            let (buf, at) = lower_forms(text, &tokens);
-            assert_eq!(at.len(), tokens.len());
-            for (t, &(a, b)) in tokens.iter().zip(&at) {
-                assert_eq!(buf.get(a..b), Some(t.text(text).to_lowercase().as_str()), "{text:?}");
-            }
         }
     }
 
