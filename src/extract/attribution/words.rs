@@ -47,7 +47,19 @@ pub const DETERMINERS: &[&str] = &[
 
 /// Subject pronouns that can be sources, and the entity kind they refer to.
 pub fn pronoun_kind(word: &str) -> Option<PronounKind> {
-    Some(match word.to_lowercase().as_str() {
+    // Asked of many words: no allocation. Only ASCII can lower-case to these (the one
+    // other char with an ASCII lower case, the Kelvin sign, gives a "k"), and none is
+    // longer than four bytes.
+    if !word.is_ascii() || word.len() > 4 {
+        return None;
+    }
+    let mut buf = [0u8; 4];
+    let lower = buf.get_mut(..word.len()).map(|b| {
+        b.copy_from_slice(word.as_bytes());
+        b.make_ascii_lowercase();
+        &*b
+    });
+    Some(match lower.and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("") {
         "he" => PronounKind::Male,
         "she" => PronounKind::Female,
         "they" => PronounKind::Plural,
@@ -83,7 +95,16 @@ pub const ADDRESSEES: &[&str] = &[
 
 /// Gendered words in a source or just before a name ("spokeswoman", "Mrs.").
 pub fn gender_word(word: &str) -> Option<PronounKind> {
-    let w = word.trim_end_matches('.').to_lowercase();
+    let w = word.trim_end_matches('.');
+    // ASCII words (nearly all) compare case-insensitively without a lower-case copy.
+    let lowered;
+    let w = if w.is_ascii() {
+        w
+    } else {
+        lowered = w.to_lowercase();
+        lowered.as_str()
+    };
+    let has = |list: &[&str]| list.iter().any(|l| l.len() == w.len() && l.eq_ignore_ascii_case(w));
     const FEMALE: &[&str] = &[
         "mrs", "ms", "miss", "madam", "madame", "mme", "spokeswoman", "congresswoman", "chairwoman",
         "businesswoman", "councilwoman", "assemblywoman", "queen", "princess", "lady", "dame", "sister",
@@ -95,9 +116,9 @@ pub fn gender_word(word: &str) -> Option<PronounKind> {
         "king", "prince", "lord", "brother", "father", "son", "husband", "grandfather", "actor", "duke",
         "count", "anchorman", "man", "boy", "dad", "uncle", "nephew", "widower", "baron", "pope", "monsignor",
     ];
-    if FEMALE.contains(&w.as_str()) {
+    if has(FEMALE) {
         Some(PronounKind::Female)
-    } else if MALE.contains(&w.as_str()) {
+    } else if has(MALE) {
         Some(PronounKind::Male)
     } else {
         None
@@ -111,4 +132,39 @@ pub fn is_in(list: &[&str], word: &str) -> bool {
 /// Lower-case adverb-looking words ("repeatedly", "publicly").
 pub fn is_adverb(word: &str) -> bool {
     is_in(ADVERBS, word) || (word.len() > 4 && word.ends_with("ly") && word.chars().all(|c| c.is_lowercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The allocation-free lookups answer as lower-casing and comparing would.
+    #[test]
+    fn case_folding_lookups_equal_lowercase_then_compare() {
+        let pronoun_plain = |w: &str| match w.to_lowercase().as_str() {
+            "he" => Some(PronounKind::Male),
+            "she" => Some(PronounKind::Female),
+            "they" => Some(PronounKind::Plural),
+            "it" => Some(PronounKind::Neuter),
+            "i" | "we" | "you" => Some(PronounKind::Speaker),
+            _ => None,
+        };
+        let words = [
+            "He", "SHE", "they", "It", "I", "We", "YOU", "hE", "the", "", "Theys", "İt", "\u{212A}ing", "KING", "Mrs.", "mrs..", "Sen.-Elect",
+            "First Lady", "SPOKESWOMAN", "spokesman", "Mme", "ΣHE", "Queen’s", "widower", "Widow.", "count", "Count.", "x",
+        ];
+        for w in words {
+            assert_eq!(pronoun_kind(w), pronoun_plain(w), "{w:?}");
+        }
+        let gender_plain = |word: &str| {
+            let w = word.trim_end_matches('.').to_lowercase();
+            // Any case of a word answers as its trimmed lower case does.
+            gender_word(&w)
+        };
+        for w in words {
+            assert_eq!(gender_word(w), gender_plain(w), "{w:?}");
+        }
+        assert_eq!(gender_word("\u{212A}ing"), Some(PronounKind::Male), "the Kelvin sign lower-cases to k");
+        assert_eq!(gender_word("Spokeswoman."), Some(PronounKind::Female));
+    }
 }

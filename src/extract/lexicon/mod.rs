@@ -14,6 +14,7 @@
 //! ordering, which a perfect hash cannot give. An fst would shave bytes but costs a crate
 //! and a build step for little gain at this size.
 
+use crate::extract::fasthash::{pack_bytes, FxHashMap};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -244,6 +245,10 @@ pub struct Names {
     /// every key that starts with the bytes `b0 b1` (the first search is then over a few
     /// dozen keys; 128 KB).
     by_two: Vec<u32>,
+    /// Every prefix of at most 15 bytes of some key (packed, [`pack_bytes`]) → the range
+    /// of keys that start with it: a narrowing step whose prefix is that short is one hash
+    /// lookup instead of a binary search (the scan asks one per word of the text).
+    prefixes: FxHashMap<u128, (u32, u32)>,
 }
 
 /// Buckets of [`Names::by_two`].
@@ -299,7 +304,18 @@ impl Names {
                 by_two.push(k as u32);
             }
             by_two.push(keys.len() as u32);
-            Names { keys, payloads, by_first, by_two }
+            // Keys are sorted, so the keys sharing a prefix are one run: the first sets its
+            // start, each later one moves its end.
+            let mut prefixes: FxHashMap<u128, (u32, u32)> = FxHashMap::default();
+            for (i, key) in keys.iter().enumerate() {
+                let b = key.as_bytes();
+                for n in 1..=b.len().min(15) {
+                    if let Some(p) = b.get(..n).and_then(|p| pack_bytes(p, |x| x)) {
+                        prefixes.entry(p).or_insert((i as u32, i as u32)).1 = i as u32 + 1;
+                    }
+                }
+            }
+            Names { keys, payloads, by_first, by_two, prefixes }
         }
     }
 
@@ -317,6 +333,39 @@ impl Names {
     /// [`Self::narrow`] by a space (if `space`) and then `piece`, in one search: the
     /// next word of a name, after the space between them.
     pub fn narrow_spaced(&self, mut within: Range<usize>, done: usize, space: bool, piece: &[u8]) -> Range<usize> {
+        // A short whole prefix (the `done` bytes every key of `within` starts with, the
+        // space, `piece`): its keys are one lookup away, and those in `within` are the
+        // answer.
+        let total = done + usize::from(space) + piece.len();
+        if total > 0 && total <= 15 && !within.is_empty() {
+            let mut buf = [0u8; 15];
+            let shared = self.keys.get(within.start).and_then(|k| k.as_bytes().get(..done));
+            if let (Some(shared), Some(whole)) = (shared, buf.get_mut(..total)) {
+                let (head, rest) = whole.split_at_mut(done);
+                head.copy_from_slice(shared);
+                let rest = if space {
+                    match rest.split_first_mut() {
+                        Some((s, tail)) => {
+                            *s = b' ';
+                            tail
+                        }
+                        None => rest,
+                    }
+                } else {
+                    rest
+                };
+                rest.copy_from_slice(piece);
+                let (a, b) = pack_bytes(whole, |x| x).and_then(|p| self.prefixes.get(&p)).map_or((0, 0), |&(a, b)| (a as usize, b as usize));
+                let (a, b) = (a.max(within.start), b.min(within.end));
+                return if a < b { a..b } else { within.start..within.start };
+            }
+        }
+        self.narrow_searched(within, done, space, piece)
+    }
+
+    /// [`Self::narrow_spaced`] by binary search, for prefixes too long to pack (and for
+    /// the tests, which compare the two).
+    fn narrow_searched(&self, mut within: Range<usize>, done: usize, space: bool, piece: &[u8]) -> Range<usize> {
         let (b0, b1) = if space { (Some(b' '), piece.first().copied()) } else { (piece.first().copied(), piece.get(1).copied()) };
         if let (0, Some(b0), Some(b1)) = (done, b0, b1) {
             if b1 < 128 {
@@ -609,6 +658,42 @@ mod tests {
             assert_eq!(!r.is_empty(), Lexicon::Roles.table().has_prefix(key), "role prefix {key:?}");
             let exact = roles.exact(&r, key.len()).copied().unwrap_or([None; 4]);
             assert_eq!(exact, [None, None, None, Lexicon::Roles.table().get(key)], "role {key:?}");
+        }
+    }
+
+    /// The prefix lookup narrows exactly as the binary search: at every prefix of every
+    /// key (as one piece, and as words after a space), and at near misses.
+    #[test]
+    fn prefix_lookup_equals_search() {
+        for names in [Names::get(), Names::roles()] {
+            let same = |within: Range<usize>, done: usize, space: bool, piece: &[u8]| {
+                let (fast, slow) = (names.narrow_spaced(within.clone(), done, space, piece), names.narrow_searched(within.clone(), done, space, piece));
+                assert_eq!(fast.is_empty(), slow.is_empty(), "{:?} after {done} in {within:?}", String::from_utf8_lossy(piece));
+                if !slow.is_empty() {
+                    assert_eq!(fast, slow, "{:?} after {done} in {within:?}", String::from_utf8_lossy(piece));
+                }
+                slow
+            };
+            for (i, key) in names.keys.iter().enumerate().step_by(7) {
+                let b = key.as_bytes();
+                for n in 0..=b.len().min(17) {
+                    same(names.all(), 0, false, &b[..n]);
+                    let mut miss = b[..n].to_vec();
+                    miss.push(b'q');
+                    same(names.all(), 0, false, &miss);
+                }
+                // Word by word, as the scan narrows.
+                let mut range = names.all();
+                let mut done = 0;
+                for (w, piece) in key.split(' ').enumerate() {
+                    range = same(range, done, w > 0, piece.as_bytes());
+                    done += usize::from(w > 0) + piece.len();
+                    if range.is_empty() {
+                        break;
+                    }
+                    assert!(range.contains(&i));
+                }
+            }
         }
     }
 

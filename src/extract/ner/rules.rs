@@ -116,7 +116,7 @@ struct W<'t> {
     /// One of [`CONNECTORS`].
     connector: bool,
     /// The keys that start with `low` (as a range), for ASCII tokens: the first and
-    /// widest step of the name scan, done once per distinct word. In [`Names::get`] for
+    /// widest step of the name scan, one hash lookup per token. In [`Names::get`] for
     /// capitalised words, in [`Names::roles`] for the others (see [`Scan::lexicon_at`]).
     names: (usize, usize),
 }
@@ -150,9 +150,6 @@ fn build_view<'t>(text: &'t str, lows: &'t (String, Vec<(usize, usize)>), tokens
     let mut out: Vec<W<'t>> = Vec::with_capacity(tokens.len());
     let blocked = overlapping(tokens, boilerplate);
     let mut s = 0usize;
-    // Sized for the distinct words of a typical document up front (growing it costs
-    // several rehashes per document).
-    let mut name_ranges: FxHashMap<(&str, bool), (usize, usize)> = FxHashMap::with_capacity_and_hasher(tokens.len() / 2 + 8, Default::default());
     for (n, t) in tokens.iter().enumerate() {
         while s < sentences.len() && sentences[s].end <= t.span.start {
             s += 1;
@@ -192,12 +189,11 @@ fn build_view<'t>(text: &'t str, lows: &'t (String, Vec<(usize, usize)>), tokens
             function: is_function_lower(low),
             // Connectors are at most five bytes: longer words skip the list.
             connector: low.len() <= 5 && CONNECTORS.contains(&low),
+            // One hash lookup for words of up to 15 bytes ([`Names::narrow_spaced`]).
             names: if starts_names {
-                *name_ranges.entry((low, cap)).or_insert_with(|| {
-                    let index = if cap { Names::get() } else { Names::roles() };
-                    let r = index.narrow(index.all(), 0, low.as_bytes());
-                    (r.start, r.end)
-                })
+                let index = if cap { Names::get() } else { Names::roles() };
+                let r = index.narrow(index.all(), 0, low.as_bytes());
+                (r.start, r.end)
             } else {
                 (0, 0)
             },
@@ -595,9 +591,10 @@ impl<'a, 't> Scan<'a, 't> {
             // An initial "J." or "Jr.".
             return x.text.trim_end_matches('.').chars().count() <= 2 || x.text == "Jr.";
         }
-        // The surname lookup at most once (both tests below may ask it).
+        // The surname lookup at most once (the tests below may ask it three times).
         let surname = std::cell::OnceCell::new();
-        let is_surname = || *surname.get_or_init(|| lexicon::is_surname(x.text));
+        let surname_payload = || *surname.get_or_init(|| Lexicon::Surnames.get(x.text));
+        let is_surname = || surname_payload().is_some();
         if lexicon::org_word(x.text).is_some_and(|o| o.head) || lexicon::role_kind(x.lower()).is_some() && !is_surname() {
             return false;
         }
@@ -606,7 +603,8 @@ impl<'a, 't> Scan<'a, 't> {
         }
         if let Some(kind) = lexicon::place_kind(x.text) {
             // Countries and regions end a name; a city can be a surname ("Washington").
-            if kind != PlaceKind::City && !lexicon::is_strong_surname(x.text) {
+            // (`lexicon::is_strong_surname`, from the payload already looked up.)
+            if kind != PlaceKind::City && !surname_payload().is_some_and(|p| !p.contains('w')) {
                 return false;
             }
         }
