@@ -81,12 +81,7 @@ impl Hasher for FxHasher {
 /// hashing bytes and calling `memcmp`; `None` for longer words.
 #[inline]
 pub fn pack_word(word: &str, map: impl Fn(u8) -> u8) -> Option<u128> {
-    pack_bytes(word.as_bytes(), map)
-}
-
-/// [`pack_word`] for bytes (a prefix of a key may end inside a char).
-#[inline]
-pub fn pack_bytes(b: &[u8], map: impl Fn(u8) -> u8) -> Option<u128> {
+    let b = word.as_bytes();
     if b.len() > 15 {
         return None;
     }

@@ -14,7 +14,7 @@
 //! ordering, which a perfect hash cannot give. An fst would shave bytes but costs a crate
 //! and a build step for little gain at this size.
 
-use crate::extract::fasthash::{pack_bytes, FxHashMap};
+use crate::extract::fasthash::FxHashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -245,14 +245,37 @@ pub struct Names {
     /// every key that starts with the bytes `b0 b1` (the first search is then over a few
     /// dozen keys; 128 KB).
     by_two: Vec<u32>,
-    /// Every prefix of at most 15 bytes of some key (packed, [`pack_bytes`]) → the range
-    /// of keys that start with it: a narrowing step whose prefix is that short is one hash
-    /// lookup instead of a binary search (the scan asks one per word of the text).
-    prefixes: FxHashMap<u128, (u32, u32)>,
+    /// Every prefix of at most [`SHORT`] bytes of some key ([`short_key`]) → the range of
+    /// keys that start with it: a narrowing step whose whole prefix is that short (most
+    /// first words) is one hash lookup instead of a binary search, and a prefix missing
+    /// here starts no key. (≈ 45,000 prefixes, ≈ 1 MB; longer ones would cost several MB
+    /// for the few words that long.)
+    prefixes: FxHashMap<u64, (u32, u32)>,
 }
 
 /// Buckets of [`Names::by_two`].
 const TWO: usize = 256 * 128;
+
+/// The longest prefix [`Names::prefixes`] holds.
+const SHORT: usize = 7;
+
+/// A prefix of at most [`SHORT`] bytes as one integer: its bytes, and its length in the
+/// top byte (so "a" and "a\0" differ), from up to three pieces (the shared bytes, a
+/// space, the next word). Shifts, not a buffer copy: copying a few bytes would be a
+/// `memcpy` call.
+fn short_key(pieces: [&[u8]; 3]) -> Option<u64> {
+    let len: usize = pieces.iter().map(|p| p.len()).sum();
+    if len > SHORT {
+        return None;
+    }
+    let mut key = (len as u64) << 56;
+    let mut at = 0u32;
+    for &b in pieces.iter().flat_map(|p| p.iter()) {
+        key |= u64::from(b) << (8 * at);
+        at += 1;
+    }
+    Some(key)
+}
 
 impl Names {
     /// The merged index of the four tables, built on first use.
@@ -306,11 +329,11 @@ impl Names {
             by_two.push(keys.len() as u32);
             // Keys are sorted, so the keys sharing a prefix are one run: the first sets its
             // start, each later one moves its end.
-            let mut prefixes: FxHashMap<u128, (u32, u32)> = FxHashMap::default();
+            let mut prefixes: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
             for (i, key) in keys.iter().enumerate() {
                 let b = key.as_bytes();
-                for n in 1..=b.len().min(15) {
-                    if let Some(p) = b.get(..n).and_then(|p| pack_bytes(p, |x| x)) {
+                for n in 1..=b.len().min(SHORT) {
+                    if let Some(p) = b.get(..n).and_then(|p| short_key([p, &[], &[]])) {
                         prefixes.entry(p).or_insert((i as u32, i as u32)).1 = i as u32 + 1;
                     }
                 }
@@ -332,33 +355,16 @@ impl Names {
 
     /// [`Self::narrow`] by a space (if `space`) and then `piece`, in one search: the
     /// next word of a name, after the space between them.
-    pub fn narrow_spaced(&self, mut within: Range<usize>, done: usize, space: bool, piece: &[u8]) -> Range<usize> {
+    pub fn narrow_spaced(&self, within: Range<usize>, done: usize, space: bool, piece: &[u8]) -> Range<usize> {
         // A short whole prefix (the `done` bytes every key of `within` starts with, the
         // space, `piece`): its keys are one lookup away, and those in `within` are the
         // answer.
         let total = done + usize::from(space) + piece.len();
-        if total > 0 && total <= 15 && !within.is_empty() {
-            let mut buf = [0u8; 15];
-            let shared = self.keys.get(within.start).and_then(|k| k.as_bytes().get(..done));
-            if let (Some(shared), Some(whole)) = (shared, buf.get_mut(..total)) {
-                let (head, rest) = whole.split_at_mut(done);
-                head.copy_from_slice(shared);
-                let rest = if space {
-                    match rest.split_first_mut() {
-                        Some((s, tail)) => {
-                            *s = b' ';
-                            tail
-                        }
-                        None => rest,
-                    }
-                } else {
-                    rest
-                };
-                rest.copy_from_slice(piece);
-                let (a, b) = pack_bytes(whole, |x| x).and_then(|p| self.prefixes.get(&p)).map_or((0, 0), |&(a, b)| (a as usize, b as usize));
-                let (a, b) = (a.max(within.start), b.min(within.end));
-                return if a < b { a..b } else { within.start..within.start };
-            }
+        let shared = self.keys.get(within.start).and_then(|k| k.as_bytes().get(..done)).filter(|_| !within.is_empty() && total > 0);
+        if let Some(key) = shared.and_then(|shared| short_key([shared, if space { b" " } else { b"" }, piece])) {
+            let (a, b) = self.prefixes.get(&key).map_or((0, 0), |&(a, b)| (a as usize, b as usize));
+            let (a, b) = (a.max(within.start), b.min(within.end));
+            return if a < b { a..b } else { within.start..within.start };
         }
         self.narrow_searched(within, done, space, piece)
     }

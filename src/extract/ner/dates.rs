@@ -186,10 +186,6 @@ fn month_date(v: &View, i: usize) -> Option<usize> {
 /// one ASCII letter except the Kelvin sign, to "k", in no listed word), so the text holds
 /// its first three letters in some case.
 pub fn may_hold_date(text: &str) -> bool {
-    const STEMS: [&[u8; 3]; 24] = [
-        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec", b"mon", b"tue",
-        b"wed", b"thu", b"fri", b"sat", b"sun", b"thi", b"las", b"nex", b"pas", b"com",
-    ];
     if text.chars().any(char::is_numeric) {
         return true;
     }
@@ -197,6 +193,26 @@ pub fn may_hold_date(text: &str) -> bool {
         let l = [w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase(), w[2].to_ascii_lowercase()];
         STEMS.iter().any(|s| **s == l)
     })
+}
+
+/// The first three letters of every month, month abbreviation and weekday, then of every
+/// deictic word, lower case.
+const STEMS: [&[u8; 3]; 24] = [
+    b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec", b"mon", b"tue",
+    b"wed", b"thu", b"fri", b"sat", b"sun", b"thi", b"las", b"nex", b"pas", b"com",
+];
+
+/// Whether `word` starts with a month's or weekday's first three letters, in any case:
+/// `false` means it is neither (their lower case would have to start so, and only ASCII
+/// letters lower-case to ASCII letters, but for the Kelvin sign's "k", in none of them).
+fn calendar_stem(word: &str) -> bool {
+    match word.as_bytes() {
+        [a, b, c, ..] => {
+            let l = [a.to_ascii_lowercase(), b.to_ascii_lowercase(), c.to_ascii_lowercase()];
+            STEMS[..19].iter().any(|s| **s == l)
+        }
+        _ => false,
+    }
 }
 
 /// Finds the dates in `tokens` (all of one text). Spans are in text order and disjoint.
@@ -221,7 +237,13 @@ fn match_at(v: &View, i: usize) -> Option<usize> {
     // Every form but the deictic one starts with a capital (weekday, month) or a number
     // (day, year): most tokens need only that last test.
     let capital = v.word(i).chars().next().is_some_and(char::is_uppercase);
-    if !capital && v.kind(i) != Some(TokenKind::Number) {
+    let number = v.kind(i) == Some(TokenKind::Number);
+    if !capital && !number {
+        return deictic(v, i);
+    }
+    // A capitalised word starts a date below only as a weekday or a month (days and years
+    // are numbers): without their stem, only the deictic form is left (most names).
+    if !number && !calendar_stem(v.word(i)) {
         return deictic(v, i);
     }
     // Weekday, optionally with its date: "Tuesday, June 19, 2018".
@@ -372,6 +394,22 @@ mod tests {
             if !may_hold_date(&t) {
                 proptest::prop_assert!(dates(&t, &tokenize(&t)).is_empty(), "{:?}", t);
             }
+        }
+    }
+
+    /// Every month and weekday form the grammar reads has a calendar stem, in any case:
+    /// the shortcut in `match_at` skips no date.
+    #[test]
+    fn calendar_words_have_stems() {
+        for list in [&MONTHS, &MONTH_ABBREVIATIONS, &WEEKDAYS] {
+            for w in list.list {
+                for form in [w.to_string(), w.to_uppercase(), format!("{w}."), format!("{w}s"), format!("{}{}", w[..1].to_uppercase(), &w[1..])] {
+                    assert!(calendar_stem(&form), "{form:?}");
+                }
+            }
+        }
+        for w in ["Ma", "", "Trump", "Jordan", "\u{212A}an"] {
+            assert!(!calendar_stem(w), "{w:?}");
         }
     }
 
