@@ -259,10 +259,10 @@ const TWO: usize = 256 * 128;
 /// The longest prefix [`Names::prefixes`] holds.
 const SHORT: usize = 7;
 
-/// A prefix of at most [`SHORT`] bytes as one integer: its bytes, and its length in the
-/// top byte (so "a" and "a\0" differ), from up to three pieces (the shared bytes, a
-/// space, the next word). Shifts, not a buffer copy: copying a few bytes would be a
-/// `memcpy` call.
+/// A prefix of at most [`SHORT`] bytes as one integer (mixed, see below): its bytes and
+/// its length in the top byte (so "a" and "a\0" differ), from up to three pieces (the
+/// shared bytes, a space, the next word). Shifts, not a buffer copy: copying a few bytes
+/// would be a `memcpy` call.
 fn short_key(pieces: [&[u8]; 3]) -> Option<u64> {
     let len: usize = pieces.iter().map(|p| p.len()).sum();
     if len > SHORT {
@@ -274,7 +274,11 @@ fn short_key(pieces: [&[u8]; 3]) -> Option<u64> {
         key |= u64::from(b) << (8 * at);
         at += 1;
     }
-    Some(key)
+    // FxHash of a `u64` is one multiply, whose low bits (the map's bucket) depend only on
+    // the key's low bits, i.e. its first bytes: prefixes sharing them would all collide.
+    // An odd multiply and an xor-shift are invertible, so mixed keys stay distinct.
+    let mixed = key.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    Some(mixed ^ (mixed >> 32))
 }
 
 impl Names {
