@@ -17,8 +17,10 @@ pub fn extract(doc: &Document) -> AnnotationSet {
         let id = RegionId(set.fresh_id());
         set.boilerplate.push(Boilerplate { id, span: *span, origin: Origin::Auto });
     }
-    add_entities(&mut set, &ner::entities(text, &tokens, &sentences, &regions, &proposals(text, &tokens)));
-    let found = attribution::find(text, &tokens, &sentences, &set.entities, &set.boilerplate);
+    // The tokens' lower case, made once for the rules and the attribution patterns.
+    let lows = tokenize::lower_forms(text, &tokens);
+    add_entities(&mut set, &ner::entities_with(text, &tokens, &lows, &sentences, &regions, &proposals(text, &tokens)));
+    let found = attribution::find_with(text, &tokens, &lows, &sentences, &set.entities, &set.boilerplate);
     attribution::add_to(&mut set, found);
     set
 }

@@ -11,8 +11,8 @@ pub struct Ctx<'a> {
     pub tokens: &'a [Token],
     /// Every token lower-cased ([`crate::extract::tokenize::lower_forms`]): token `i` is
     /// `lower[lower_at[i].0..lower_at[i].1]`.
-    lower: String,
-    lower_at: Vec<(usize, usize)>,
+    lower: &'a str,
+    lower_at: &'a [(usize, usize)],
     /// Token index ranges of the sentences.
     pub sents: Vec<(usize, usize)>,
     /// Sentence index of each token.
@@ -28,8 +28,9 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(text: &'a str, tokens: &'a [Token], sentences: &[Span], boilerplate: &[Span]) -> Ctx<'a> {
-        let (lower, lower_at) = crate::extract::tokenize::lower_forms(text, tokens);
+    /// `lows` is [`crate::extract::tokenize::lower_forms`] of `tokens`.
+    pub fn new(text: &'a str, tokens: &'a [Token], lows: &'a (String, Vec<(usize, usize)>), sentences: &[Span], boilerplate: &[Span]) -> Ctx<'a> {
+        let (lower, lower_at) = (lows.0.as_str(), lows.1.as_slice());
         let mut sents = Vec::new();
         let mut sent_of = vec![usize::MAX; tokens.len()];
         let mut i = 0;

@@ -40,8 +40,22 @@ pub fn find(
     entities: &[Entity],
     boilerplate: &[Boilerplate],
 ) -> Vec<Attribution> {
+    find_with(text, tokens, &crate::extract::tokenize::lower_forms(text, tokens), sentences, entities, boilerplate)
+}
+
+/// [`find`] with the tokens' lower case already made by
+/// [`crate::extract::tokenize::lower_forms`] (the pipeline makes it once for the rules and
+/// the attribution patterns).
+pub fn find_with(
+    text: &str,
+    tokens: &[Token],
+    lows: &(String, Vec<(usize, usize)>),
+    sentences: &[Span],
+    entities: &[Entity],
+    boilerplate: &[Boilerplate],
+) -> Vec<Attribution> {
     let zones: Vec<Span> = boilerplate.iter().map(|b| b.span).collect();
-    let ctx = Ctx::new(text, tokens, sentences, &zones);
+    let ctx = Ctx::new(text, tokens, lows, sentences, &zones);
     let mut resolver = resolve::Resolver::new(&ctx, entities);
     let mut out: Vec<Attribution> = Vec::new();
     let mut seen: Vec<Vec<(usize, usize)>> = Vec::new();

@@ -60,7 +60,14 @@ pub struct Found {
 /// `boilerplate` span is tagged; `proposals` (possibly empty) come from a tagger.
 /// The result is in text order, without overlaps. Never panics.
 pub fn entities(text: &str, tokens: &[Token], sentences: &[Span], boilerplate: &[Span], proposals: &[Proposal]) -> Vec<Found> {
-    rules::find(text, tokens, sentences, boilerplate, proposals)
+    entities_with(text, tokens, &crate::extract::tokenize::lower_forms(text, tokens), sentences, boilerplate, proposals)
+}
+
+/// [`entities`] with the tokens' lower case already made by
+/// [`crate::extract::tokenize::lower_forms`] (the pipeline makes it once for the rules and
+/// the attribution patterns).
+pub fn entities_with(text: &str, tokens: &[Token], lows: &(String, Vec<(usize, usize)>), sentences: &[Span], boilerplate: &[Span], proposals: &[Proposal]) -> Vec<Found> {
+    rules::find(text, tokens, lows, sentences, boilerplate, proposals)
 }
 
 #[cfg(test)]

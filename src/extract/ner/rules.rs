@@ -12,7 +12,7 @@ use crate::extract::label::Label;
 use crate::extract::fasthash::{pack_word, FxHashMap, FxHashSet};
 use crate::extract::lexicon::{self, Lexicon, NameTable, Names, PlaceKind};
 use crate::extract::span::Span;
-use crate::extract::tokenize::{lower_forms, overlapping, QuoteRole, Token, TokenKind};
+use crate::extract::tokenize::{overlapping, QuoteRole, Token, TokenKind};
 use std::cell::Cell;
 use std::sync::OnceLock;
 
@@ -654,9 +654,8 @@ impl<'a, 't> Scan<'a, 't> {
 }
 
 /// Runs the rules over the whole text.
-pub(super) fn find(text: &str, tokens: &[Token], sentences: &[Span], boilerplate: &[Span], proposals: &[Proposal]) -> Vec<Found> {
-    let lows = lower_forms(text, tokens);
-    let w = build_view(text, &lows, tokens, sentences, boilerplate);
+pub(super) fn find(text: &str, tokens: &[Token], lows: &(String, Vec<(usize, usize)>), sentences: &[Span], boilerplate: &[Span], proposals: &[Proposal]) -> Vec<Found> {
+    let w = build_view(text, lows, tokens, sentences, boilerplate);
     let mut scan = Scan {
         w: &w,
         found: Vec::new(),
@@ -1043,7 +1042,7 @@ fn combine(scan: &mut Scan, text: &str, tokens: &[Token], boilerplate: &[Span], 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::{sentence::sentences, tokenize::tokenize};
+    use crate::extract::{sentence::sentences, tokenize::lower_forms, tokenize::tokenize};
 
     /// The packed function-word set answers as the plain one, for every entry, its
     /// neighbours and odd strings.
