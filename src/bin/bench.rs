@@ -80,16 +80,16 @@ mod native {
         Some(ticks / 100.0)
     }
 
-    /// Runs `f` over all docs until `secs` have passed; prints and returns words per
+    /// Runs `f(index, doc)` over all docs until `secs` have passed; prints and returns words per
     /// second of wall time, and prints the rate per CPU second too.
-    fn time(label: &str, only: &Option<String>, docs: &[Document], words: usize, secs: f64, mut f: impl FnMut(&Document) -> usize) -> (f64, usize) {
+    fn time(label: &str, only: &Option<String>, docs: &[Document], words: usize, secs: f64, mut f: impl FnMut(usize, &Document) -> usize) -> (f64, usize) {
         let mut sink = 0;
         let key = label.split(':').next().unwrap_or("").trim();
         if only.as_ref().is_some_and(|o| !key.contains(o.as_str())) {
             return (0.0, 0);
         }
-        for d in docs {
-            sink += f(d); // warm-up: lazy tables, caches
+        for (i, d) in docs.iter().enumerate() {
+            sink += f(i, d); // warm-up: lazy tables, caches
         }
         let c0 = cpu_secs();
         let t = Instant::now();
@@ -99,8 +99,8 @@ mod native {
             // would: what is timed is one pass over the corpus, not words cached by the
             // previous pass over the same documents.
             tagger::clear_word_cache();
-            for d in docs {
-                sink += f(d);
+            for (i, d) in docs.iter().enumerate() {
+                sink += f(i, d);
             }
             rounds += 1;
         }
@@ -116,36 +116,26 @@ mod native {
     /// The rules' stages of `extract`, each timed alone on the previous stages' output
     /// (computed once beforehand), to see where the time of the full pipeline goes.
     fn stages(only: &Option<String>, docs: &[Document], words: usize, secs: f64) {
-        use newsmark::extract::{attribution, boilerplate, mentions, ner, sentence, tokenize, AnnotationSet};
+        use newsmark::extract::{attribution, boilerplate, mentions, ner, pipeline, sentence, tokenize, AnnotationSet};
         if only.as_ref().is_some_and(|o| !"rules sentences boilerplate ner mentions attribution".contains(o.as_str())) {
             return;
         }
-        let idx = |d: &Document| docs.iter().position(|x| std::ptr::eq(x, d)).unwrap_or(0);
         let toks: Vec<_> = docs.iter().map(|d| tokenize::tokenize(&d.text)).collect();
         let sents: Vec<_> = docs.iter().zip(&toks).map(|(d, t)| sentence::sentences(&d.text, t)).collect();
         let regions: Vec<_> = docs.iter().map(|d| boilerplate::boilerplate(&d.text)).collect();
-        let proposals: Vec<Vec<ner::Proposal>> = docs
-            .iter()
-            .zip(&toks)
-            .map(|(d, t)| {
-                let spans: Vec<_> = t.iter().map(|t| t.span).collect();
-                tagger::embedded().tag_tokens(&d.text, &spans).into_iter().map(|p| ner::Proposal { span: p.span, label: p.label(), confidence: p.confidence }).collect()
-            })
-            .collect();
+        let proposals: Vec<_> = docs.iter().zip(&toks).map(|(d, t)| pipeline::proposals(&d.text, t)).collect();
         let sets: Vec<AnnotationSet> = docs.iter().map(extract).collect();
-        time("  r tokenize:   ", only, docs, words, secs, |d| tokenize::tokenize(&d.text).len());
-        time("  r sentences:  ", only, docs, words, secs, |d| sentence::sentences(&d.text, &toks[idx(d)]).len());
-        time("  r boilerplate:", only, docs, words, secs, |d| boilerplate::boilerplate(&d.text).len());
-        time("  r ner:        ", only, docs, words, secs, |d| {
-            let i = idx(d);
+        time("  r tokenize:   ", only, docs, words, secs, |_, d| tokenize::tokenize(&d.text).len());
+        time("  r sentences:  ", only, docs, words, secs, |i, d| sentence::sentences(&d.text, &toks[i]).len());
+        time("  r boilerplate:", only, docs, words, secs, |_, d| boilerplate::boilerplate(&d.text).len());
+        time("  r ner:        ", only, docs, words, secs, |i, d| {
             ner::entities(&d.text, &toks[i], &sents[i], &regions[i], &proposals[i]).len()
         });
-        time("  r mentions:   ", only, docs, words, secs, |d| {
-            let pairs: Vec<_> = sets[idx(d)].entities.iter().map(|e| (e.label.clone(), e.span)).collect();
+        time("  r mentions:   ", only, docs, words, secs, |i, d| {
+            let pairs: Vec<_> = sets[i].entities.iter().map(|e| (e.label.clone(), e.span)).collect();
             mentions::group(&d.text, &pairs).len()
         });
-        time("  r attribution:", only, docs, words, secs, |d| {
-            let i = idx(d);
+        time("  r attribution:", only, docs, words, secs, |i, d| {
             attribution::find(&d.text, &toks[i], &sents[i], &sets[i].entities, &sets[i].boilerplate).len()
         });
     }
@@ -222,15 +212,14 @@ mod native {
             println!("load average: {}", l.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
         }
         let toks: Vec<Vec<newsmark::extract::Span>> = docs.iter().map(|d| tagger::tokenize(&d.text)).collect();
-        let idx = |d: &Document| docs.iter().position(|x| std::ptr::eq(x, d)).unwrap_or(0);
-        time("  tokenize:     ", &only, &docs, words, secs, |d| tagger::tokenize(&d.text).len());
-        time("  emissions:    ", &only, &docs, words, secs, |d| tagger::embedded().emissions(&d.text, &toks[idx(d)]).len());
-        time("  tag tokens:   ", &only, &docs, words, secs, |d| tagger::embedded().tag_tokens(&d.text, &toks[idx(d)]).len());
-        time("tagger alone:   ", &only, &docs, words, secs, |d| tagger::embedded().tag(&d.text).len());
+        time("  tokenize:     ", &only, &docs, words, secs, |_, d| tagger::tokenize(&d.text).len());
+        time("  emissions:    ", &only, &docs, words, secs, |i, d| tagger::embedded().emissions(&d.text, &toks[i]).len());
+        time("  tag tokens:   ", &only, &docs, words, secs, |i, d| tagger::embedded().tag_tokens(&d.text, &toks[i]).len());
+        time("tagger alone:   ", &only, &docs, words, secs, |_, d| tagger::embedded().tag(&d.text).len());
         stages(&only, &docs, words, secs);
-        time("full extraction:", &only, &docs, words, secs, |d| extract(d).entities.len());
+        time("full extraction:", &only, &docs, words, secs, |_, d| extract(d).entities.len());
         // What one article opened on its own costs: nothing cached from other documents.
-        time("full, each document cold:", &only, &docs, words, secs, |d| {
+        time("full, each document cold:", &only, &docs, words, secs, |_, d| {
             tagger::clear_word_cache();
             extract(d).entities.len()
         });

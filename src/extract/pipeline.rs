@@ -25,8 +25,9 @@ pub fn extract(doc: &Document) -> AnnotationSet {
     set
 }
 
-/// The statistical tagger's spans, for the rules to combine with theirs.
-fn proposals(text: &str, tokens: &[tokenize::Token]) -> Vec<ner::Proposal> {
+/// The statistical tagger's spans, for the rules to combine with theirs (public for the
+/// bench, which times the rules on them).
+pub fn proposals(text: &str, tokens: &[tokenize::Token]) -> Vec<ner::Proposal> {
     let spans: Vec<_> = tokens.iter().map(|t| t.span).collect();
     tagger::embedded()
         .tag_tokens(text, &spans)

@@ -136,13 +136,11 @@ impl Bilou {
     /// The predecessor of `t` on the best path: the first (lowest) legal tag with the
     /// highest score into `t`, the generic decoder's tie-breaking.
     fn best_pred(&self, prev: &Scores, t: usize) -> usize {
-        // Predecessors in ascending order, so `>` keeps the lowest of equal scores (and
-        // the first predecessor if none beats `i32::MIN`, as the generic decoder does).
-        let (mut arg, mut top) = (usize::MAX, i32::MIN);
+        // Predecessors in ascending order and a strict `>`: the lowest of equal scores.
+        let mut best: Option<(usize, i32)> = None;
         let mut consider = |p: usize, s: i32| {
-            if s > top {
-                top = s;
-                arg = p;
+            if best.is_none_or(|(_, top)| s > top) {
+                best = Some((p, s));
             }
         };
         if let Some(j) = OPENING.iter().position(|&o| o == t) {
@@ -158,11 +156,8 @@ impl Bilou {
             consider(b, prev[b] + from_b);
             consider(i, prev[i] + from_i);
         }
-        match arg {
-            usize::MAX if OPENING.contains(&t) => CLOSED[0],
-            usize::MAX => 1 + 4 * ((t - 1) / 4),
-            _ => arg,
-        }
+        // Both branches consider at least one predecessor.
+        best.map_or(0, |(p, _)| p)
     }
 
     /// Each token's margin: the best path's score minus the best score of a path with

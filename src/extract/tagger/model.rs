@@ -83,9 +83,15 @@ struct Row([i16; LANES]);
 impl Row {
     #[inline]
     fn add_to(&self, acc: &mut Acc) {
-        for (a, &w) in acc.iter_mut().zip(&self.0) {
-            *a += w as i32;
-        }
+        add_widened(acc, &self.0);
+    }
+}
+
+/// Adds `i16` lanes into `i32` sums (a model row, or a word's cached sums).
+#[inline(always)]
+pub fn add_widened(acc: &mut Acc, w: &[i16; LANES]) {
+    for (a, &w) in acc.iter_mut().zip(w) {
+        *a += w as i32;
     }
 }
 
@@ -176,6 +182,9 @@ impl Model {
         let mut rows = Vec::with_capacity(feats.len() + 1);
         rows.push(Row([0; LANES]));
         let mask = slots.len() - 1;
+        let present_bits = (bits + 3).clamp(6, 32);
+        let present_shift = 32 - present_bits;
+        let mut present = vec![0u64; (1usize << present_bits) / 64];
         // Rows in order of how many tags they weigh: a feature the training saw often has
         // weights for many tags, so the rows read most end up packed together at the front
         // and stay in cache (+5 % full extraction). Which slot a key lands in changes, what
@@ -195,11 +204,6 @@ impl Model {
             }
             slots[s] = Slot { key: *key, row: rows.len() as u32 };
             rows.push(row);
-        }
-        let present_bits = (bits + 3).clamp(6, 32);
-        let present_shift = 32 - present_bits;
-        let mut present = vec![0u64; (1usize << present_bits) / 64];
-        for (key, _) in &feats {
             let b = bit_of(*key, present_shift);
             if let Some(w) = present.get_mut(b / 64) {
                 *w |= 1 << (b % 64);
