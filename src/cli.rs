@@ -4,7 +4,7 @@
 //! Runs the same `extract` pipeline as the browser and writes one annotations file per
 //! input, named after the input's stem (which is also the document id).
 
-use crate::extract::{self, format::json, text};
+use crate::core::{self, format::json, model::text};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -92,7 +92,7 @@ pub fn shared_dir() -> PathBuf {
     }
 }
 
-pub fn load_document(path: &Path) -> Result<extract::Document, InputError> {
+pub fn load_document(path: &Path) -> Result<core::Document, InputError> {
     let bytes = std::fs::read(path).map_err(InputError::Read)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
     let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
@@ -104,14 +104,14 @@ pub fn load_document(path: &Path) -> Result<extract::Document, InputError> {
         Ok(doc)
     } else {
         let t = text::decode(&bytes).map_err(InputError::Decode)?;
-        Ok(extract::Document::new(stem, None, t))
+        Ok(core::Document::new(stem, None, t))
     }
 }
 
 /// Extracts one file into `out`; returns its word count (for the batch summary).
 fn extract_one(path: &Path, out: &Path) -> Result<usize, InputError> {
     let doc = load_document(path)?;
-    let set = extract::extract(&doc);
+    let set = core::extract(&doc);
     let dest = out.join(format!("{}.json", doc.id));
     std::fs::write(&dest, json::export(&set)).map_err(|e| InputError::Write(dest.clone(), e))?;
     Ok(doc.text.split_whitespace().count())

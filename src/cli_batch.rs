@@ -7,7 +7,7 @@
 //! however unevenly long its articles are; output keeps input order. A bad line is
 //! reported with its number and skipped; it never stops the batch.
 
-use crate::extract::{self, format::json, jsonl};
+use crate::core::{self, format::json, project::jsonl};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
@@ -180,7 +180,7 @@ pub fn run_jsonl(input: &Path, output: &Path, opts: Options) -> std::io::Result<
                     Ok(None) => Done::Blank,
                     Err(e) => Done::Bad(e),
                     Ok(Some(doc)) => {
-                        let set = extract::extract(&doc);
+                        let set = core::extract(&doc);
                         Done::Ok { json: json::export_value(&set).to_string(), words: words(&doc.text) }
                     }
                 };

@@ -5,8 +5,8 @@
 //! hold many documents and write the file `--out` (plus, for Label Studio, the labelling
 //! config beside it).
 
-use crate::extract::annotation::AnnotationSet;
-use crate::extract::format::{brat, bundle, conll, doccano, json, labelstudio, spacy, w3c};
+use crate::core::model::annotation::AnnotationSet;
+use crate::core::format::{brat, bundle, conll, doccano, json, labelstudio, spacy, w3c};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -36,7 +36,7 @@ pub enum ExportError {
     Read(PathBuf, std::io::Error),
     Import(PathBuf, json::ImportError),
     Write(PathBuf, std::io::Error),
-    Bundle(crate::extract::format::common::FormatError),
+    Bundle(crate::core::format::common::FormatError),
 }
 
 impl fmt::Display for ExportError {

@@ -3,7 +3,7 @@
 //! `extract` is the pure-Rust core (model, pipeline, formats) shared by the command line
 //! and the browser; `ui` is the yew app and only exists on wasm32.
 
-pub mod extract;
+pub mod core;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

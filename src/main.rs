@@ -1,5 +1,5 @@
 //! The `newsmark` binary: the browser app when built for wasm32 (by Trunk), the command
-//! line otherwise. Both run the same `newsmark::extract` core.
+//! line otherwise. Both run the same `newsmark::core` core.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

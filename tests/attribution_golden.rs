@@ -5,11 +5,11 @@
 
 mod golden_dir;
 
-use newsmark::extract::{attribution, sentence::sentences, tokenize::tokenize};
+use newsmark::core::{nlp::{attribution, sentence::sentences, tokenize::tokenize}};
 
 fn render(text: &str) -> String {
     let tokens = tokenize(text);
-    let slice = |s: newsmark::extract::Span| s.slice(text).unwrap_or("?").to_string();
+    let slice = |s: newsmark::core::Span| s.slice(text).unwrap_or("?").to_string();
     let mut out = String::new();
     for a in attribution::find(text, &tokens, &sentences(text, &tokens), &[], &[]) {
         let content: Vec<String> = a.content.fragments().iter().map(|f| slice(*f)).collect();

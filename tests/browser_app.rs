@@ -3,7 +3,7 @@
 //! headless Chromium (see `.cargo/config.toml`).
 #![cfg(target_arch = "wasm32")]
 
-use newsmark::extract::{self, AnnotationSet, Document, Edit, Kind, Label, Span};
+use newsmark::core::{self, AnnotationSet, Document, Edit, Kind, Label, Span};
 use newsmark::ui::open::{open_file, OpenError};
 use newsmark::ui::sample::{sample_set, SAMPLE_TEXT};
 use newsmark::ui::{App, AppProps};
@@ -51,7 +51,7 @@ fn annotated_sample() -> AnnotationSet {
             kind: Kind::Mixed,
             source: Some(span_of(&t, "White House spokeswoman Caroline Leavitt")),
             cue: Some(span_of(&t, "reported")),
-            content: extract::Extent::single(span_of(&t, "“to urge Russia")),
+            content: core::Extent::single(span_of(&t, "“to urge Russia")),
         },
     ];
     AnnotationSet::new(doc).apply_all(&edits).unwrap()
@@ -124,7 +124,7 @@ async fn sample_shows_suggested_highlights() {
 
 #[wasm_bindgen_test]
 fn open_file_table() {
-    let exported = extract::format::json::export(&annotated_sample());
+    let exported = core::format::json::export(&annotated_sample());
     let cases: Vec<(&str, &[u8], Result<(&str, usize), &str>)> = vec![
         ("a.txt", b"Ann said hi.\r\n", Ok(("a", 0))),
         ("A.TXT", b"x", Ok(("A", 0))),

@@ -3,7 +3,7 @@
 //! window (what the app listens to), flushes yew's scheduler and asserts on the DOM.
 #![cfg(target_arch = "wasm32")]
 
-use newsmark::extract::{AnnotationSet, Document, Entity, EntityId, Label, Origin, Span, Status};
+use newsmark::core::{AnnotationSet, Document, Entity, EntityId, Label, Origin, Span, Status};
 use newsmark::ui::{App, AppProps};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

@@ -3,7 +3,7 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use newsmark::extract::{self, format::json, text, Document};
+use newsmark::core::{self, format::json, model::text, Document};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -12,7 +12,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn wasm_output_equals_native_golden() {
     let raw = include_str!("../static/sample/seed-witkoff-moscow.txt");
     let doc = Document::new("seed-witkoff-moscow", None, text::normalize(raw));
-    let out = json::export(&extract::extract(&doc));
+    let out = json::export(&core::extract(&doc));
     let native = include_str!("fixtures/pipeline/sample.expected.json");
     assert!(!out.is_empty() && out.contains("\"entities\""));
     if out != native {

@@ -3,8 +3,8 @@
 //! wasm32-unknown-unknown` in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
-use newsmark::extract::project::{DocStatus, Project};
-use newsmark::extract::{AnnotationSet, Document, Edit, History, Label, Span};
+use newsmark::core::project::project::{DocStatus, Project};
+use newsmark::core::{AnnotationSet, Document, Edit, History, Label, Span};
 use newsmark::ui::storage::Store;
 use wasm_bindgen_test::*;
 
@@ -50,7 +50,7 @@ async fn later_writes_win_and_delete_removes() {
     let mut h = history("d2");
     store.save_document(&h).await.unwrap();
     h.redo();
-    let json = newsmark::extract::persist::StoredHistory::to_json(&h);
+    let json = newsmark::core::project::persist::StoredHistory::to_json(&h);
     store.put_document_json("d2", json).await.unwrap();
     assert_eq!(store.load_document("d2").await.unwrap(), Some(h));
     store.delete_document("d2").await.unwrap();

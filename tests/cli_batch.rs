@@ -26,7 +26,7 @@ fn jsonl_batch_reports_bad_lines_and_keeps_going() {
     let lines: Vec<String> = std::fs::read_to_string(&out).unwrap().lines().map(str::to_string).collect();
     assert_eq!(lines.len(), 2);
     for (l, id) in lines.iter().zip(["a", "b"]) {
-        let set = newsmark::extract::format::json::import(l).unwrap();
+        let set = newsmark::core::format::json::import(l).unwrap();
         assert_eq!(set.document.id, id);
     }
 }
@@ -50,7 +50,7 @@ fn folders_and_export() {
     }
     assert!(dir.path().join("brat/one.ann").exists() && dir.path().join("brat/annotation.conf").exists());
     assert!(dir.path().join("w3c/two.jsonld").exists());
-    let bundle = newsmark::extract::format::bundle::import(&std::fs::read(dir.path().join("x.zip")).unwrap()).unwrap();
+    let bundle = newsmark::core::format::bundle::import(&std::fs::read(dir.path().join("x.zip")).unwrap()).unwrap();
     assert_eq!(bundle.entries.len(), 2);
 
     let r = newsmark().args(["export", "--format", "w3c", "missing.json", "--out"]).arg(dir.path()).output().unwrap();

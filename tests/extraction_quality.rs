@@ -49,7 +49,7 @@ fn seed_article_meets_its_floors() {
 fn she_said_resolves_to_caroline_leavitt() {
     let Some(shared) = shared_dir() else { return };
     let doc = newsmark::cli::load_document(&shared.join("eval/gold/seed-witkoff-moscow.txt")).unwrap();
-    let set = newsmark::extract::extract(&doc);
+    let set = newsmark::core::extract(&doc);
     let text = &set.document.text;
     let she = set
         .attributions

@@ -4,8 +4,8 @@
 // Host only: jsonschema and the schema file are not available in the browser build.
 #![cfg(not(target_arch = "wasm32"))]
 
-use newsmark::extract::format::json::{export, export_value, import, ImportError};
-use newsmark::extract::{AnnotationSet, Document, Edit, Extent, Kind, Label, Span, Status, Target};
+use newsmark::core::format::json::{export, export_value, import, ImportError};
+use newsmark::core::{AnnotationSet, Document, Edit, Extent, Kind, Label, Span, Status, Target};
 use proptest::prelude::*;
 use serde_json::Value;
 

@@ -7,7 +7,7 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use newsmark::extract::tagger::{self, corpus};
+use newsmark::core::nlp::tagger::{self, corpus};
 use std::path::{Path, PathBuf};
 
 fn shared_dir() -> Option<PathBuf> {

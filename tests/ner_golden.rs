@@ -7,7 +7,7 @@
 
 mod golden_dir;
 
-use newsmark::extract::{boilerplate::boilerplate, label::Label, mentions, ner, sentence::sentences, tokenize::tokenize, Span};
+use newsmark::core::{nlp::{boilerplate::boilerplate, mentions, ner, sentence::sentences, tokenize::tokenize}, model::label::Label, Span};
 
 fn render(text: &str) -> String {
     let tokens = tokenize(text);

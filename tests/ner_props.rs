@@ -2,7 +2,7 @@
 //! detection, entity finding and mention grouping never panic, and every entity span is
 //! non-empty, on character boundaries, outside boilerplate and disjoint from the others.
 
-use newsmark::extract::{boilerplate::boilerplate, label::Label, mentions, ner, sentence::sentences, tokenize::tokenize, Span};
+use newsmark::core::{nlp::{boilerplate::boilerplate, mentions, ner, sentence::sentences, tokenize::tokenize}, model::label::Label, Span};
 use proptest::prelude::*;
 
 /// Text that looks enough like news to reach the rules: names, titles, dates, quotes,

@@ -6,7 +6,7 @@
 // Host only: the wasm side lives in browser_pipeline.rs.
 #![cfg(not(target_arch = "wasm32"))]
 
-use newsmark::extract::{self, format::json, text, Document};
+use newsmark::core::{self, format::json, model::text, Document};
 
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pipeline/sample.expected.json");
 
@@ -14,11 +14,11 @@ const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pipeli
 fn sample_output_matches_golden() {
     let raw = include_str!("../static/sample/seed-witkoff-moscow.txt");
     let doc = Document::new("seed-witkoff-moscow", None, text::normalize(raw));
-    let out = json::export(&extract::extract(&doc));
+    let out = json::export(&core::extract(&doc));
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(GOLDEN, &out).unwrap();
     }
     let want = std::fs::read_to_string(GOLDEN).expect("golden file (UPDATE_GOLDEN=1 writes it)");
     assert!(out == want, "pipeline output changed; diff it against {GOLDEN} and regenerate if intended");
-    assert_eq!(extract::extract(&doc), extract::extract(&doc), "deterministic");
+    assert_eq!(core::extract(&doc), core::extract(&doc), "deterministic");
 }

@@ -5,13 +5,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use newsmark::extract::{self, format::json, text, Document};
+use newsmark::core::{self, format::json, model::text, Document};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(raw) = std::str::from_utf8(data) {
         for t in [raw.to_string(), text::normalize(raw)] {
             let doc = Document::new("fuzz", None, t.as_str());
-            let set = extract::extract(&doc);
+            let set = core::extract(&doc);
             for a in &set.attributions {
                 for f in a.content.fragments() {
                     assert!(f.is_valid_in(&t), "content fragment off the text");

@@ -2,7 +2,7 @@
 //!
 //! Natively: `cargo run --release --bin bench -- [--secs S] [--only STAGE] [--threads N]
 //! [DIR…]` (default: every folder of `shared/eval/dev/`), timing the tagger's stages,
-//! `tagger::embedded().tag` and `newsmark::extract::extract` over all documents, each
+//! `tagger::embedded().tag` and `newsmark::core::extract` over all documents, each
 //! repeated for at least S seconds on one thread; `--threads N` also times full
 //! extraction with the documents shared out over N threads.
 //!
@@ -13,7 +13,7 @@
 
 #[cfg(target_arch = "wasm32")]
 mod wasm {
-    use newsmark::extract::{extract, tagger, Document};
+    use newsmark::core::{extract, nlp::tagger, Document};
     use wasm_bindgen::prelude::*;
 
     /// Tags one text; returns the number of proposals (so the work is not optimised away).
@@ -57,7 +57,7 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use newsmark::extract::{extract, tagger, Document};
+    use newsmark::core::{extract, nlp::tagger, Document};
     use std::path::PathBuf;
     use std::time::Instant;
 
@@ -116,7 +116,7 @@ mod native {
     /// The rules' stages of `extract`, each timed alone on the previous stages' output
     /// (computed once beforehand), to see where the time of the full pipeline goes.
     fn stages(only: &Option<String>, docs: &[Document], words: usize, secs: f64) {
-        use newsmark::extract::{attribution, boilerplate, mentions, ner, pipeline, sentence, tokenize, AnnotationSet};
+        use newsmark::core::{nlp::{attribution, boilerplate, mentions, ner, pipeline, sentence, tokenize}, AnnotationSet};
         if only.as_ref().is_some_and(|o| !"rules sentences boilerplate ner mentions attribution".contains(o.as_str())) {
             return;
         }
@@ -211,7 +211,7 @@ mod native {
         if let Ok(l) = std::fs::read_to_string("/proc/loadavg") {
             println!("load average: {}", l.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
         }
-        let toks: Vec<Vec<newsmark::extract::Span>> = docs.iter().map(|d| tagger::tokenize(&d.text)).collect();
+        let toks: Vec<Vec<newsmark::core::Span>> = docs.iter().map(|d| tagger::tokenize(&d.text)).collect();
         time("  tokenize:     ", &only, &docs, words, secs, |_, d| tagger::tokenize(&d.text).len());
         time("  emissions:    ", &only, &docs, words, secs, |i, d| tagger::embedded().emissions(&d.text, &toks[i]).len());
         time("  tag tokens:   ", &only, &docs, words, secs, |i, d| tagger::embedded().tag_tokens(&d.text, &toks[i]).len());

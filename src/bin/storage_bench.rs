@@ -4,8 +4,8 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    use newsmark::extract::persist::StoredHistory;
-    use newsmark::extract::{AnnotationSet, Document, Edit, History, Label, Span};
+    use newsmark::core::project::persist::StoredHistory;
+    use newsmark::core::{AnnotationSet, Document, Edit, History, Label, Span};
     use std::time::Instant;
 
     let words = ["Maria", "said", "the", "council", "in", "Lisbon", "would", "vote", "today", "again"];

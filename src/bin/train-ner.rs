@@ -26,9 +26,9 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use newsmark::extract::tagger::corpus::{self, GoldDoc};
-    use newsmark::extract::tagger::train::{Perceptron, Rng};
-    use newsmark::extract::tagger::Tagger;
+    use newsmark::core::nlp::tagger::corpus::{self, GoldDoc};
+    use newsmark::core::nlp::tagger::train::{Perceptron, Rng};
+    use newsmark::core::nlp::tagger::Tagger;
     use std::path::PathBuf;
     use std::time::Instant;
 

@@ -5,8 +5,8 @@
 //! text selection is read from the DOM at the moment of the key press and converted to
 //! byte offsets with the document's `OffsetMap`.
 
-use crate::extract::keys::{self, Command, KeyPress};
-use crate::extract::{AnnotationSet, OffsetMap, Status};
+use crate::core::edit::keys::{self, Command, KeyPress};
+use crate::core::{AnnotationSet, OffsetMap, Status};
 use crate::ui::components::{
     focused_attribution, open_file, AlertRegion, Article, HelpDialog, Inspector, Legend, PasteDialog, RoleHighlight,
     ProjectPanel, SaveStatus, SchemaEditor, SidePanel, Toolbar,

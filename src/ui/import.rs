@@ -3,9 +3,9 @@
 //! bundles (`.zip`). Every file or line that cannot be read is reported by name (and line
 //! number) and skipped; the rest is imported.
 
-use crate::extract::format::{bundle, json};
-use crate::extract::project::DocStatus;
-use crate::extract::{html, jsonl, text, AnnotationSet, Document};
+use crate::core::format::{bundle, json};
+use crate::core::project::project::DocStatus;
+use crate::core::{project::{html, jsonl}, model::text, AnnotationSet, Document};
 
 /// What a batch of files gave.
 #[derive(Default)]

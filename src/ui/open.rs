@@ -2,9 +2,9 @@
 //! pre-annotated, `.json` files are read as newsmark annotations. Errors are values with a
 //! message for the alert region; the current state is kept when opening fails.
 
-use crate::extract::format::json::{self, ImportError};
-use crate::extract::text::{self, DecodeError};
-use crate::extract::{self as core, AnnotationSet, Document};
+use crate::core::format::json::{self, ImportError};
+use crate::core::model::text::{self, DecodeError};
+use crate::core::{self, AnnotationSet, Document};
 use std::fmt;
 
 /// Why a file could not be opened.
@@ -75,8 +75,8 @@ pub fn read_opened(name: &str, bytes: &[u8]) -> Result<Opened, OpenError> {
         }
         FileKind::Html => {
             let html = text::decode(bytes).map_err(|error| OpenError::NotUtf8 { name: name.to_string(), error })?;
-            let body = text::normalize(&crate::extract::html::html_to_text(&html));
-            let title = crate::extract::html::html_title(&html);
+            let body = text::normalize(&crate::core::project::html::html_to_text(&html));
+            let title = crate::core::project::html::html_title(&html);
             Ok(Opened::Article(Document::new(stem, title, body)))
         }
         FileKind::Annotations => {

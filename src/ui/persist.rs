@@ -6,10 +6,10 @@
 //! State transitions of the list are `extract::project`'s (host-tested); this module only
 //! wires them to IndexedDB ([`crate::ui::storage`]) and the worker ([`crate::ui::worker`]).
 
-use crate::extract::history::History;
-use crate::extract::persist::StoredHistory;
-use crate::extract::project::{DocStatus, Filter, Project};
-use crate::extract::AnnotationSet;
+use crate::core::model::history::History;
+use crate::core::project::persist::StoredHistory;
+use crate::core::project::project::{DocStatus, Filter, Project};
+use crate::core::AnnotationSet;
 use crate::ui::import::Picked;
 use crate::ui::storage::{SaveStatus, Store, StorageError};
 use crate::ui::worker::Extractor;
@@ -285,7 +285,7 @@ impl ProjectHandle {
 
     /// Opens a new article: pre-annotated in the worker (with the progress bar), added to
     /// the project under a free id, stored, then shown.
-    pub fn extract_and_open(&self, doc: crate::extract::Document) {
+    pub fn extract_and_open(&self, doc: crate::core::Document) {
         self.import(Picked { documents: vec![doc], ..Picked::default() });
     }
 
@@ -372,7 +372,7 @@ where
             if project.get(&id).is_none() {
                 // Opened from a file, pasted, or the first start's sample: it joins the list
                 // under its own id (it is stored under that key).
-                project.entries.push(crate::extract::project::Entry {
+                project.entries.push(crate::core::project::project::Entry {
                     id: id.clone(),
                     title: set.document.title.clone(),
                     status: DocStatus::New,

@@ -1,7 +1,7 @@
 //! The article the app opens on: the project's origin article, embedded at build time so
 //! the first screen needs no request.
 
-use crate::extract::{self, AnnotationSet, Document};
+use crate::core::{self, AnnotationSet, Document};
 
 /// Id of the sample document; exports are named `<id>.annotations.json`.
 pub const SAMPLE_ID: &str = "seed-witkoff-moscow";
@@ -11,10 +11,10 @@ pub const SAMPLE_TEXT: &str = include_str!("../../static/sample/seed-witkoff-mos
 
 /// The sample document, normalised like any imported text.
 pub fn sample_document() -> Document {
-    Document::new(SAMPLE_ID, None, extract::text::normalize(SAMPLE_TEXT))
+    Document::new(SAMPLE_ID, None, core::model::text::normalize(SAMPLE_TEXT))
 }
 
 /// The sample with the pipeline's suggestions.
 pub fn sample_set() -> AnnotationSet {
-    extract::extract(&sample_document())
+    core::extract(&sample_document())
 }

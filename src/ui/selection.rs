@@ -5,7 +5,7 @@
 //! article's text, so the UTF-16 length of the text from the paragraph's start to a
 //! selection point, converted with the document's `OffsetMap`, is the point's offset.
 
-use crate::extract::{OffsetMap, Span};
+use crate::core::{OffsetMap, Span};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Node};

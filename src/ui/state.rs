@@ -1,10 +1,10 @@
 //! The app's one reducer: the editing session (document, annotations, undo history, focus,
-//! the last message) from [`crate::extract::session`].
+//! the last message) from [`crate::core::edit::session`].
 //!
 //! The transition is pure and host-tested there; `reduce` only forwards. Hover and open
 //! dialogs are view state kept in the components that need them, never here.
 
-pub use crate::extract::session::{Action, Message, Session};
+pub use crate::core::edit::session::{Action, Message, Session};
 use std::rc::Rc;
 use yew::prelude::*;
 

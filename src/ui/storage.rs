@@ -14,9 +14,9 @@
 //! Writes are issued in order and IndexedDB runs overlapping read-write transactions in
 //! the order they were created, so the last change always wins.
 
-use crate::extract::history::History;
-use crate::extract::persist::{RestoreError, StoredHistory};
-use crate::extract::project::Project;
+use crate::core::model::history::History;
+use crate::core::project::persist::{RestoreError, StoredHistory};
+use crate::core::project::project::Project;
 use std::fmt;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -3,10 +3,10 @@
 //! view model did not change is not re-rendered (the `Paragraph` component is memoised on
 //! them).
 
-use crate::extract::layout::{self, AttributionRole};
-use crate::extract::review;
-use crate::extract::session::is_hex_colour;
-use crate::extract::{AnnotationSet, Attribution, AttributionId, Entity, EntityId, LabelSchema, Span};
+use crate::core::edit::layout::{self, AttributionRole};
+use crate::core::edit::review;
+use crate::core::edit::session::is_hex_colour;
+use crate::core::{AnnotationSet, Attribution, AttributionId, Entity, EntityId, LabelSchema, Span};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;

@@ -8,7 +8,7 @@
 //! single-file build opened from `file://` has no worker script beside it), jobs run on the
 //! main thread after yielding once, so the progress indicator still paints first.
 
-use crate::extract::{extract, AnnotationSet, Document};
+use crate::core::{extract, AnnotationSet, Document};
 use gloo_worker::{Codec, HandlerId, Registrable, Spawnable, Worker, WorkerBridge, WorkerScope};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;

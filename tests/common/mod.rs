@@ -24,9 +24,9 @@ pub fn score(gold: &Path, inputs: &[PathBuf]) -> serde_json::Value {
     let out = tempfile::tempdir().unwrap();
     for input in inputs {
         let doc = newsmark::cli::load_document(input).unwrap();
-        let set = newsmark::extract::extract(&doc);
+        let set = newsmark::core::extract(&doc);
         let dest = out.path().join(format!("{}.json", doc.id));
-        std::fs::write(dest, newsmark::extract::format::json::export(&set)).unwrap();
+        std::fs::write(dest, newsmark::core::format::json::export(&set)).unwrap();
     }
     let pred = if gold.is_file() {
         out.path().join(format!("{}.json", gold.file_stem().unwrap().to_string_lossy()))

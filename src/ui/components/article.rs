@@ -4,7 +4,7 @@
 //! attribution's role reports it (its other roles light up), and the session's focus is
 //! mirrored to the DOM focus (J / K scroll to the item).
 
-use crate::extract::{AttributionId, EntityId, Target};
+use crate::core::{AttributionId, EntityId, Target};
 use crate::ui::components::Paragraph;
 use crate::ui::state::{use_annotator, Action};
 use crate::ui::view;

@@ -1,6 +1,6 @@
 //! "Export JSON": saves the annotations as `<document-id>.annotations.json`.
 
-use crate::extract::format::json;
+use crate::core::format::json;
 use crate::ui::download::download;
 use crate::ui::js::js_message;
 use crate::ui::state::{use_annotator, Action};

@@ -1,6 +1,6 @@
 //! The `?` dialog: every shortcut, from the same table the key handler uses.
 
-use crate::extract::keys::SHORTCUTS;
+use crate::core::edit::keys::SHORTCUTS;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

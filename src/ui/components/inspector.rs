@@ -5,10 +5,10 @@
 //! Buttons that use the text selection keep it: they act on `mousedown` default
 //! prevented, so clicking them does not collapse the selection first.
 
-use crate::extract::keys::Role;
-use crate::extract::review::{entity_groups, source_display};
-use crate::extract::snap::{Dir, Edge, Step};
-use crate::extract::{AnnotationSet, Attribution, AttributionId, Entity, EntityId, Kind, Label, Status, Target};
+use crate::core::edit::keys::Role;
+use crate::core::edit::review::{entity_groups, source_display};
+use crate::core::edit::snap::{Dir, Edge, Step};
+use crate::core::{AnnotationSet, Attribution, AttributionId, Entity, EntityId, Kind, Label, Status, Target};
 use crate::ui::selection::{self, Offsets};
 use crate::ui::state::{use_annotator, Action};
 use web_sys::HtmlSelectElement;
@@ -19,7 +19,7 @@ pub struct InspectorProps {
     pub offsets: Offsets,
 }
 
-fn text_of(set: &AnnotationSet, span: crate::extract::Span) -> String {
+fn text_of(set: &AnnotationSet, span: crate::core::Span) -> String {
     span.slice(set.text()).unwrap_or("").to_string()
 }
 

@@ -1,9 +1,9 @@
 //! The label legend: each label's colour, key and pending suggestions, with "accept all"
 //! and "reject all" for that label; and the label schema editor's button.
 
-use crate::extract::review::pending_by_label;
-use crate::extract::session::is_hex_colour;
-use crate::extract::{Label, Status};
+use crate::core::edit::review::pending_by_label;
+use crate::core::edit::session::is_hex_colour;
+use crate::core::{Label, Status};
 use crate::ui::state::{use_annotator, Action};
 use yew::prelude::*;
 

@@ -1,6 +1,6 @@
 //! "Paste…": an article pasted as text, pre-annotated like an opened file.
 
-use crate::extract::{text, Document};
+use crate::core::{model::text, Document};
 use crate::ui::persist::use_project;
 use crate::ui::state::{use_annotator, Action};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};

@@ -2,8 +2,8 @@
 //! with status and pending suggestions, filter and search, a progress bar while importing,
 //! delete with undo, and export of the whole project as a bundle.
 
-use crate::extract::format::bundle::{self, Bundle, Entry as BundleEntry};
-use crate::extract::project::{DocStatus, Filter};
+use crate::core::format::bundle::{self, Bundle, Entry as BundleEntry};
+use crate::core::project::project::{DocStatus, Filter};
 use crate::ui::import::{read_file, Picked};
 use crate::ui::js::{js_message, read_bytes};
 use crate::ui::persist::{use_project, ProjectHandle};

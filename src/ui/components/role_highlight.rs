@@ -1,8 +1,8 @@
 //! Lights up every role of the hovered or focused attribution (content, cue, source) with
 //! one generated style rule, so hovering never re-renders the article.
 
-use crate::extract::session::Session;
-use crate::extract::Target;
+use crate::core::edit::session::Session;
+use crate::core::Target;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

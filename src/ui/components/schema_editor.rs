@@ -1,7 +1,7 @@
 //! The label schema editor: add, rename, recolour and re-key labels. The schema is part
 //! of the annotation set, so every change is undoable and exported with the JSON.
 
-use crate::extract::session::is_hex_colour;
+use crate::core::edit::session::is_hex_colour;
 use crate::ui::state::{use_annotator, Action};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;

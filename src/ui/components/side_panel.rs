@@ -1,8 +1,8 @@
 //! The side panel: entities grouped by the entity they name (with mention counts) and
 //! attributions grouped by source (with a bar chart); clicking an item scrolls to it.
 
-use crate::extract::review::{entity_groups, source_groups};
-use crate::extract::Target;
+use crate::core::edit::review::{entity_groups, source_groups};
+use crate::core::Target;
 use crate::ui::components::SourceChart;
 use crate::ui::state::{use_annotator, Action};
 use std::rc::Rc;

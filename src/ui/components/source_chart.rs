@@ -1,8 +1,8 @@
 //! A small SVG bar chart of who is quoted: one bar per source, split into direct,
 //! indirect and mixed quotes. Clicking a row focuses that source's first attribution.
 
-use crate::extract::review::SourceGroup;
-use crate::extract::{AttributionId, Target};
+use crate::core::edit::review::SourceGroup;
+use crate::core::{AttributionId, Target};
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -1,6 +1,6 @@
 //! The actions above the article: files, undo/redo, review navigation and view toggles.
 
-use crate::extract::review::Nav;
+use crate::core::edit::review::Nav;
 use crate::ui::components::{ExportButton, OpenButton};
 use crate::ui::state::{use_annotator, Action};
 use yew::prelude::*;

@@ -1,0 +1,80 @@
+//! Table-driven tests of the entity rules.
+
+use super::*;
+use crate::core::nlp::tokenize::tokenize;
+use crate::core::{nlp::{boilerplate::boilerplate, sentence::sentences}};
+
+fn run(text: &str) -> Vec<(String, &str)> {
+    let tokens = tokenize(text);
+    let sents = sentences(text, &tokens);
+    let bp = boilerplate(text);
+    entities(text, &tokens, &sents, &bp, &[]).into_iter().map(|f| (f.label.as_str().to_string(), &text[f.span.start..f.span.end])).collect()
+}
+
+fn has(got: &[(String, &str)], label: &str, s: &str) -> bool {
+    got.iter().any(|(l, t)| l == label && *t == s)
+}
+
+#[test]
+fn expected_entities() {
+    let cases: &[(&str, &[(&str, &str)])] = &[
+        ("A special envoy from US President Donald Trump is set to visit Moscow this week.", &[("GPE", "US"), ("ROLE", "President"), ("PERSON", "Donald Trump"), ("GPE", "Moscow"), ("DATE", "this week")]),
+        ("“It is up to them,” White House spokeswoman Caroline Leavitt said.", &[("ORG", "White House"), ("ROLE", "spokeswoman"), ("PERSON", "Caroline Leavitt")]),
+        ("Caroline Leavitt spoke. According to Leavitt, Steve Witkoff, Trump’s Special Envoy to the Middle East, will travel. Donald Trump agreed.", &[("PERSON", "Leavitt"), ("PERSON", "Steve Witkoff"), ("PERSON", "Trump"), ("ROLE", "Special Envoy"), ("LOC", "Middle East")]),
+        ("The Kremlin said that US Secretary of State Marco Rubio met Russian officials.", &[("ORG", "Kremlin"), ("GPE", "US"), ("ROLE", "Secretary of State"), ("PERSON", "Marco Rubio"), ("NORP", "Russian")]),
+        ("following US-Ukraine talks in Jeddah on March 11.", &[("GPE", "US"), ("GPE", "Ukraine"), ("GPE", "Jeddah"), ("DATE", "March 11")]),
+        ("National Security Advisor Mike Waltz spoke to the Russians and to Western allies.", &[("ROLE", "National Security Advisor"), ("PERSON", "Mike Waltz"), ("NORP", "Russians"), ("NORP", "Western")]),
+        ("Reports from Bloomberg and sources cited by Reuters suggest NATO may act.", &[("ORG", "Bloomberg"), ("ORG", "Reuters"), ("ORG", "NATO")]),
+        ("Police said the Interior Ministry and the Ministry of Defence disagreed.", &[("ORG", "Interior Ministry"), ("ORG", "Ministry of Defence")]),
+        ("He met Saudi Arabia's crown prince.", &[("GPE", "Saudi Arabia")]),
+    ];
+    for (text, want) in cases {
+        let got = run(text);
+        for (label, s) in *want {
+            assert!(has(&got, label, s), "{text}\n  missing {label} {s:?}\n  got {got:?}");
+        }
+    }
+}
+
+#[test]
+fn not_entities() {
+    let cases: &[(&str, &[&str])] = &[
+        ("A special envoy from the government will visit.", &["special envoy"]),
+        ("The minister said it would take 30-day periods.", &["The", "minister", "30"]),
+        ("However, the talks may resume.", &["However", "may"]),
+    ];
+    for (text, unwanted) in cases {
+        let got = run(text);
+        for u in *unwanted {
+            assert!(!got.iter().any(|(_, t)| t == u), "{text}: {u:?} tagged in {got:?}");
+        }
+    }
+}
+
+#[test]
+fn glued_typo_keeps_the_name() {
+    let got = run("An envoy of US President Donald Trumpcis set to go. Trump said so.");
+    assert!(has(&got, "PERSON", "Donald Trump"), "{got:?}");
+}
+
+#[test]
+fn nothing_inside_boilerplate() {
+    let got = run("Talks were held in Moscow.\nJOIN US ON TELEGRAM\nFollow our coverage of Russia on the @handle.\nRussia agreed.");
+    assert!(!got.iter().any(|(_, t)| *t == "US"), "{got:?}");
+    assert_eq!(got.iter().filter(|(l, _)| l == "GPE").count(), 2, "{got:?}");
+}
+
+#[test]
+fn proposals_fill_gaps_and_yield_to_lexicons() {
+    let text = "Kusae Edu met officials in Russia on Monday.";
+    let tokens = tokenize(text);
+    let sents = sentences(text, &tokens);
+    let proposals = [
+        Proposal { span: Span::new(0, 9), label: Label::Person, confidence: 0.9 },
+        // The same span as the lexicon's country "Russia": the lexicon stays.
+        Proposal { span: Span::new(28, 34), label: Label::Org, confidence: 0.99 },
+    ];
+    let got = entities(text, &tokens, &sents, &[], &proposals);
+    let labels: Vec<(&str, &str)> = got.iter().map(|f| (f.label.as_str(), &text[f.span.start..f.span.end])).collect();
+    assert_eq!(labels, [("PERSON", "Kusae Edu"), ("GPE", "Russia"), ("DATE", "Monday")]);
+}
