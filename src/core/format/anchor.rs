@@ -6,7 +6,6 @@
 //! be placed is returned as a typed [`Unplaced`] list for the user, never dropped silently.
 
 use crate::core::model::annotation::{AnnotationSet, AttributionId, Document, EntityId, RegionId};
-use crate::core::format::common::Imported;
 use crate::core::model::label::Label;
 use crate::core::model::offsets::OffsetMap;
 use crate::core::model::span::{Extent, Span};
@@ -31,6 +30,14 @@ impl Role {
             Role::Content => "content",
         }
     }
+}
+
+/// An import's result: the annotations that could be placed, and those that could not
+/// (re-anchoring onto a changed text, or an export's known losses).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imported {
+    pub set: AnnotationSet,
+    pub unplaced: Vec<Unplaced>,
 }
 
 /// What could not be placed, and what that cost.

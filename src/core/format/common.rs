@@ -6,7 +6,6 @@
 //! The v1 JSON format keeps its own error type (`json::ImportError`); bundles wrap it.
 
 use crate::core::model::annotation::{AnnotationSet, Kind, Origin, Status};
-use crate::core::format::anchor::Unplaced;
 use crate::core::format::json;
 use crate::core::model::label::{Label, LabelDef};
 use crate::core::model::offsets::OffsetMap;
@@ -81,14 +80,6 @@ impl fmt::Display for FormatError {
 }
 
 impl std::error::Error for FormatError {}
-
-/// An import's result: the annotations that could be placed, and those that could not
-/// (re-anchoring onto a changed text, or an export's known losses).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Imported {
-    pub set: AnnotationSet,
-    pub unplaced: Vec<Unplaced>,
-}
 
 // ---------------------------------------------------------------- values
 

@@ -8,7 +8,7 @@
 //! import with single spaces; [`import_onto`] aligns the tokens back onto the real text.
 
 use crate::core::model::annotation::{AnnotationSet, Document, Entity, EntityId, Origin, Status};
-use crate::core::format::anchor::reanchor;
+use crate::core::format::anchor::{reanchor, Imported};
 use crate::core::format::common::*;
 use crate::core::model::span::Span;
 use std::fmt::Write;

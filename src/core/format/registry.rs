@@ -5,7 +5,8 @@
 
 use crate::core::model::annotation::{AnnotationSet, Document};
 use crate::core::format::anchor::reanchor;
-use crate::core::format::common::{FormatError, Imported};
+use crate::core::format::anchor::Imported;
+use crate::core::format::common::FormatError;
 use crate::core::format::{brat, bundle, conll, doccano, json, labelstudio, spacy, w3c};
 
 /// Every format newsmark writes and reads.

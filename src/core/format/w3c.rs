@@ -17,7 +17,7 @@ use crate::core::model::annotation::{
     AnnotationSet, Attribution, AttributionId, Boilerplate, Document, Entity, EntityId, Kind, Origin, RegionId,
     Source, Status,
 };
-use crate::core::format::anchor::{context, Anchorer, Unplaced, UnplacedItem, UnplacedReason};
+use crate::core::format::anchor::{context, Anchorer, Imported, Unplaced, UnplacedItem, UnplacedReason};
 use crate::core::format::common::*;
 use crate::core::model::offsets::OffsetMap;
 use crate::core::model::span::{Extent, Span};
