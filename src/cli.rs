@@ -117,6 +117,18 @@ fn extract_one(path: &Path, out: &Path) -> Result<usize, InputError> {
     Ok(doc.text.split_whitespace().count())
 }
 
+/// How a developer tool (`bench`, `train-ner`) ends: its error on stderr after its name,
+/// and a failing exit code, so scripts that run it stop.
+pub fn finish(tool: &str, result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{tool}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

@@ -46,17 +46,12 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
-    match native::run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bench: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    newsmark::cli::finish("bench", native::run())
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
+    use newsmark::core::nlp::tagger::corpus;
     use newsmark::core::{extract, nlp::tagger, Document};
     use std::path::PathBuf;
     use std::time::Instant;
@@ -181,24 +176,11 @@ mod native {
             }
         }
         if dirs.is_empty() {
-            let dev = newsmark::cli::shared_dir().join("eval/dev");
-            let mut d: Vec<PathBuf> = std::fs::read_dir(&dev)
-                .map_err(|e| format!("{}: {e}", dev.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_dir())
-                .collect();
-            d.sort();
-            dirs = d;
+            dirs = corpus::dev_dirs(&newsmark::cli::shared_dir()).map_err(|e| e.to_string())?;
         }
         let mut docs = Vec::new();
         for dir in &dirs {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-                .map_err(|e| format!("{}: {e}", dir.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "json"))
-                .collect();
-            files.sort();
-            for f in files {
+            for f in corpus::json_files(dir).map_err(|e| e.to_string())? {
                 docs.push(newsmark::cli::load_document(&f).map_err(|e| format!("{}: {e}", f.display()))?);
             }
         }

@@ -15,13 +15,7 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
-    match native::run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("train-ner: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    newsmark::cli::finish("train-ner", native::run())
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -5,7 +5,7 @@
 //!
 //! The v1 JSON format keeps its own error type (`json::ImportError`); bundles wrap it.
 
-use crate::core::model::annotation::{AnnotationSet, Kind, Origin, Status};
+use crate::core::model::annotation::{AnnotationSet, Attribution, EntityId, Kind, Origin, Source, Status};
 use crate::core::format::json;
 use crate::core::model::label::{Label, LabelDef};
 use crate::core::model::offsets::OffsetMap;
@@ -249,7 +249,7 @@ pub fn id_number(id: &str, prefix: &str) -> Option<u32> {
 
 // ---------------------------------------------------------------- attribution roles
 
-/// Role labels used by the span-list formats (doccano, Label Studio).
+/// Role labels used by the span-list formats (doccano, Label Studio, spaCy).
 pub const ROLE_LABELS: [&str; 3] = ["SOURCE", "CUE", "CONTENT"];
 
 /// A role span read from a span-list file, before it is grouped into an attribution.
@@ -269,8 +269,10 @@ pub struct RoleSpan {
 
 /// Groups role spans into attributions and adds them to `set`: by the attribution id on
 /// each span when there is one, else through `head_of` (a relation from a content span
-/// to each other role of its attribution). `entity_ids` maps the file's entity ids.
+/// to each other role of its attribution). `entity_ids` maps the file's entity ids; `at`
+/// names the line or task in errors.
 pub fn add_attributions(
+    at: &str,
     set: &mut AnnotationSet,
     ids: &mut Ids,
     roles: Vec<RoleSpan>,
@@ -295,7 +297,7 @@ pub fn add_attributions(
         groups.entry(key).or_default().push(r);
     }
     for (key, roles) in groups {
-        let item = format!("attribution {key}");
+        let item = format!("{at} attribution {key}");
         let mut content: Vec<&RoleSpan> = roles.iter().filter(|r| r.role == "CONTENT").collect();
         content.sort_by_key(|r| r.span.start);
         let Some(first) = content.first() else {
@@ -337,6 +339,41 @@ pub fn add_attributions(
     }
     set.attributions.sort_by_key(|a| a.id);
     Ok(())
+}
+
+// ---------------------------------------------------------------- role span records
+
+/// The keys a `CONTENT` record of a span-list export carries (doccano, spaCy), so that
+/// the import rebuilds the attribution with its kind and review state.
+pub fn content_keys(a: &Attribution) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("attribution".into(), Value::from(a.id.to_string()));
+    m.insert("kind".into(), Value::from(a.kind.as_str()));
+    m.insert("status".into(), Value::from(a.status.as_str()));
+    m.insert("origin".into(), Value::from(a.origin.as_str()));
+    m.insert("confidence".into(), Value::from(round_conf(a.confidence)));
+    m
+}
+
+/// The keys of a `SOURCE` record: its attribution, and the entity it resolves to when
+/// `linked` says that entity is in the export too (a link to a dropped entity would
+/// dangle on import).
+pub fn source_keys(a: &Attribution, s: &Source, linked: impl Fn(EntityId) -> bool) -> Map<String, Value> {
+    let mut m = cue_keys(a);
+    if let Some(e) = s.entity.filter(|e| linked(*e)) {
+        m.insert("entity".into(), Value::from(e.to_string()));
+    }
+    if let Some(t) = &s.entity_text {
+        m.insert("entity_text".into(), Value::from(t.as_str()));
+    }
+    m
+}
+
+/// The keys of a `CUE` record: only its attribution.
+pub fn cue_keys(a: &Attribution) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("attribution".into(), Value::from(a.id.to_string()));
+    m
 }
 
 // ---------------------------------------------------------------- offsets
@@ -491,6 +528,21 @@ pub mod testing {
     /// An attribution as the formats see it: kind, source (span, linked entity's span),
     /// cue, content fragments, origin, status.
     pub type AttrKey = (Kind, Option<(Span, Option<Span>)>, Option<Span>, Vec<Span>, Origin, Status);
+
+    /// What the span-list formats hand over (doccano, Label Studio): everything but
+    /// rejected suggestions, and no source link to a rejected entity.
+    pub fn without_rejected(set: &AnnotationSet) -> AnnotationSet {
+        let mut s = set.clone();
+        s.entities.retain(|e| e.status != Status::Rejected);
+        s.attributions.retain(|a| a.status != Status::Rejected);
+        let kept: Vec<EntityId> = s.entities.iter().map(|e| e.id).collect();
+        for a in &mut s.attributions {
+            if let Some(src) = &mut a.source {
+                src.entity = src.entity.filter(|e| kept.contains(e));
+            }
+        }
+        s
+    }
 
     /// A set's content without ids, sorted: what a round trip must keep.
     pub fn canon(set: &AnnotationSet) -> (Vec<EntityKey>, Vec<AttrKey>, Vec<Span>) {

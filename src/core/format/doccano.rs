@@ -42,16 +42,9 @@ pub fn export_value(set: &AnnotationSet) -> Value {
         push(e.span, e.label.as_str(), x);
     }
     for a in set.attributions.iter().filter(|a| a.status != Status::Rejected) {
-        let aid = json!(a.id.to_string());
         let mut head = 0;
         for (i, f) in a.content.fragments().iter().enumerate() {
-            let mut x = Map::new();
-            x.insert("attribution".into(), aid.clone());
-            x.insert("kind".into(), json!(a.kind.as_str()));
-            x.insert("status".into(), json!(a.status.as_str()));
-            x.insert("origin".into(), json!(a.origin.as_str()));
-            x.insert("confidence".into(), json!(round_conf(a.confidence)));
-            let n = push(*f, "CONTENT", x);
+            let n = push(*f, "CONTENT", content_keys(a));
             if i == 0 {
                 head = n;
             } else {
@@ -59,21 +52,12 @@ pub fn export_value(set: &AnnotationSet) -> Value {
             }
         }
         if let Some(s) = &a.source {
-            let mut x = Map::new();
-            x.insert("attribution".into(), aid.clone());
-            if let Some(e) = s.entity.filter(|e| set.entity(*e).is_some_and(|e| e.status != Status::Rejected)) {
-                x.insert("entity".into(), json!(e.to_string()));
-            }
-            if let Some(t) = &s.entity_text {
-                x.insert("entity_text".into(), json!(t));
-            }
-            let n = push(s.span, "SOURCE", x);
+            let live = |e| set.entity(e).is_some_and(|e| e.status != Status::Rejected);
+            let n = push(s.span, "SOURCE", source_keys(a, s, live));
             relations.push(json!({"from_id": head, "to_id": n, "type": "source"}));
         }
         if let Some(c) = a.cue {
-            let mut x = Map::new();
-            x.insert("attribution".into(), aid.clone());
-            let n = push(c, "CUE", x);
+            let n = push(c, "CUE", cue_keys(a));
             relations.push(json!({"from_id": head, "to_id": n, "type": "cue"}));
         }
     }
@@ -211,7 +195,7 @@ pub fn import_value(v: &Value, line: usize) -> Result<AnnotationSet, FormatError
             });
         }
     }
-    add_attributions(&mut set, &mut ids, roles, &head_of, &entity_ids, Origin::Human, Status::Accepted)?;
+    add_attributions(&at, &mut set, &mut ids, roles, &head_of, &entity_ids, Origin::Human, Status::Accepted)?;
     Ok(set)
 }
 
@@ -220,20 +204,6 @@ mod tests {
     use super::*;
     use crate::core::format::common::testing::*;
     use proptest::prelude::*;
-
-    /// What doccano can be handed: everything but rejected suggestions.
-    fn without_rejected(set: &AnnotationSet) -> AnnotationSet {
-        let mut s = set.clone();
-        s.entities.retain(|e| e.status != Status::Rejected);
-        s.attributions.retain(|a| a.status != Status::Rejected);
-        let kept: Vec<EntityId> = s.entities.iter().map(|e| e.id).collect();
-        for a in &mut s.attributions {
-            if let Some(src) = &mut a.source {
-                src.entity = src.entity.filter(|e| kept.contains(e));
-            }
-        }
-        s
-    }
 
     #[test]
     fn round_trip_sample() {

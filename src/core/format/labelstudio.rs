@@ -241,7 +241,7 @@ fn import_task(t: &Value, n: usize) -> Result<AnnotationSet, FormatError> {
             group: r.get("group").and_then(Value::as_u64).and_then(|g| u32::try_from(g).ok()),
         });
     }
-    add_attributions(&mut set, &mut ids, roles, &head_of, &entity_ids, origin, status)?;
+    add_attributions(&at, &mut set, &mut ids, roles, &head_of, &entity_ids, origin, status)?;
     Ok(set)
 }
 
@@ -250,19 +250,6 @@ mod tests {
     use super::*;
     use crate::core::format::common::testing::*;
     use proptest::prelude::*;
-
-    fn without_rejected(set: &AnnotationSet) -> AnnotationSet {
-        let mut s = set.clone();
-        s.entities.retain(|e| e.status != Status::Rejected);
-        s.attributions.retain(|a| a.status != Status::Rejected);
-        let kept: Vec<EntityId> = s.entities.iter().map(|e| e.id).collect();
-        for a in &mut s.attributions {
-            if let Some(src) = &mut a.source {
-                src.entity = src.entity.filter(|e| kept.contains(e));
-            }
-        }
-        s
-    }
 
     #[test]
     fn round_trip_sample() {

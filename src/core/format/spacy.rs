@@ -9,15 +9,12 @@
 //! span has exact `token_start`/`token_end` (inclusive, Prodigy's convention).
 //! Review state rides along as extra span keys (`status`, `origin`, `confidence`, `kind`).
 
-use crate::core::model::annotation::{
-    AnnotationSet, Attribution, AttributionId, Boilerplate, Document, Entity, EntityId, Kind, Origin, RegionId,
-    Source, Status,
-};
+use crate::core::model::annotation::{AnnotationSet, Boilerplate, Document, Entity, EntityId, Origin, RegionId, Status};
 use crate::core::format::common::*;
 use crate::core::model::offsets::OffsetMap;
-use crate::core::model::span::{Extent, Span};
+use crate::core::model::span::Span;
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 pub const SOURCE: &str = "SOURCE";
 pub const CUE: &str = "CUE";
@@ -106,18 +103,13 @@ pub fn export_value(set: &AnnotationSet) -> Value {
         spans.push(Value::Object(m));
     }
     for a in &set.attributions {
-        let aid = json!(a.id.to_string());
         let frags: Vec<Map<String, Value>> = a
             .content
             .fragments()
             .iter()
             .map(|f| {
                 let mut m = l.span(*f, CONTENT);
-                m.insert("attribution".into(), aid.clone());
-                m.insert("kind".into(), json!(a.kind.as_str()));
-                m.insert("status".into(), json!(a.status.as_str()));
-                m.insert("origin".into(), json!(a.origin.as_str()));
-                m.insert("confidence".into(), json!(round_conf(a.confidence)));
+                m.extend(content_keys(a));
                 m
             })
             .collect();
@@ -127,19 +119,14 @@ pub fn export_value(set: &AnnotationSet) -> Value {
         }
         if let Some(s) = &a.source {
             let mut m = l.span(s.span, SOURCE);
-            m.insert("attribution".into(), aid.clone());
-            if let Some(e) = s.entity {
-                m.insert("entity".into(), json!(e.to_string()));
-            }
-            if let Some(t) = &s.entity_text {
-                m.insert("entity_text".into(), json!(t));
-            }
+            // spaCy files keep rejected suggestions too, so every linked entity is there.
+            m.extend(source_keys(a, s, |_| true));
             relations.push(l.relation(&head, &m, SOURCE));
             spans.push(Value::Object(m));
         }
         if let Some(c) = a.cue {
             let mut m = l.span(c, CUE);
-            m.insert("attribution".into(), aid.clone());
+            m.extend(cue_keys(a));
             relations.push(l.relation(&head, &m, CUE));
             spans.push(Value::Object(m));
         }
@@ -197,25 +184,24 @@ pub fn import_value(v: &Value, line: usize) -> Result<AnnotationSet, FormatError
             .chain(spans.iter().map(|s| s.get("attribution").and_then(Value::as_str).and_then(|i| id_number(i, "a")))),
     );
 
-    // Relations name their spans by offsets: child (start, end) → head (start, end).
-    let mut head_of: HashMap<(u64, u64), (u64, u64)> = HashMap::new();
+    // Relations name their spans by offsets: child "start-end" → head "start-end", the
+    // node names `add_attributions` groups by.
+    let node = |a: u64, b: u64| format!("{a}-{b}");
+    let mut head_of: HashMap<String, String> = HashMap::new();
     for (i, r) in relations.iter().enumerate() {
         let item = format!("{at} relation {}", i + 1);
         let r = get_obj(r, &item, "relations")?;
-        let pos = |k: &'static str| -> Result<(u64, u64), FormatError> {
+        let pos = |k: &'static str| -> Result<String, FormatError> {
             let s = get_obj(req(r, &item, k)?, &item, k)?;
-            Ok((req_u64(s, &item, "start")?, req_u64(s, &item, "end")?))
+            Ok(node(req_u64(s, &item, "start")?, req_u64(s, &item, "end")?))
         };
-        head_of.insert(pos("child_span")?, pos("head_span")?);
+        let (child, head) = (pos("child_span")?, pos("head_span")?);
+        if child != head {
+            head_of.insert(child, head);
+        }
     }
 
-    struct Role {
-        label: String,
-        span: Span,
-        obj: Map<String, Value>,
-        item: String,
-    }
-    let mut groups: BTreeMap<String, Vec<Role>> = BTreeMap::new();
+    let mut roles: Vec<RoleSpan> = Vec::new();
     let mut entity_ids: HashMap<String, EntityId> = HashMap::new();
     for (i, s) in spans.iter().enumerate() {
         let item = format!("{at} span {}", i + 1);
@@ -225,18 +211,9 @@ pub fn import_value(v: &Value, line: usize) -> Result<AnnotationSet, FormatError
         check_text(text, span, opt_str(o, &item, "text")?, &item)?;
         let label = req_str(o, &item, "label")?;
         let origin = enum_value(o, "origin", &item, "origin", Origin::Human, parse_origin)?;
-        if [SOURCE, CUE, CONTENT].contains(&label) {
-            let key = match opt_str(o, &item, "attribution")? {
-                Some(k) => k.to_string(),
-                None => {
-                    let head = head_of.get(&(a, b)).copied().unwrap_or((a, b));
-                    if label != CONTENT && head == (a, b) {
-                        return Err(FormatError::Dangling { item, id: "(no attribution or relation names its content)".into() });
-                    }
-                    format!("@{}-{}", head.0, head.1)
-                }
-            };
-            groups.entry(key).or_default().push(Role { label: label.into(), span, obj: o.clone(), item });
+        if ROLE_LABELS.contains(&label) {
+            let key = opt_str(o, &item, "attribution")?.map(str::to_string);
+            roles.push(RoleSpan { role: label.into(), span, node: node(a, b), key, extra: o.clone(), item });
         } else if label == BOILERPLATE {
             let id = RegionId(ids.assign(&mut set, o.get("id").and_then(Value::as_str).and_then(|i| id_number(i, "b"))));
             set.boilerplate.push(Boilerplate { id, span, origin });
@@ -260,49 +237,7 @@ pub fn import_value(v: &Value, line: usize) -> Result<AnnotationSet, FormatError
         }
     }
 
-    for (key, roles) in groups {
-        let item = format!("{at} attribution {key}");
-        let mut content: Vec<&Role> = roles.iter().filter(|r| r.label == CONTENT).collect();
-        content.sort_by_key(|r| r.span.start);
-        let Some(first) = content.first() else {
-            return Err(FormatError::Missing { item, field: "CONTENT span" });
-        };
-        let extent = Extent::from_fragments(content.iter().map(|r| r.span).collect())
-            .map_err(|e| FormatError::BadFragments { item: item.clone(), reason: e.to_string() })?;
-        let one = |label: &str| -> Result<Option<&Role>, FormatError> {
-            let mut it = roles.iter().filter(|r| r.label == label);
-            let r = it.next();
-            if it.next().is_some() {
-                return Err(FormatError::BadFragments { item: item.clone(), reason: format!("more than one {label} span") });
-            }
-            Ok(r)
-        };
-        let source = match one(SOURCE)? {
-            None => None,
-            Some(r) => {
-                let entity = match opt_str(&r.obj, &r.item, "entity")? {
-                    None => None,
-                    Some(e) => Some(*entity_ids.get(e).ok_or_else(|| FormatError::Dangling { item: r.item.clone(), id: e.into() })?),
-                };
-                Some(Source { span: r.span, entity, entity_text: opt_str(&r.obj, &r.item, "entity_text")?.map(str::to_string) })
-            }
-        };
-        let cue = one(CUE)?.map(|r| r.span);
-        let o = &first.obj;
-        let id = AttributionId(ids.assign(&mut set, id_number(&key, "a")));
-        set.attributions.push(Attribution {
-            id,
-            kind: enum_value(o, "kind", &first.item, "kind", Kind::Indirect, parse_kind)?,
-            source,
-            cue,
-            content: extent,
-            origin: enum_value(o, "origin", &first.item, "origin", Origin::Human, parse_origin)?,
-            status: enum_value(o, "status", &first.item, "status", Status::Accepted, parse_status)?,
-            confidence: confidence(o, "confidence", &first.item, 1.0)?,
-        });
-    }
-    // Keep the file's order of attributions stable: by id.
-    set.attributions.sort_by_key(|a| a.id);
+    add_attributions(&at, &mut set, &mut ids, roles, &head_of, &entity_ids, Origin::Human, Status::Accepted)?;
     Ok(set)
 }
 

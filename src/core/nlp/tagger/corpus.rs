@@ -82,13 +82,7 @@ impl GoldDoc {
 
     /// Every `*.json` file of a folder, sorted by name (deterministic order).
     pub fn read_dir(dir: &Path) -> Result<Vec<GoldDoc>, CorpusError> {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| CorpusError::Io(dir.into(), e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        paths.sort();
-        paths.iter().map(|p| GoldDoc::parse(p)).collect()
+        json_files(dir)?.iter().map(|p| GoldDoc::parse(p)).collect()
     }
 
     fn scored_classes(&self) -> Vec<Class> {
@@ -215,6 +209,31 @@ pub fn examples(docs: &[RawDoc], min_count: u32) -> (Vocab, Vec<Example>) {
         }
     }
     (vocab, out)
+}
+
+/// The `*.json` files of a corpus folder, sorted by name so every run reads them in the
+/// same order (training is deterministic, bench figures comparable). The one folder
+/// reader of the training command, the bench and the model tests.
+pub fn json_files(dir: &Path) -> Result<Vec<PathBuf>, CorpusError> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| CorpusError::Io(dir.into(), e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+/// Every dev set under `shared/eval/dev/`, sorted by name.
+pub fn dev_dirs(shared: &Path) -> Result<Vec<PathBuf>, CorpusError> {
+    let dev = shared.join("eval/dev");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&dev)
+        .map_err(|e| CorpusError::Io(dev.clone(), e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    Ok(dirs)
 }
 
 /// The dev sets the tagger's recorded scores cover (folders of `shared/eval/dev`).
