@@ -178,6 +178,22 @@ pub fn jsonl_lines(input: &str) -> impl Iterator<Item = (usize, Result<Value, Fo
     })
 }
 
+/// Every document of a JSONL file, each line read by `one` (given the line's number); the
+/// first bad line fails the import, naming its number.
+pub fn import_jsonl(
+    input: &str,
+    one: impl Fn(&Value, usize) -> Result<AnnotationSet, FormatError>,
+) -> Result<Vec<AnnotationSet>, FormatError> {
+    jsonl_lines(input).map(|(line, v)| v.and_then(|v| one(&v, line))).collect()
+}
+
+/// One document as one JSONL line, with its newline.
+pub fn jsonl_line(v: &Value) -> String {
+    let mut s = v.to_string();
+    s.push('\n');
+    s
+}
+
 pub fn get_obj<'v>(v: &'v Value, item: &str, field: &'static str) -> Result<&'v Map<String, Value>, FormatError> {
     v.as_object().ok_or_else(|| FormatError::WrongType { item: item.into(), field, expected: "an object" })
 }

@@ -89,9 +89,7 @@ pub fn export_value(set: &AnnotationSet) -> Value {
 
 /// One JSONL line.
 pub fn export(set: &AnnotationSet) -> String {
-    let mut s = export_value(set).to_string();
-    s.push('\n');
-    s
+    jsonl_line(&export_value(set))
 }
 
 pub fn export_all<'a>(sets: impl IntoIterator<Item = &'a AnnotationSet>) -> String {
@@ -100,7 +98,7 @@ pub fn export_all<'a>(sets: impl IntoIterator<Item = &'a AnnotationSet>) -> Stri
 
 /// Reads every line of a doccano JSONL file (ours or doccano's own exports).
 pub fn import(input: &str) -> Result<Vec<AnnotationSet>, FormatError> {
-    jsonl_lines(input).map(|(line, v)| v.and_then(|v| import_value(&v, line))).collect()
+    import_jsonl(input, import_value)
 }
 
 /// A span of either doccano shape: node id, label, start, end, extra keys, item name.

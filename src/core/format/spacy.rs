@@ -148,9 +148,7 @@ pub fn export_value(set: &AnnotationSet) -> Value {
 
 /// One JSONL line (with its newline).
 pub fn export(set: &AnnotationSet) -> String {
-    let mut s = export_value(set).to_string();
-    s.push('\n');
-    s
+    jsonl_line(&export_value(set))
 }
 
 /// Several documents, one per line.
@@ -162,7 +160,7 @@ pub fn export_all<'a>(sets: impl IntoIterator<Item = &'a AnnotationSet>) -> Stri
 
 /// Reads every line; the first bad line fails the import, naming its number.
 pub fn import(input: &str) -> Result<Vec<AnnotationSet>, FormatError> {
-    jsonl_lines(input).map(|(line, v)| v.and_then(|v| import_value(&v, line))).collect()
+    import_jsonl(input, import_value)
 }
 
 /// One line's object.
