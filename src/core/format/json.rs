@@ -6,11 +6,12 @@
 
 use crate::core::model::annotation::{
     AnnotationSet, Attribution, AttributionId, Boilerplate, Document, Entity, EntityId, Kind, Origin,
-    RegionId, Source, Status,
+    RegionId, Source, Status, MAX_KEPT_ID,
 };
 use crate::core::model::label::{Label, LabelDef, LabelSchema};
 use crate::core::model::offsets::OffsetMap;
 use crate::core::model::span::{Extent, Span};
+use crate::core::project::limits::Limit;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::fmt;
@@ -38,6 +39,8 @@ pub enum ImportError {
     DanglingEntity { item: String, id: String },
     BadFragments { item: String, reason: String },
     BadSchema { reason: String },
+    /// The file or its article is over a size limit (nothing was loaded).
+    TooLarge(crate::core::project::limits::LimitError),
 }
 
 impl fmt::Display for ImportError {
@@ -71,6 +74,7 @@ impl fmt::Display for ImportError {
             DanglingEntity { item, id } => write!(f, "{item}: refers to entity {id:?}, which is not in the file"),
             BadFragments { item, reason } => write!(f, "{item}: bad fragments: {reason}"),
             BadSchema { reason } => write!(f, "schema: {reason}"),
+            TooLarge(e) => write!(f, "{e}"),
         }
     }
 }
@@ -340,9 +344,10 @@ impl Reader<'_> {
     }
 }
 
-/// Internal id number for a file id: ours look like `e12`; others get fresh numbers.
+/// Internal id number for a file id: ours look like `e12`; others (and numbers beyond
+/// [`MAX_KEPT_ID`]) get fresh numbers.
 fn id_number(id: &str, prefix: char) -> Option<u32> {
-    id.strip_prefix(prefix).and_then(|n| n.parse::<u32>().ok()).filter(|n| *n > 0)
+    id.strip_prefix(prefix).and_then(|n| n.parse::<u32>().ok()).filter(|n| (1..=MAX_KEPT_ID).contains(n))
 }
 
 fn parse_schema(v: &Value) -> Result<LabelSchema, ImportError> {
@@ -371,6 +376,7 @@ fn parse_schema(v: &Value) -> Result<LabelSchema, ImportError> {
 
 fn parse_root(input: &str) -> Result<Map<String, Value>, ImportError> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    Limit::FileBytes.check(input.len()).map_err(ImportError::TooLarge)?;
     if input.trim().is_empty() {
         return Err(ImportError::Empty);
     }
@@ -395,6 +401,7 @@ pub fn read_document(input: &str) -> Result<Document, ImportError> {
 fn document_of(root: &Map<String, Value>) -> Result<Document, ImportError> {
     let doc = as_obj(field(root, "file", "document")?, "file", "document")?;
     let text = as_str(field(doc, "document", "text")?, "document", "text")?;
+    Limit::ArticleBytes.check(text.len()).map_err(ImportError::TooLarge)?;
     let id = opt_str(doc, "document", "id")?.unwrap_or("document").to_string();
     let title = opt_str(doc, "document", "title")?.map(str::to_string);
     Ok(Document::new(id, title, text))
@@ -445,11 +452,13 @@ pub fn import(input: &str) -> Result<AnnotationSet, ImportError> {
     let mut number_for = |set: &mut AnnotationSet, id: Option<&str>, prefix: char| -> u32 {
         match id.and_then(|i| id_number(i, prefix)).filter(|n| used_numbers.insert((prefix, *n))) {
             Some(n) => n,
-            None => {
+            None => loop {
+                // Fresh numbers lie above every kept one, so this takes one turn.
                 let n = set.fresh_id();
-                used_numbers.insert((prefix, n));
-                n
-            }
+                if used_numbers.insert((prefix, n)) {
+                    break n;
+                }
+            },
         }
     };
 

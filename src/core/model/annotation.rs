@@ -164,6 +164,12 @@ pub enum Target {
     Attribution(AttributionId),
 }
 
+/// The largest id number an import keeps from a file (`e12` → 12); larger ones are
+/// renumbered. A document holds at most a few hundred thousand items, so this leaves
+/// every real file's numbering alone while fresh numbers (handed out above the largest
+/// kept one) can never run out of `u32` and collide.
+pub const MAX_KEPT_ID: u32 = 100_000_000;
+
 /// Everything annotated on one document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AnnotationSet {
@@ -258,7 +264,9 @@ impl AnnotationSet {
     /// A fresh id number; ids are never reused within a set, so undo/redo stays unambiguous.
     pub fn fresh_id(&mut self) -> u32 {
         let id = self.next_id;
-        self.next_id += 1;
+        // Saturates instead of overflowing (a panic, or a wrap back to reused numbers);
+        // imports cap kept ids at [`MAX_KEPT_ID`], so 4 billion items away in practice.
+        self.next_id = self.next_id.saturating_add(1);
         id
     }
 
