@@ -8,7 +8,7 @@ use crate::core::model::annotation::{
     AnnotationSet, Attribution, AttributionId, Boilerplate, Document, Entity, EntityId, Kind, Origin,
     RegionId, Source, Status, MAX_KEPT_ID,
 };
-use crate::core::model::label::{Label, LabelDef, LabelSchema};
+use crate::core::model::label::{is_hex_colour, Label, LabelDef, LabelSchema};
 use crate::core::model::offsets::OffsetMap;
 use crate::core::model::span::{Extent, Span};
 use crate::core::project::limits::Limit;
@@ -357,7 +357,11 @@ fn parse_schema(v: &Value) -> Result<LabelSchema, ImportError> {
     for (i, l) in labels.iter().enumerate() {
         let name = l.get("name").and_then(Value::as_str).ok_or_else(|| bad(format!("label {} has no name", i + 1)))?;
         let label = Label::parse(name).map_err(|e| bad(e.to_string()))?;
-        let colour = l.get("colour").and_then(Value::as_str).unwrap_or("#dddddd").to_string();
+        let colour = match l.get("colour") {
+            None | Some(Value::Null) => "#dddddd".to_string(),
+            Some(Value::String(c)) if is_hex_colour(c) => c.clone(),
+            Some(c) => return Err(bad(format!("label {name}: colour {c} is not a hex colour like \"#a0c4ff\""))),
+        };
         let key = match l.get("key") {
             None | Some(Value::Null) => None,
             Some(Value::String(k)) if k.chars().count() == 1 => k.chars().next(),

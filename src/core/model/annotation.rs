@@ -223,6 +223,8 @@ pub enum EditError {
     LabelInUse(Label),
     /// Two labels of the schema share a name or a key.
     DuplicateInSchema(String),
+    /// A label's colour is not `#rgb`/`#rrggbb` hex.
+    BadColour { label: Label, colour: String },
 }
 
 impl fmt::Display for EditError {
@@ -238,6 +240,9 @@ impl fmt::Display for EditError {
                 write!(f, "label {l} is still used by entities: relabel or remove them first")
             }
             EditError::DuplicateInSchema(what) => write!(f, "the schema has {what} twice"),
+            EditError::BadColour { label, colour } => {
+                write!(f, "label {label}: colour {colour:?} is not a hex colour like #a0c4ff")
+            }
         }
     }
 }
@@ -482,6 +487,9 @@ impl AnnotationSet {
                 let mut names = std::collections::HashSet::new();
                 let mut keys = std::collections::HashSet::new();
                 for d in &schema.labels {
+                    if !crate::core::model::label::is_hex_colour(&d.colour) {
+                        return Err(EditError::BadColour { label: d.label.clone(), colour: d.colour.clone() });
+                    }
                     if !names.insert(d.label.clone()) {
                         return Err(EditError::DuplicateInSchema(format!("label {}", d.label)));
                     }
