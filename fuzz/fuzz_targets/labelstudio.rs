@@ -1,0 +1,19 @@
+//! Fuzz target: the Label Studio tasks import.
+//! Run: `fuzz/run.sh 300 labelstudio` (or `cargo +nightly fuzz run labelstudio`).
+
+#![no_main]
+
+#[path = "check.rs"]
+mod check;
+
+use libfuzzer_sys::fuzz_target;
+use newsmark::core::format::labelstudio;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(s) = std::str::from_utf8(data) else { return };
+    if let Ok(sets) = labelstudio::import(s) {
+        for set in &sets {
+            check::check_set(set);
+        }
+    }
+});
