@@ -5,6 +5,9 @@
 //! broken, and all the editor needs is the readable text with its paragraph breaks. It
 //! never panics and never interprets markup (the result is plain text, shown as text).
 
+use crate::core::model::text::DecodeError;
+use crate::core::project::limits::Limit;
+
 /// Elements whose content is never article text.
 const SKIPPED: &[&str] = &["script", "style", "noscript", "template", "head", "svg", "iframe", "object", "canvas"];
 
@@ -53,6 +56,25 @@ pub fn html_to_text(html: &str) -> String {
     }
     out.text(rest);
     out.finish()
+}
+
+/// An HTML page read as an article.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub title: Option<String>,
+    /// The reduced text, normalised like every article.
+    pub text: String,
+}
+
+/// Reads an `.html` file as an article: refuses a page over
+/// [`MAX_HTML_BYTES`](crate::core::project::limits::MAX_HTML_BYTES) before decoding it, and
+/// a reduced text over the article limit, naming the limit.
+pub fn read_page(bytes: &[u8]) -> Result<Page, DecodeError> {
+    Limit::HtmlBytes.check(bytes.len()).map_err(DecodeError::TooLarge)?;
+    let html = crate::core::model::text::decode(bytes)?;
+    let text = crate::core::model::text::normalize(&html_to_text(&html));
+    Limit::ArticleBytes.check(text.len()).map_err(DecodeError::TooLarge)?;
+    Ok(Page { title: html_title(&html), text })
 }
 
 /// Whether the tag name `name` (any case) is in `list` (lower case).
@@ -265,6 +287,16 @@ mod tests {
         for (html, want) in cases {
             assert_eq!(html_to_text(html), want, "{html:?}");
         }
+    }
+
+    #[test]
+    fn read_page_checks_the_limits() {
+        let p = read_page(b"<head><title>T</title></head><p>Body</p>").unwrap();
+        assert_eq!(p, Page { title: Some("T".into()), text: "Body".into() });
+        let big = vec![b' '; crate::core::project::limits::MAX_HTML_BYTES + 1];
+        assert!(matches!(read_page(&big), Err(DecodeError::TooLarge(e)) if e.limit == Limit::HtmlBytes));
+        let long = format!("<p>{}</p>", "a".repeat(crate::core::project::limits::MAX_ARTICLE_BYTES + 1));
+        assert!(matches!(read_page(long.as_bytes()), Err(DecodeError::TooLarge(e)) if e.limit == Limit::ArticleBytes));
     }
 
     #[test]
