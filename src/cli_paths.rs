@@ -157,19 +157,10 @@ pub fn write_atomic(dest: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.commit()
 }
 
-/// A file name (no extension) for a document id: letters, digits, `-`, `_` and `.` kept,
-/// anything else `_`; never empty, `.`, `..` or hidden, at most 100 characters — so
-/// whatever an id says, the file stays inside the output folder.
+/// A file name (no extension) for a document id that stays inside the output folder
+/// (see [`common::safe_stem`](crate::core::format::common::safe_stem)).
 pub fn safe_stem(id: &str) -> String {
-    let mut s: String = id
-        .chars()
-        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
-        .take(100)
-        .collect();
-    if s.is_empty() || s.starts_with('.') {
-        s.insert(0, 'd');
-    }
-    s
+    crate::core::format::common::safe_stem(id, false)
 }
 
 #[cfg(test)]

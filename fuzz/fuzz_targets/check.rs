@@ -53,3 +53,11 @@ pub fn split(data: &[u8]) -> (&[u8], &[u8]) {
         None => (&[], data),
     }
 }
+
+/// Checks every set of a many-document import that succeeded.
+#[allow(dead_code)]
+pub fn check_sets<E>(imported: Result<Vec<AnnotationSet>, E>) {
+    for set in imported.iter().flatten() {
+        check_set(set);
+    }
+}

@@ -40,14 +40,7 @@ pub struct Bundle {
 
 /// A file name for a document id: safe characters only, unique within the bundle.
 fn file_name(id: &str, used: &mut HashSet<String>) -> String {
-    let mut stem: String = id
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
-        .take(100)
-        .collect();
-    if stem.is_empty() || stem.starts_with('.') {
-        stem.insert(0, 'd');
-    }
+    let stem = crate::core::format::common::safe_stem(id, true);
     let mut name = format!("documents/{stem}.json");
     let mut n = 2;
     while !used.insert(name.clone()) {

@@ -225,6 +225,21 @@ pub fn opt_array<'v>(obj: &'v Map<String, Value>, item: &str, field: &'static st
     }
 }
 
+// ---------------------------------------------------------------- file names
+
+/// A file name (no extension) for a document id: letters, digits, `-`, `_` and `.` kept
+/// (ASCII ones only with `ascii_only`, for zip entry names every unzip tool reads), anything
+/// else `_`; never empty, `.`, `..` or hidden, at most 100 characters — so whatever an id
+/// says, the file stays inside its folder.
+pub fn safe_stem(id: &str, ascii_only: bool) -> String {
+    let keep = |c: char| if ascii_only { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() };
+    let mut s: String = id.chars().map(|c| if keep(c) || matches!(c, '-' | '_' | '.') { c } else { '_' }).take(100).collect();
+    if s.is_empty() || s.starts_with('.') {
+        s.insert(0, 'd');
+    }
+    s
+}
+
 // ---------------------------------------------------------------- ids
 
 /// Keeps a file's ids when they look like ours (`e12`, `T12` …: a number), so an export
