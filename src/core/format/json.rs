@@ -454,12 +454,14 @@ pub fn import(input: &str) -> Result<AnnotationSet, ImportError> {
     set.reserve_ids_through(max_kept);
     let mut used_numbers = std::collections::HashSet::new();
     let mut number_for = |set: &mut AnnotationSet, id: Option<&str>, prefix: char| -> u32 {
-        match id.and_then(|i| id_number(i, prefix)).filter(|n| used_numbers.insert((prefix, *n))) {
+        // Numbers are unique across kinds too (`e4` and `b4` in one file: the second is
+        // renumbered), as `fresh_id` keeps them for everything made in the editor.
+        match id.and_then(|i| id_number(i, prefix)).filter(|n| used_numbers.insert(*n)) {
             Some(n) => n,
             None => loop {
                 // Fresh numbers lie above every kept one, so this takes one turn.
                 let n = set.fresh_id();
-                if used_numbers.insert((prefix, n)) {
+                if used_numbers.insert(n) {
                     break n;
                 }
             },
