@@ -3,7 +3,7 @@
 #   ./x test runs `fuzz/run.sh 5` as a smoke; long runs: `nice -n 10 fuzz/run.sh 3600`.
 # Each target starts from its committed seeds (fuzz/seeds/T) plus the corpus earlier runs
 # grew (fuzz/corpus/T, not committed). A crash stops the script with a non-zero status;
-# its input is in fuzz/artifacts/T/ (replay: cargo +nightly fuzz run T FILE).
+# its input is in fuzz/artifacts/T/ (replay: fuzz/target/<host>/release/T FILE).
 # Prints the executions per target and appends them to fuzz/runs.log.
 #
 # Built without a sanitizer (-s none: the crate forbids unsafe code, and ASan would only
@@ -26,11 +26,14 @@ else
     cargo +nightly fuzz build "${flags[@]}" >&2
 fi
 
+# The binaries just built are run directly: `cargo fuzz run` would rebuild first whenever
+# a source changed meanwhile (minutes per target during a long run).
+bin="target/$(rustc +nightly -vV | awk '/^host:/ { print $2 }')/release"
 total=0
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t" "artifacts/$t"
     log=$(mktemp)
-    if ! cargo +nightly fuzz run "${flags[@]}" "$t" "corpus/$t" "seeds/$t" -- \
+    if ! "$bin/$t" "corpus/$t" "seeds/$t" \
         -max_total_time="$secs" -print_final_stats=1 -rss_limit_mb=4096 -timeout=20 \
         -artifact_prefix="artifacts/$t/" >"$log" 2>&1; then
         tail -40 "$log" >&2
