@@ -4,7 +4,7 @@
 //! Runs the same `extract` pipeline as the browser and writes one annotations file per
 //! input, named after the input's stem (which is also the document id).
 
-use crate::core::{self, format::json, model::text};
+use crate::core::{self, format::json, model::text, project::limits::Limit};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -60,6 +60,8 @@ pub enum InputError {
     Decode(text::DecodeError),
     Json(json::ImportError),
     Write(PathBuf, std::io::Error),
+    /// The pipeline panicked on this document (a bug; the batch goes on without it).
+    Panicked(String),
 }
 
 impl std::fmt::Display for InputError {
@@ -69,6 +71,7 @@ impl std::fmt::Display for InputError {
             InputError::Decode(e) => write!(f, "{e}"),
             InputError::Json(e) => write!(f, "{e}"),
             InputError::Write(p, e) => write!(f, "cannot write {}: {e}", p.display()),
+            InputError::Panicked(m) => write!(f, "the pipeline failed on this document (a bug, please report it: {m})"),
         }
     }
 }
@@ -93,9 +96,15 @@ pub fn shared_dir() -> PathBuf {
 }
 
 pub fn load_document(path: &Path) -> Result<core::Document, InputError> {
-    let bytes = std::fs::read(path).map_err(InputError::Read)?;
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
+    // The size is checked before the file is read, so a huge file costs nothing.
     let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let limit = if is_json { Limit::FileBytes } else { Limit::ArticleBytes };
+    if let Ok(m) = std::fs::metadata(path) {
+        let size = usize::try_from(m.len()).unwrap_or(usize::MAX);
+        limit.check(size).map_err(|e| InputError::Decode(text::DecodeError::TooLarge(e)))?;
+    }
+    let bytes = std::fs::read(path).map_err(InputError::Read)?;
+    let stem = document_id(path);
     if is_json {
         let raw = std::str::from_utf8(&bytes)
             .map_err(|e| InputError::Decode(text::DecodeError::NotUtf8 { offset: e.valid_up_to() }))?;
@@ -103,17 +112,27 @@ pub fn load_document(path: &Path) -> Result<core::Document, InputError> {
         doc.id = stem;
         Ok(doc)
     } else {
-        let t = text::decode(&bytes).map_err(InputError::Decode)?;
+        let t = text::decode_article(&bytes).map_err(InputError::Decode)?;
         Ok(core::Document::new(stem, None, t))
     }
+}
+
+/// The document id `extract` gives a file: its stem (`gold/y.json` → `y`).
+pub fn document_id(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into())
+}
+
+/// Where `extract` writes a file's annotations (a file stem is already one path component).
+fn output_for(path: &Path, out: &Path) -> PathBuf {
+    out.join(format!("{}.json", document_id(path)))
 }
 
 /// Extracts one file into `out`; returns its word count (for the batch summary).
 fn extract_one(path: &Path, out: &Path) -> Result<usize, InputError> {
     let doc = load_document(path)?;
-    let set = core::extract(&doc);
-    let dest = out.join(format!("{}.json", doc.id));
-    std::fs::write(&dest, json::export(&set)).map_err(|e| InputError::Write(dest.clone(), e))?;
+    let set = crate::cli_batch::guarded(|| core::extract(&doc)).map_err(InputError::Panicked)?;
+    let dest = output_for(path, out);
+    crate::cli_paths::write_atomic(&dest, json::export(&set).as_bytes()).map_err(|e| InputError::Write(dest.clone(), e))?;
     Ok(doc.text.split_whitespace().count())
 }
 
@@ -150,7 +169,12 @@ pub fn main() -> ExitCode {
                 eprintln!("newsmark: cannot create {}: {e}", out.display());
                 return ExitCode::from(2);
             }
-            let files = crate::cli_batch::expand(&files);
+            let files = crate::cli_paths::dedupe(crate::cli_batch::expand(&files));
+            let plan: Vec<(PathBuf, PathBuf)> = files.iter().map(|f| (output_for(f, &out), f.clone())).collect();
+            if let Err(e) = crate::cli_paths::check(&files, &plan) {
+                eprintln!("newsmark: {e}");
+                return ExitCode::from(2);
+            }
             let sum = crate::cli_batch::run_files(&files, opts, |f| extract_one(f, &out));
             eprintln!("newsmark: {}", sum.line(opts.jobs));
             if sum.skipped > 0 {

@@ -7,7 +7,7 @@
 //! however unevenly long its articles are; output keeps input order. A bad line is
 //! reported with its number and skipped; it never stops the batch.
 
-use crate::core::{self, format::json, project::jsonl};
+use crate::core::{self, format::json, project::jsonl, project::limits};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
@@ -105,6 +105,60 @@ enum Done {
     Blank,
     Ok { json: String, words: usize },
     Bad(jsonl::LineError),
+    /// The pipeline panicked on the document of this 1-based line.
+    Panicked { line: usize, message: String },
+}
+
+/// One line as read: its text, or how long it was when over the limit (its bytes are
+/// skipped, never held in memory).
+enum Line {
+    Text(String),
+    TooLong(usize),
+}
+
+/// Runs `f`, turning a panic into its message: one document that trips a bug in the
+/// pipeline is reported and skipped instead of killing (or hanging) the whole batch.
+pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| {
+        p.downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into())
+    })
+}
+
+/// Reads one line of at most `limit` bytes (plus its `\n`) into `buf`; a longer line is
+/// consumed to its end without being kept. `Ok(None)` at the end of the input.
+fn read_line_limited(r: &mut impl BufRead, limit: usize) -> std::io::Result<Option<Line>> {
+    let mut buf = Vec::new();
+    let n = r.by_ref().take(limit as u64 + 1).read_until(b'\n', &mut buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if buf.len() <= limit || buf.last() == Some(&b'\n') {
+        // Invalid UTF-8 stays a per-line error (reported by the JSON parser), not an abort.
+        let line = String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        return Ok(Some(Line::Text(line)));
+    }
+    let mut len = buf.len();
+    drop(buf);
+    loop {
+        let chunk = r.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(Some(Line::TooLong(len)));
+        }
+        match chunk.iter().position(|b| *b == b'\n') {
+            Some(i) => {
+                r.consume(i + 1);
+                return Ok(Some(Line::TooLong(len + i)));
+            }
+            None => {
+                let k = chunk.len();
+                len += k;
+                r.consume(k);
+            }
+        }
+    }
 }
 
 /// Gate that keeps the reader at most `window` lines ahead of the writer.
@@ -129,25 +183,43 @@ impl Gate {
 }
 
 /// Extracts every article of a JSONL stream (`-` = stdin) into a JSONL of annotation
-/// files (`-` = stdout), one compact v1 object per line, in input order.
+/// files (`-` = stdout), one compact v1 object per line, in input order. Refuses to write
+/// over its input; the output file appears (renamed into place) only when the run ends.
 pub fn run_jsonl(input: &Path, output: &Path, opts: Options) -> std::io::Result<Summary> {
+    run_jsonl_with(input, output, opts, core::extract)
+}
+
+/// [`run_jsonl`] with another extraction function (tests give one that panics).
+pub fn run_jsonl_with(
+    input: &Path,
+    output: &Path,
+    opts: Options,
+    extract: fn(&core::Document) -> core::AnnotationSet,
+) -> std::io::Result<Summary> {
     let start = Instant::now();
     let stdin = input.as_os_str() == "-";
+    let to_stdout = output.as_os_str() == "-";
+    if !stdin && !to_stdout {
+        crate::cli_paths::check(&[input.to_path_buf()], &[(output.to_path_buf(), input.to_path_buf())])
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::AlreadyExists, e.to_string()))?;
+    }
     let total = if stdin { None } else { count_lines(input) };
     let reader: Box<dyn Read + Send> =
         if stdin { Box::new(std::io::stdin()) } else { Box::new(std::fs::File::open(input)?) };
-    let mut out: Box<dyn Write> = if output.as_os_str() == "-" {
+    let mut file_out = None;
+    let mut out: Box<dyn Write> = if to_stdout {
         Box::new(BufWriter::new(std::io::stdout()))
     } else {
         if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        Box::new(BufWriter::new(std::fs::File::create(output)?))
+        file_out = Some(crate::cli_paths::AtomicFile::create(output)?);
+        Box::new(std::io::sink())
     };
     let pb = bar(total, opts.progress);
     let window = opts.jobs * WINDOW_PER_JOB;
     let gate = Arc::new(Gate { written: Mutex::new(0), cv: Condvar::new(), window });
-    let (line_tx, line_rx) = mpsc::sync_channel::<(usize, String)>(window);
+    let (line_tx, line_rx) = mpsc::sync_channel::<(usize, Line)>(window);
     let line_rx = Arc::new(Mutex::new(line_rx));
     let (done_tx, done_rx) = mpsc::sync_channel::<(usize, Done)>(window);
 
@@ -156,13 +228,10 @@ pub fn run_jsonl(input: &Path, output: &Path, opts: Options) -> std::io::Result<
         let mut r = BufReader::with_capacity(1 << 16, reader);
         let mut seq = 0;
         loop {
-            let mut buf = Vec::new();
-            if r.read_until(b'\n', &mut buf)? == 0 {
+            let Some(line) = read_line_limited(&mut r, limits::MAX_JSONL_LINE_BYTES)? else {
                 return Ok(());
-            }
+            };
             read_gate.wait_for(seq);
-            // Invalid UTF-8 stays a per-line error (reported by the JSON parser), not an abort.
-            let line = String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
             if line_tx.send((seq, line)).is_err() {
                 return Ok(());
             }
@@ -176,13 +245,24 @@ pub fn run_jsonl(input: &Path, output: &Path, opts: Options) -> std::io::Result<
             std::thread::spawn(move || loop {
                 let next = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                 let Ok((seq, line)) = next else { return };
+                let line = match line {
+                    Line::Text(t) => t,
+                    Line::TooLong(len) => {
+                        let e = limits::LimitError { limit: limits::Limit::JsonlLineBytes, found: len };
+                        let kind = jsonl::LineErrorKind::TooLarge(e);
+                        if tx.send((seq, Done::Bad(jsonl::LineError { line: seq + 1, kind }))).is_err() {
+                            return;
+                        }
+                        continue;
+                    }
+                };
                 let done = match jsonl::parse_line(seq + 1, line.trim_end_matches(['\n', '\r'])) {
                     Ok(None) => Done::Blank,
                     Err(e) => Done::Bad(e),
-                    Ok(Some(doc)) => {
-                        let set = core::extract(&doc);
-                        Done::Ok { json: json::export_value(&set).to_string(), words: words(&doc.text) }
-                    }
+                    Ok(Some(doc)) => match guarded(|| json::export_value(&extract(&doc)).to_string()) {
+                        Ok(json) => Done::Ok { json, words: words(&doc.text) },
+                        Err(message) => Done::Panicked { line: seq + 1, message },
+                    },
                 };
                 if tx.send((seq, done)).is_err() {
                     return;
@@ -205,11 +285,24 @@ pub fn run_jsonl(input: &Path, output: &Path, opts: Options) -> std::io::Result<
                     summary.skipped += 1;
                     pb.suspend(|| eprintln!("newsmark: {}: {e} (skipped)", input.display()));
                 }
+                Done::Panicked { line, message } => {
+                    summary.skipped += 1;
+                    pb.suspend(|| {
+                        eprintln!(
+                            "newsmark: {}: line {line}: the pipeline failed on this document (a bug, please report it: {message}) (skipped)",
+                            input.display()
+                        )
+                    });
+                }
                 Done::Ok { json, words } => {
                     summary.documents += 1;
                     summary.words += words;
                     if write_err.is_none() {
-                        if let Err(e) = out.write_all(json.as_bytes()).and_then(|_| out.write_all(b"\n")) {
+                        let w: &mut dyn Write = match file_out.as_mut() {
+                            Some(f) => f,
+                            None => &mut out,
+                        };
+                        if let Err(e) = w.write_all(json.as_bytes()).and_then(|_| w.write_all(b"\n")) {
                             write_err = Some(e);
                         }
                     }
@@ -231,29 +324,37 @@ pub fn run_jsonl(input: &Path, output: &Path, opts: Options) -> std::io::Result<
     }
     read_result?;
     out.flush()?;
+    if let Some(f) = file_out {
+        f.commit()?;
+    }
     summary.elapsed_ms = start.elapsed().as_millis();
     Ok(summary)
 }
 
 /// The files of `inputs`, folders expanded to their `.txt`/`.json` files (recursively,
-/// sorted, so runs are reproducible).
+/// sorted, so runs are reproducible). Each real folder is walked once: a symlink back up
+/// the tree (`a/loop -> ..`) cannot make the walk go round forever.
 pub fn expand(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut std::collections::HashSet<crate::cli_paths::FileKey>) {
+        if !crate::cli_paths::file_key(dir).is_some_and(|k| seen.insert(k)) {
+            return;
+        }
         let Ok(rd) = std::fs::read_dir(dir) else { return };
         let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
         entries.sort();
         for p in entries {
             if p.is_dir() {
-                walk(&p, out);
+                walk(&p, out, seen);
             } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("json")) {
                 out.push(p);
             }
         }
     }
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for i in inputs {
         if i.is_dir() {
-            walk(i, &mut out);
+            walk(i, &mut out, &mut seen);
         } else {
             out.push(i.clone());
         }
@@ -277,7 +378,10 @@ pub fn run_files<E: std::fmt::Display>(
             s.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(f) = files.get(i) else { return };
-                let r = work(f);
+                let r = match guarded(|| work(f)) {
+                    Ok(r) => r.map_err(|e| e.to_string()),
+                    Err(m) => Err(format!("the pipeline failed on this document (a bug, please report it: {m})")),
+                };
                 let mut sum = summary.lock().unwrap_or_else(|e| e.into_inner());
                 match r {
                     Ok(w) => {
@@ -330,6 +434,52 @@ mod tests {
         assert_eq!(ids, want);
         // Each output line is a valid v1 annotations file.
         assert!(json::import(out.lines().next().unwrap()).is_ok());
+    }
+
+    /// Issue 12, item 4: a document that panics the pipeline is a bad line with its
+    /// number; the batch finishes (on main it hung: the writer waited for that line forever).
+    #[test]
+    fn a_panicking_document_is_a_bad_line() {
+        fn boom(doc: &core::Document) -> core::AnnotationSet {
+            if doc.text.contains("BOOM") {
+                panic!("injected");
+            }
+            core::extract(doc)
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.jsonl");
+        let lines: String = (0..100)
+            .map(|i| format!("{{\"id\": \"d{i}\", \"text\": \"{}\"}}\n", if i % 10 == 3 { "BOOM" } else { "Oslo agreed." }))
+            .collect();
+        std::fs::write(&input, lines).unwrap();
+        let output = dir.path().join("out.jsonl");
+        let sum = run_jsonl_with(&input, &output, Options { jobs: 2, progress: false }, boom).unwrap();
+        assert_eq!((sum.documents, sum.skipped), (90, 10));
+        assert_eq!(std::fs::read_to_string(&output).unwrap().lines().count(), 90);
+        assert_eq!(guarded(|| -> u8 { panic!("x {}", 1) }), Err("x 1".to_string()));
+        // run_files isolates the same way.
+        let files: Vec<PathBuf> = (0..6).map(|i| PathBuf::from(format!("f{i}"))).collect();
+        let sum = run_files(&files, Options { jobs: 2, progress: false }, |f| -> Result<usize, String> {
+            if f.ends_with("f2") {
+                panic!("injected");
+            }
+            Ok(1)
+        });
+        assert_eq!((sum.documents, sum.skipped), (5, 1));
+    }
+
+    #[test]
+    fn long_lines_are_skipped_without_being_kept() {
+        let input = format!("short\n{}\nafter\n{}", "x".repeat(100), "y".repeat(50));
+        let mut r = BufReader::with_capacity(8, input.as_bytes());
+        let mut got = Vec::new();
+        while let Some(l) = read_line_limited(&mut r, 20).unwrap() {
+            got.push(match l {
+                Line::Text(t) => t,
+                Line::TooLong(n) => format!("<{n}>"),
+            });
+        }
+        assert_eq!(got, ["short\n", "<100>", "after\n", "<50>"]);
     }
 
     #[test]

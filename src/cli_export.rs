@@ -7,6 +7,8 @@
 
 use crate::core::model::annotation::AnnotationSet;
 use crate::core::format::{brat, bundle, conll, doccano, json, labelstudio, spacy, w3c};
+use crate::core::project::limits::Limit;
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -37,6 +39,10 @@ pub enum ExportError {
     Import(PathBuf, json::ImportError),
     Write(PathBuf, std::io::Error),
     Bundle(crate::core::format::common::FormatError),
+    /// Two inputs hold documents with one id (their outputs would collide).
+    SameId { id: String, first: PathBuf, second: PathBuf },
+    /// An output would overwrite an input, or two outputs share a path.
+    Clash(crate::cli_paths::Clash),
 }
 
 impl fmt::Display for ExportError {
@@ -46,46 +52,81 @@ impl fmt::Display for ExportError {
             ExportError::Import(p, e) => write!(f, "{}: {e}", p.display()),
             ExportError::Write(p, e) => write!(f, "cannot write {}: {e}", p.display()),
             ExportError::Bundle(e) => write!(f, "{e}"),
+            ExportError::SameId { id, first, second } => write!(
+                f,
+                "refusing to run: {} and {} both hold document {id:?} (their outputs would collide)",
+                first.display(),
+                second.display()
+            ),
+            ExportError::Clash(e) => write!(f, "{e}"),
         }
     }
 }
 
 impl std::error::Error for ExportError {}
 
+/// Writes one output whole (temporary file + rename), creating its folder.
 fn write(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), ExportError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| ExportError::Write(dir.to_path_buf(), e))?;
     }
-    std::fs::write(path, bytes).map_err(|e| ExportError::Write(path.to_path_buf(), e))
-}
-
-/// A file name for a document id (no path separators).
-fn stem(id: &str) -> String {
-    id.chars().map(|c| if c == '/' || c == '\\' || c == '\0' { '_' } else { c }).collect()
+    crate::cli_paths::write_atomic(path, bytes.as_ref()).map_err(|e| ExportError::Write(path.to_path_buf(), e))
 }
 
 /// Reads the inputs and writes them in `format`; returns notes for the user (losses).
+/// Refuses, before writing anything, two inputs with one document id and any output that
+/// would overwrite an input.
 pub fn run(format: Format, inputs: &[PathBuf], out: &Path) -> Result<Vec<String>, ExportError> {
     let mut sets: Vec<AnnotationSet> = Vec::with_capacity(inputs.len());
     for p in inputs {
+        if let Ok(m) = std::fs::metadata(p) {
+            let size = usize::try_from(m.len()).unwrap_or(usize::MAX);
+            Limit::FileBytes.check(size).map_err(|e| ExportError::Import(p.clone(), json::ImportError::TooLarge(e)))?;
+        }
         let raw = std::fs::read_to_string(p).map_err(|e| ExportError::Read(p.clone(), e))?;
         sets.push(json::import(&raw).map_err(|e| ExportError::Import(p.clone(), e))?);
     }
+    let mut first_with_id: HashMap<&str, &PathBuf> = HashMap::new();
+    for (s, p) in sets.iter().zip(inputs) {
+        if let Some(first) = first_with_id.insert(&s.document.id, p) {
+            return Err(ExportError::SameId { id: s.document.id.clone(), first: first.clone(), second: p.clone() });
+        }
+    }
+    // Every file this run will write, with the input it comes from.
+    let stems: Vec<String> = sets.iter().map(|s| crate::cli_paths::safe_stem(&s.document.id)).collect();
+    let per_doc = |ext: &str| -> Vec<(PathBuf, PathBuf)> {
+        stems.iter().zip(inputs).map(|(st, p)| (out.join(format!("{st}.{ext}")), p.clone())).collect()
+    };
+    let first = inputs.first().cloned().unwrap_or_default();
+    let plan: Vec<(PathBuf, PathBuf)> = match format {
+        Format::Json => per_doc("json"),
+        Format::W3c => per_doc("jsonld"),
+        Format::Brat => {
+            let mut v = per_doc("txt");
+            v.extend(per_doc("ann"));
+            v.push((out.join("annotation.conf"), first));
+            v
+        }
+        Format::Labelstudio => vec![(out.to_path_buf(), first.clone()), (out.with_extension("label_config.xml"), first)],
+        Format::Spacy | Format::Doccano | Format::Conll | Format::Bundle => vec![(out.to_path_buf(), first)],
+    };
+    crate::cli_paths::check(inputs, &plan).map_err(ExportError::Clash)?;
+
     let mut notes = Vec::new();
     match format {
         Format::Json | Format::W3c | Format::Brat => {
-            for s in &sets {
-                let base = out.join(stem(&s.document.id));
+            for (s, stem) in sets.iter().zip(&stems) {
+                let base = |ext: &str| out.join(format!("{stem}.{ext}"));
                 match format {
-                    Format::Json => write(&base.with_extension("json"), json::export(s))?,
-                    Format::W3c => write(&base.with_extension("jsonld"), w3c::export(s))?,
+                    Format::Json => write(&base("json"), json::export(s))?,
+                    Format::W3c => write(&base("jsonld"), w3c::export(s))?,
                     _ => {
                         let f = brat::export(s);
                         if f.dropped > 0 {
                             notes.push(format!("{}: {} spans made only of line breaks left out", s.document.id, f.dropped));
                         }
-                        write(&base.with_extension("txt"), f.txt)?;
-                        write(&base.with_extension("ann"), f.ann)?;
+                        write(&base("txt"), f.txt)?;
+                        write(&base("ann"), f.ann)?;
                     }
                 }
             }

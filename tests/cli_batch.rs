@@ -57,3 +57,129 @@ fn folders_and_export() {
     assert!(!r.status.success());
     assert!(String::from_utf8_lossy(&r.stderr).contains("missing.json"));
 }
+
+fn run(cmd: &mut Command) -> (Option<i32>, String) {
+    let r = cmd.output().unwrap();
+    (r.status.code(), String::from_utf8_lossy(&r.stderr).into_owned())
+}
+
+/// Issue 12, item 2: `extract gold/ --out gold/` overwrote hand-made `gold/y.json`.
+#[test]
+fn extract_never_overwrites_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let gold = dir.path().join("gold");
+    std::fs::create_dir(&gold).unwrap();
+    let y = newsmark::core::format::json::export(&newsmark::core::AnnotationSet::new(newsmark::core::Document::new(
+        "y",
+        None,
+        "Anna Berg said so.",
+    )));
+    std::fs::write(gold.join("y.json"), &y).unwrap();
+    std::fs::write(gold.join("z.txt"), "Oslo agreed.").unwrap();
+    let (code, err) = run(newsmark().args(["extract", "--quiet"]).arg(&gold).arg("--out").arg(&gold));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("would overwrite the input"), "{err}");
+    assert_eq!(std::fs::read_to_string(gold.join("y.json")).unwrap(), y, "the hand-made file is untouched");
+    assert!(!gold.join("z.json").exists(), "a refused run writes nothing");
+    // The same folder spelt another way is still the same folder.
+    let (code, _) = run(newsmark().args(["extract", "--quiet"]).arg(gold.join("y.json")).arg("--out").arg(gold.join("../gold")));
+    assert_eq!(code, Some(2));
+}
+
+/// `extract a/s.txt b/s.txt --out o/` exited 0 with one output.
+#[test]
+fn extract_refuses_two_inputs_with_one_output() {
+    let dir = tempfile::tempdir().unwrap();
+    for d in ["a", "b"] {
+        std::fs::create_dir(dir.path().join(d)).unwrap();
+        std::fs::write(dir.path().join(d).join("s.txt"), format!("Article {d}.")).unwrap();
+    }
+    let out = dir.path().join("o");
+    let (code, err) =
+        run(newsmark().args(["extract", "--quiet"]).arg(dir.path().join("a/s.txt")).arg(dir.path().join("b/s.txt")).arg("--out").arg(&out));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("would both be written to"), "{err}");
+    assert!(!out.join("s.json").exists());
+    // One file named twice is one input, not a clash.
+    let a = dir.path().join("a/s.txt");
+    let (code, err) = run(newsmark().args(["extract", "--quiet"]).arg(&a).arg(&a).arg("--out").arg(&out));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("1 documents"), "{err}");
+}
+
+/// `extract --jsonl x.jsonl --out x.jsonl` truncated its own input.
+#[test]
+fn jsonl_refuses_to_write_over_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let x = dir.path().join("x.jsonl");
+    let content = "{\"id\": \"a\", \"text\": \"Anna Berg said so.\"}\n";
+    std::fs::write(&x, content).unwrap();
+    let (code, err) = run(newsmark().args(["extract", "--quiet", "--jsonl"]).arg(&x).arg("--out").arg(dir.path().join("./x.jsonl")));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("would overwrite the input"), "{err}");
+    assert_eq!(std::fs::read_to_string(&x).unwrap(), content);
+}
+
+/// A folder with a symlink back up the tree is walked once.
+#[cfg(unix)]
+#[test]
+fn folder_walk_survives_symlink_loops() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(src.join("sub")).unwrap();
+    std::fs::write(src.join("sub/a.txt"), "Oslo agreed.").unwrap();
+    std::os::unix::fs::symlink(&src, src.join("sub/loop")).unwrap();
+    let files = newsmark::cli_batch::expand(&[src.clone()]);
+    assert_eq!(files, [src.join("sub/a.txt")]);
+}
+
+/// `export` keeps every file inside `--out` whatever the ids say, and refuses two inputs
+/// with one id.
+#[test]
+fn export_sanitises_ids_and_refuses_one_id_twice() {
+    use newsmark::core::{format::json, AnnotationSet, Document};
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, id: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, json::export(&AnnotationSet::new(Document::new(id, None, "Oslo agreed.")))).unwrap();
+        p
+    };
+    let inputs = [write("1.json", ""), write("2.json", "."), write("3.json", ".."), write("4.json", "../../escape")];
+    let out = dir.path().join("deep/out");
+    let (code, err) = run(newsmark().args(["export", "--format", "json"]).args(&inputs).arg("--out").arg(&out));
+    assert_eq!(code, Some(0), "{err}");
+    let mut names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["d...json", "d.._.._escape.json", "d..json", "d.json"]);
+    assert!(!dir.path().join("escape.json").exists() && !dir.path().join("deep/.json").exists());
+
+    let twice = [write("5.json", "same"), write("6.json", "same")];
+    let out2 = dir.path().join("out2");
+    let (code, err) = run(newsmark().args(["export", "--format", "w3c"]).args(&twice).arg("--out").arg(&out2));
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("both hold document \"same\""), "{err}");
+    assert!(!out2.exists(), "nothing written");
+
+    // An export whose output is one of its inputs is refused.
+    let (code, err) = run(newsmark().args(["export", "--format", "json"]).arg(&twice[0]).arg("--out").arg(dir.path()));
+    // `same.json` is not `5.json`: fine. But a single-file format onto an input is not.
+    assert_eq!(code, Some(0), "{err}");
+    let (code, err) = run(newsmark().args(["export", "--format", "spacy"]).arg(&twice[0]).arg("--out").arg(&twice[0]));
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("would overwrite the input"), "{err}");
+}
+
+/// A JSONL line over the limit is a bad line with its number; the others go through.
+#[test]
+fn jsonl_line_limit_is_a_clear_error() {
+    use newsmark::core::project::limits::MAX_JSONL_LINE_BYTES;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let long = format!("{{\"id\": \"big\", \"text\": \"{}\"}}\n", "a ".repeat(MAX_JSONL_LINE_BYTES / 2 + 1));
+    std::fs::write(&input, format!("{{\"id\": \"a\", \"text\": \"One.\"}}\n{long}{{\"id\": \"c\", \"text\": \"Three.\"}}\n")).unwrap();
+    let out = dir.path().join("out.jsonl");
+    let (code, err) = run(newsmark().args(["extract", "--quiet", "--jsonl"]).arg(&input).arg("--out").arg(&out));
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("line 2: too large:") && err.contains("per JSONL line"), "{err}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 2);
+}

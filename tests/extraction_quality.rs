@@ -1,53 +1,63 @@
 //! Extraction quality guards: the pipeline is scored with `shared/eval/score.py` on the
-//! seed gold and the dev sets, and the test fails when a figure drops below the floor the
-//! issues set. (Speed is measured by the bench binary, not here.)
+//! seed gold and the dev sets, and the test fails when a figure drops below its floor (just
+//! under today's figure) — or when the shared data is missing: it never skips.
+//! (Speed is measured by the bench binary, not here.)
 
 // Host only: it runs the CLI loader and score.py.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
-use common::{score, shared_dir};
+use common::{require_shared, score};
 use std::path::PathBuf;
 
 fn f(v: &serde_json::Value, path: &[&str]) -> f64 {
     path.iter().fold(v, |v, k| &v[*k]).as_f64().unwrap_or_else(|| panic!("no figure {path:?} in {v}"))
 }
 
-fn dev_inputs(set: &str) -> Option<(PathBuf, Vec<PathBuf>)> {
-    let dir = shared_dir()?.join("eval/dev").join(set);
+fn dev_inputs(set: &str) -> (PathBuf, Vec<PathBuf>) {
+    let dir = require_shared().join("eval/dev").join(set);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .ok()?
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
-    Some((dir, files))
+    assert!(!files.is_empty(), "no gold files in {}", dir.display());
+    (dir, files)
+}
+
+/// Floors sit 1.5 points under the figures measured when they were set (issue 12,
+/// 2026-12-05, `python3 ../shared/eval/score.py` on `newsmark extract` output), so a
+/// 2-point drop fails. Raise them when a change lifts a figure; lower one only with a
+/// reason in the commit message.
+fn assert_floors(name: &str, s: &serde_json::Value, floors: &[(&[&str], f64)]) {
+    let mut failures = Vec::new();
+    for (path, floor) in floors {
+        let got = f(s, path);
+        if got < *floor {
+            failures.push(format!("{name} {path:?} = {got:.4} < floor {floor}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
 fn seed_article_meets_its_floors() {
-    let Some(shared) = shared_dir() else {
-        eprintln!("skipped: shared/eval not found (set NEWSMARK_SHARED)");
-        return;
-    };
+    let shared = require_shared();
     let gold = shared.join("eval/gold/seed-witkoff-moscow.json");
     let s = score(&gold, &[shared.join("eval/gold/seed-witkoff-moscow.txt")]);
-    // (figure, floor) — issue 3 (entities 0.90, attributions full 0.85, boilerplate 0.90).
-    let floors = [
-        (&["entities_exact", "f"][..], 0.90),
-        (&["attributions_full", "f"][..], 0.85),
-        (&["boilerplate_chars", "f"][..], 0.90),
-    ];
-    for (path, floor) in floors {
-        let got = f(&s, path);
-        assert!(got >= floor, "seed {path:?} = {got:.3} < {floor}");
-    }
+    // Today: 1.000 for all three (issue 3 asked for 0.90 / 0.85 / 0.90).
+    assert_floors(
+        "seed",
+        &s,
+        &[(&["entities_exact", "f"], 0.985), (&["attributions_full", "f"], 0.985), (&["boilerplate_chars", "f"], 0.985)],
+    );
 }
 
 #[test]
 fn she_said_resolves_to_caroline_leavitt() {
-    let Some(shared) = shared_dir() else { return };
+    let shared = require_shared();
     let doc = newsmark::cli::load_document(&shared.join("eval/gold/seed-witkoff-moscow.txt")).unwrap();
     let set = newsmark::core::extract(&doc);
     let text = &set.document.text;
@@ -63,17 +73,29 @@ fn she_said_resolves_to_caroline_leavitt() {
 
 #[test]
 fn polnear_dev_attributions_meet_floors() {
-    let Some((dir, inputs)) = dev_inputs("polnear") else { return };
+    let (dir, inputs) = dev_inputs("polnear");
     let s = score(&dir, &inputs);
-    let (found, full) = (f(&s, &["attributions_found", "f"]), f(&s, &["attributions_full", "f"]));
-    assert!(found >= 0.60, "polnear found F1 {found:.3} < 0.60");
-    assert!(full >= 0.45, "polnear full F1 {full:.3} < 0.45");
+    // Today: found 0.6248, full 0.5770.
+    assert_floors("polnear", &s, &[(&["attributions_found", "f"], 0.609), (&["attributions_full", "f"], 0.562)]);
 }
 
 #[test]
 fn worldwide_dev_entities_meet_floor() {
-    let Some((dir, inputs)) = dev_inputs("worldwide") else { return };
-    let s = score(&dir, &inputs);
-    let exact = f(&s, &["entities_exact", "f"]);
-    assert!(exact >= 0.55, "worldwide exact F1 {exact:.3} < 0.55");
+    let (dir, inputs) = dev_inputs("worldwide");
+    // Today: exact 0.7980.
+    assert_floors("worldwide", &score(&dir, &inputs), &[(&["entities_exact", "f"], 0.783)]);
+}
+
+#[test]
+fn conll2003_dev_entities_meet_floor() {
+    let (dir, inputs) = dev_inputs("conll2003-dev");
+    // Today: exact 0.9073.
+    assert_floors("conll2003-dev", &score(&dir, &inputs), &[(&["entities_exact", "f"], 0.892)]);
+}
+
+#[test]
+fn gum_news_dev_entities_meet_floor() {
+    let (dir, inputs) = dev_inputs("gum-news");
+    // Today: exact 0.7560.
+    assert_floors("gum-news", &score(&dir, &inputs), &[(&["entities_exact", "f"], 0.741)]);
 }

@@ -161,6 +161,9 @@ fn malformed_files_get_clear_errors() {
         ("discontinuous entity", None, |v| { v["entities"][0]["fragments"] = serde_json::json!([{"start": 0, "end": 3}]); }, "entities cannot be discontinuous"),
         ("confidence out of range", None, |v| v["entities"][0]["confidence"] = 1.5.into(), "\"confidence\" must be a number from 0 to 1"),
         ("schema duplicate key", None, |v| v["schema"] = serde_json::json!({"labels": [{"name": "PERSON", "key": "1"}, {"name": "ORG", "key": "1"}]}), "schema: the schema has key '1' twice"),
+        ("colour breaking out of XML", None, |v| v["schema"] = serde_json::json!({"labels": [{"name": "PERSON", "colour": "#fff\"/><X/>"}]}), "label PERSON: colour \"#fff\\\"/><X/>\" is not a hex colour"),
+        ("colour as CSS", None, |v| v["schema"] = serde_json::json!({"labels": [{"name": "PERSON", "colour": "red;background:url(x)"}]}), "is not a hex colour"),
+        ("colour not a string", None, |v| v["schema"] = serde_json::json!({"labels": [{"name": "PERSON", "colour": 7}]}), "colour 7 is not a hex colour"),
         ("entities not array", None, |v| v["entities"] = serde_json::json!({}), "file: \"entities\" must be an array"),
     ];
     for (name, raw, brk, want) in cases {
@@ -192,6 +195,95 @@ fn foreign_ids_get_fresh_numbers_without_collisions() {
     assert_eq!(ids[1], 3, "ids that look like ours are kept");
     assert!(ids[0] > 3, "others get fresh numbers above the kept ones");
     assert_eq!(set.attributions[0].source.as_ref().unwrap().entity, Some(set.entities[0].id));
+}
+
+/// Issue 12, item 3: `"id": "e4294967295"` next to an entity without an id exported two
+/// entities with one id.
+#[test]
+fn huge_ids_are_renumbered_and_ids_stay_unique() {
+    let mut v = base();
+    v["entities"] = serde_json::json!([
+        {"id": "e4294967295", "label": "PERSON", "start": 0, "end": 7},
+        {"label": "ORG", "start": 8, "end": 12}
+    ]);
+    v["attributions"][0]["source"]["entity"] = "e4294967295".into();
+    let set = import(&v.to_string()).unwrap();
+    let ids: Vec<u32> = set.entities.iter().map(|e| e.id.0).collect();
+    assert_ne!(ids[0], ids[1], "{ids:?}");
+    assert!(ids.iter().all(|&i| i <= newsmark::core::model::annotation::MAX_KEPT_ID), "{ids:?}");
+    assert_eq!(set.attributions[0].source.as_ref().unwrap().entity, Some(set.entities[0].id), "links follow the renumbering");
+    let out: Value = serde_json::from_str(&export(&set)).unwrap();
+    let exported: std::collections::HashSet<&str> = out["entities"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(exported.len(), 2);
+}
+
+/// Too large files and articles are refused naming the limit, before parsing.
+#[test]
+fn size_limits_are_named() {
+    use newsmark::core::project::limits::{Limit, MAX_ARTICLE_BYTES, MAX_FILE_BYTES};
+    let mut v = base();
+    v["document"]["text"] = "a".repeat(MAX_ARTICLE_BYTES + 1).into();
+    v["entities"] = serde_json::json!([]);
+    v["attributions"] = serde_json::json!([]);
+    match import(&v.to_string()) {
+        Err(newsmark::core::format::json::ImportError::TooLarge(e)) => {
+            assert_eq!(e.limit, Limit::ArticleBytes);
+            assert!(e.to_string().contains("text per article"));
+        }
+        other => panic!("{:?}", other.map(|_| ())),
+    }
+    let padded = format!("{}{}", " ".repeat(MAX_FILE_BYTES), base());
+    assert!(matches!(import(&padded), Err(newsmark::core::format::json::ImportError::TooLarge(e)) if e.limit == Limit::FileBytes));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+    /// Any ids (ours, foreign, huge, repeated numbers under different prefixes, missing)
+    /// import to unique ids, across entities, attributions and boilerplate.
+    #[test]
+    fn any_import_has_unique_ids(ids in proptest::collection::vec(
+        proptest::option::of(proptest::prop_oneof![
+            (proptest::prelude::any::<u32>(), 0..4usize).prop_map(|(n, p)| format!("{}{n}", ["e", "a", "b", "T"][p])),
+            (0u32..5, 0..3usize).prop_map(|(n, p)| format!("{}{n}", ["e", "a", "b"][p])),
+            proptest::prelude::Just("e4294967295".to_string()),
+            proptest::prelude::Just("e100000000".to_string()),
+            "[a-z0-9]{0,6}",
+        ]), 1..12)) {
+        let mut v = base();
+        v["entities"] = serde_json::json!([]);
+        v["attributions"] = serde_json::json!([]);
+        let mut seen = std::collections::HashSet::new();
+        for (i, id) in ids.iter().enumerate() {
+            // Repeated file ids are an error of their own; keep them distinct here.
+            let id = id.clone().filter(|id| seen.insert(id.clone()));
+            let mut item = match i % 3 {
+                0 => serde_json::json!({"label": "PERSON", "start": 0, "end": 7}),
+                1 => serde_json::json!({"kind": "direct", "content": {"start": 0, "end": 7}}),
+                _ => serde_json::json!({"start": 0, "end": 7}),
+            };
+            if let Some(id) = id {
+                item["id"] = id.into();
+            }
+            let list = ["entities", "attributions", "boilerplate"][i % 3];
+            if v[list].is_null() {
+                v[list] = serde_json::json!([]);
+            }
+            v[list].as_array_mut().unwrap().push(item);
+        }
+        let set = import(&v.to_string()).unwrap();
+        let mut numbers = std::collections::HashSet::new();
+        let all: Vec<u32> = set.entities.iter().map(|e| e.id.0)
+            .chain(set.attributions.iter().map(|a| a.id.0))
+            .chain(set.boilerplate.iter().map(|b| b.id.0))
+            .collect();
+        for n in &all {
+            prop_assert!(numbers.insert(*n), "id number {} twice in {:?}", n, all);
+        }
+        // And the export re-imports with the same ids.
+        let back = import(&export(&set)).unwrap();
+        let sorted = |s: &AnnotationSet| { let mut v: Vec<u32> = s.entities.iter().map(|e| e.id.0).collect(); v.sort(); v };
+        prop_assert_eq!(sorted(&back), sorted(&set));
+    }
 }
 
 #[test]

@@ -6,6 +6,8 @@
 // Host only: the wasm side lives in browser_pipeline.rs.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod golden_dir;
+
 use newsmark::core::{self, format::json, model::text, Document};
 
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pipeline/sample.expected.json");
@@ -15,10 +17,28 @@ fn sample_output_matches_golden() {
     let raw = include_str!("../static/sample/seed-witkoff-moscow.txt");
     let doc = Document::new("seed-witkoff-moscow", None, text::normalize(raw));
     let out = json::export(&core::extract(&doc));
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+    if golden_dir::update_requested() {
         std::fs::write(GOLDEN, &out).unwrap();
     }
     let want = std::fs::read_to_string(GOLDEN).expect("golden file (UPDATE_GOLDEN=1 writes it)");
     assert!(out == want, "pipeline output changed; diff it against {GOLDEN} and regenerate if intended");
     assert_eq!(core::extract(&doc), core::extract(&doc), "deterministic");
+}
+
+/// Issue 12, item 11: goldens are rewritten only with `UPDATE_GOLDEN=1`, and a missing
+/// golden fails.
+#[test]
+fn goldens_are_rewritten_only_on_request() {
+    assert!(golden_dir::wants_update(Some("1")));
+    for v in [None, Some(""), Some("0"), Some("false"), Some("yes")] {
+        assert!(!golden_dir::wants_update(v), "{v:?}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("new.txt"), "Oslo agreed.").unwrap();
+    let missing = std::panic::catch_unwind(|| golden_dir::check_in(dir.path(), |t| t.to_string(), false));
+    let message = missing.expect_err("a missing golden fails");
+    let message = message.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(message.contains("no golden file"), "{message}");
+    golden_dir::check_in(dir.path(), |t| t.to_string(), true);
+    golden_dir::check_in(dir.path(), |t| t.to_string(), false);
 }

@@ -17,6 +17,17 @@ pub fn shared_dir() -> Option<PathBuf> {
     candidates.into_iter().flatten().find(|p| p.join("eval/score.py").is_file())
 }
 
+/// The shared folder, for tests that need it: they FAIL (never skip) when it is missing,
+/// so a CI run without `../shared` cannot pass by measuring nothing.
+pub fn require_shared() -> PathBuf {
+    shared_dir().unwrap_or_else(|| {
+        panic!(
+            "the shared evaluation data is missing (../shared beside the checkout, or /work/shared, with eval/score.py \
+             and eval/dev): these tests measure on it; set NEWSMARK_SHARED=/path/to/shared"
+        )
+    })
+}
+
 /// Runs the pipeline on each input the way `newsmark extract` does, writes the outputs to
 /// a temporary folder and returns `score.py --json`'s figures.
 pub fn score(gold: &Path, inputs: &[PathBuf]) -> serde_json::Value {

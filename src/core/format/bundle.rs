@@ -13,6 +13,7 @@ use crate::core::model::annotation::AnnotationSet;
 use crate::core::format::common::{BundleFileError, FormatError};
 use crate::core::format::json;
 use crate::core::format::zipfile::{ZipError, ZipReader, ZipWriter};
+use crate::core::project::limits::{self, Limit};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
@@ -20,7 +21,7 @@ pub const FORMAT: &str = "newsmark.bundle";
 pub const VERSION: u64 = 1;
 pub const MANIFEST: &str = "manifest.json";
 /// No single entry may unpack to more than this (a guard against zip bombs).
-pub const MAX_ENTRY_BYTES: usize = 256 * 1024 * 1024;
+pub const MAX_ENTRY_BYTES: usize = limits::MAX_FILE_BYTES;
 
 /// One document of a bundle.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,14 +40,7 @@ pub struct Bundle {
 
 /// A file name for a document id: safe characters only, unique within the bundle.
 fn file_name(id: &str, used: &mut HashSet<String>) -> String {
-    let mut stem: String = id
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
-        .take(100)
-        .collect();
-    if stem.is_empty() || stem.starts_with('.') {
-        stem.insert(0, 'd');
-    }
+    let stem = crate::core::format::common::safe_stem(id, true);
     let mut name = format!("documents/{stem}.json");
     let mut n = 2;
     while !used.insert(name.clone()) {
@@ -80,6 +74,23 @@ pub fn export(bundle: &Bundle) -> Result<Vec<u8>, FormatError> {
     let manifest = serde_json::to_string_pretty(&manifest).expect("a JSON value always serialises");
     zip.add(MANIFEST, manifest.as_bytes()).map_err(archive_err)?;
     zip.finish().map_err(archive_err)
+}
+
+/// An error about one file of the bundle.
+fn archive_in(file: &str, e: impl Into<FormatError>) -> FormatError {
+    FormatError::InBundle { file: file.into(), error: Box::new(BundleFileError::Format(e.into())) }
+}
+
+impl From<ZipError> for FormatError {
+    fn from(e: ZipError) -> FormatError {
+        archive_err(e)
+    }
+}
+
+impl From<limits::LimitError> for FormatError {
+    fn from(e: limits::LimitError) -> FormatError {
+        FormatError::TooLarge(e)
+    }
 }
 
 fn read_entry(zip: &ZipReader<'_>, name: &str) -> Result<String, FormatError> {
@@ -116,11 +127,24 @@ pub fn import(bytes: &[u8]) -> Result<Bundle, FormatError> {
     let docs = manifest.get("documents").and_then(Value::as_array).ok_or_else(|| {
         in_manifest(FormatError::WrongType { item: "manifest".into(), field: "documents", expected: "an array" })
     })?;
-    let mut entries = Vec::with_capacity(docs.len());
+    // Every limit is checked on what the directory declares, before anything is inflated
+    // (`read` refuses an entry that unpacks to another size than declared).
+    Limit::Documents.check(docs.len()).map_err(FormatError::TooLarge)?;
+    let mut files = Vec::with_capacity(docs.len());
+    let mut total = manifest_text.len();
     for (i, d) in docs.iter().enumerate() {
         let file = d.get("file").and_then(Value::as_str).ok_or_else(|| {
             in_manifest(FormatError::Missing { item: format!("document {}", i + 1), field: "file" })
         })?;
+        let size = zip.declared_size(file).ok_or_else(|| archive_in(file, ZipError::Missing { name: file.into() }))?;
+        Limit::FileBytes.check(size).map_err(|e| archive_in(file, e))?;
+        // Counted each time it is listed: a manifest naming one entry 16 times inflates it 16 times.
+        total = total.saturating_add(size);
+        Limit::TotalBytes.check(total).map_err(FormatError::TooLarge)?;
+        files.push((file, d));
+    }
+    let mut entries = Vec::with_capacity(files.len());
+    for (file, d) in files {
         let text = read_entry(&zip, file)?;
         let set = json::import(&text)
             .map_err(|e| FormatError::InBundle { file: file.into(), error: Box::new(BundleFileError::Json(e)) })?;
@@ -193,6 +217,56 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// `bytes` with the central-directory entry of `name` declaring `size` unpacked bytes
+    /// (a bomb's directory, without spending the test's time on inflating one).
+    fn declare(mut bytes: Vec<u8>, name: &str, size: u32) -> Vec<u8> {
+        let sig = 0x0201_4b50u32.to_le_bytes();
+        let at = (0..bytes.len() - 46)
+            .find(|&i| bytes[i..i + 4] == sig && bytes[i + 46..].starts_with(name.as_bytes()))
+            .expect("entry in the directory");
+        bytes[at + 24..at + 28].copy_from_slice(&size.to_le_bytes());
+        bytes
+    }
+
+    /// A bundle whose manifest lists `file` `times` times.
+    fn listing(file: &str, times: usize, body: &[u8]) -> Vec<u8> {
+        let docs: Vec<Value> = (0..times).map(|i| json!({"id": format!("d{i}"), "file": file})).collect();
+        let manifest = json!({"format": FORMAT, "version": VERSION, "documents": docs});
+        let mut z = ZipWriter::new();
+        z.add(file, body).unwrap();
+        z.add(MANIFEST, manifest.to_string().as_bytes()).unwrap();
+        z.finish().unwrap()
+    }
+
+    #[test]
+    fn bombs_are_refused_before_inflating_naming_the_limit() {
+        let body = json::export(&sample());
+        // The bomb: one 200 MB entry listed sixteen times.
+        let bomb = declare(listing("documents/a.json", 16, body.as_bytes()), "documents/a.json", 200 << 20);
+        match import(&bomb) {
+            Err(FormatError::InBundle { file, error }) => {
+                assert_eq!(file, "documents/a.json");
+                assert_eq!(*error, BundleFileError::Format(FormatError::TooLarge(limits::LimitError { limit: Limit::FileBytes, found: 200 << 20 })));
+            }
+            other => panic!("{other:?}"),
+        }
+        // Entries each under the file limit, but 30 × 40 MB over the total.
+        let bomb = declare(listing("documents/a.json", 30, body.as_bytes()), "documents/a.json", 40 << 20);
+        match import(&bomb) {
+            Err(FormatError::TooLarge(e)) => {
+                assert_eq!(e.limit, Limit::TotalBytes);
+                assert!(e.to_string().contains("1 GB unpacked per bundle"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Too many documents.
+        let many = listing("documents/a.json", limits::MAX_DOCUMENTS + 1, body.as_bytes());
+        assert!(matches!(import(&many), Err(FormatError::TooLarge(e)) if e.limit == Limit::Documents));
+        // Within every limit, the same entry listed twice imports twice.
+        let ok = listing("documents/a.json", 2, body.as_bytes());
+        assert_eq!(import(&ok).unwrap().entries.len(), 2);
     }
 
     proptest! {

@@ -5,7 +5,9 @@
 //!
 //! The v1 JSON format keeps its own error type (`json::ImportError`); bundles wrap it.
 
+pub use crate::core::model::annotation::MAX_KEPT_ID;
 use crate::core::model::annotation::{AnnotationSet, Attribution, EntityId, Kind, Origin, Source, Status};
+use crate::core::project::limits::{Limit, LimitError};
 use crate::core::format::json;
 use crate::core::model::label::{Label, LabelDef};
 use crate::core::model::offsets::OffsetMap;
@@ -35,6 +37,8 @@ pub enum FormatError {
     Archive { reason: String },
     /// A file inside a bundle failed; `error` says how.
     InBundle { file: String, error: Box<BundleFileError> },
+    /// Over a size limit ([`crate::core::project::limits`]); nothing was loaded.
+    TooLarge(LimitError),
 }
 
 /// The error of one file inside a project bundle.
@@ -75,6 +79,7 @@ impl fmt::Display for FormatError {
             Dangling { item, id } => write!(f, "{item}: refers to {id:?}, which the file does not define"),
             Archive { reason } => write!(f, "not a readable project bundle: {reason}"),
             InBundle { file, error } => write!(f, "{file}: {error}"),
+            TooLarge(e) => write!(f, "{e}"),
         }
     }
 }
@@ -156,6 +161,7 @@ pub fn ensure_label(set: &mut AnnotationSet, name: &str, item: &str) -> Result<L
 /// Parses a whole file as JSON, with typed errors.
 pub fn parse_json(input: &str) -> Result<Value, FormatError> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    Limit::FileBytes.check(input.len()).map_err(FormatError::TooLarge)?;
     if input.trim().is_empty() {
         return Err(FormatError::Empty);
     }
@@ -166,10 +172,15 @@ pub fn parse_json(input: &str) -> Result<Value, FormatError> {
     })
 }
 
-/// The non-blank lines of a JSONL file with their 1-based numbers, each parsed.
+/// The non-blank lines of a JSONL file with their 1-based numbers, each parsed; a line
+/// over [`MAX_JSONL_LINE_BYTES`](crate::core::project::limits::MAX_JSONL_LINE_BYTES) is
+/// refused unparsed.
 pub fn jsonl_lines(input: &str) -> impl Iterator<Item = (usize, Result<Value, FormatError>)> + '_ {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
     input.split('\n').enumerate().filter(|(_, l)| !l.trim().is_empty()).map(|(i, l)| {
+        if let Err(e) = Limit::JsonlLineBytes.check(l.len()) {
+            return (i + 1, Err(FormatError::BadLine { line: i + 1, reason: e.to_string() }));
+        }
         let v = serde_json::from_str::<Value>(l.trim_end_matches('\r')).map_err(|e| FormatError::BadLine {
             line: i + 1,
             reason: format!("not valid JSON: {}", e.to_string().split(" at line").next().unwrap_or("")),
@@ -230,6 +241,21 @@ pub fn opt_array<'v>(obj: &'v Map<String, Value>, item: &str, field: &'static st
     }
 }
 
+// ---------------------------------------------------------------- file names
+
+/// A file name (no extension) for a document id: letters, digits, `-`, `_` and `.` kept
+/// (ASCII ones only with `ascii_only`, for zip entry names every unzip tool reads), anything
+/// else `_`; never empty, `.`, `..` or hidden, at most 100 characters — so whatever an id
+/// says, the file stays inside its folder.
+pub fn safe_stem(id: &str, ascii_only: bool) -> String {
+    let keep = |c: char| if ascii_only { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() };
+    let mut s: String = id.chars().map(|c| if keep(c) || matches!(c, '-' | '_' | '.') { c } else { '_' }).take(100).collect();
+    if s.is_empty() || s.starts_with('.') {
+        s.insert(0, 'd');
+    }
+    s
+}
+
 // ---------------------------------------------------------------- ids
 
 /// Keeps a file's ids when they look like ours (`e12`, `T12` …: a number), so an export
@@ -247,20 +273,23 @@ impl Ids {
     }
 
     pub fn assign(&mut self, set: &mut AnnotationSet, wanted: Option<u32>) -> u32 {
-        match wanted.filter(|n| *n > 0 && self.used.insert(*n)) {
+        match wanted.filter(|n| (1..=MAX_KEPT_ID).contains(n) && self.used.insert(*n)) {
             Some(n) => n,
-            None => {
+            None => loop {
+                // Fresh numbers lie above every kept one, so this takes one turn.
                 let n = set.fresh_id();
-                self.used.insert(n);
-                n
-            }
+                if self.used.insert(n) {
+                    break n;
+                }
+            },
         }
     }
 }
 
-/// The number of an id like `e12` with the given prefix.
+/// The number of an id like `e12` with the given prefix; `None` (a fresh number will be
+/// given) beyond [`MAX_KEPT_ID`].
 pub fn id_number(id: &str, prefix: &str) -> Option<u32> {
-    id.strip_prefix(prefix).and_then(|n| n.parse::<u32>().ok()).filter(|n| *n > 0)
+    id.strip_prefix(prefix).and_then(|n| n.parse::<u32>().ok()).filter(|n| (1..=MAX_KEPT_ID).contains(n))
 }
 
 // ---------------------------------------------------------------- attribution roles

@@ -6,11 +6,12 @@
 
 use crate::core::model::annotation::{
     AnnotationSet, Attribution, AttributionId, Boilerplate, Document, Entity, EntityId, Kind, Origin,
-    RegionId, Source, Status,
+    RegionId, Source, Status, MAX_KEPT_ID,
 };
-use crate::core::model::label::{Label, LabelDef, LabelSchema};
+use crate::core::model::label::{is_hex_colour, Label, LabelDef, LabelSchema};
 use crate::core::model::offsets::OffsetMap;
 use crate::core::model::span::{Extent, Span};
+use crate::core::project::limits::Limit;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::fmt;
@@ -38,6 +39,8 @@ pub enum ImportError {
     DanglingEntity { item: String, id: String },
     BadFragments { item: String, reason: String },
     BadSchema { reason: String },
+    /// The file or its article is over a size limit (nothing was loaded).
+    TooLarge(crate::core::project::limits::LimitError),
 }
 
 impl fmt::Display for ImportError {
@@ -71,6 +74,7 @@ impl fmt::Display for ImportError {
             DanglingEntity { item, id } => write!(f, "{item}: refers to entity {id:?}, which is not in the file"),
             BadFragments { item, reason } => write!(f, "{item}: bad fragments: {reason}"),
             BadSchema { reason } => write!(f, "schema: {reason}"),
+            TooLarge(e) => write!(f, "{e}"),
         }
     }
 }
@@ -340,9 +344,10 @@ impl Reader<'_> {
     }
 }
 
-/// Internal id number for a file id: ours look like `e12`; others get fresh numbers.
+/// Internal id number for a file id: ours look like `e12`; others (and numbers beyond
+/// [`MAX_KEPT_ID`]) get fresh numbers.
 fn id_number(id: &str, prefix: char) -> Option<u32> {
-    id.strip_prefix(prefix).and_then(|n| n.parse::<u32>().ok()).filter(|n| *n > 0)
+    id.strip_prefix(prefix).and_then(|n| n.parse::<u32>().ok()).filter(|n| (1..=MAX_KEPT_ID).contains(n))
 }
 
 fn parse_schema(v: &Value) -> Result<LabelSchema, ImportError> {
@@ -352,7 +357,11 @@ fn parse_schema(v: &Value) -> Result<LabelSchema, ImportError> {
     for (i, l) in labels.iter().enumerate() {
         let name = l.get("name").and_then(Value::as_str).ok_or_else(|| bad(format!("label {} has no name", i + 1)))?;
         let label = Label::parse(name).map_err(|e| bad(e.to_string()))?;
-        let colour = l.get("colour").and_then(Value::as_str).unwrap_or("#dddddd").to_string();
+        let colour = match l.get("colour") {
+            None | Some(Value::Null) => "#dddddd".to_string(),
+            Some(Value::String(c)) if is_hex_colour(c) => c.clone(),
+            Some(c) => return Err(bad(format!("label {name}: colour {c} is not a hex colour like \"#a0c4ff\""))),
+        };
         let key = match l.get("key") {
             None | Some(Value::Null) => None,
             Some(Value::String(k)) if k.chars().count() == 1 => k.chars().next(),
@@ -371,6 +380,7 @@ fn parse_schema(v: &Value) -> Result<LabelSchema, ImportError> {
 
 fn parse_root(input: &str) -> Result<Map<String, Value>, ImportError> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    Limit::FileBytes.check(input.len()).map_err(ImportError::TooLarge)?;
     if input.trim().is_empty() {
         return Err(ImportError::Empty);
     }
@@ -395,6 +405,7 @@ pub fn read_document(input: &str) -> Result<Document, ImportError> {
 fn document_of(root: &Map<String, Value>) -> Result<Document, ImportError> {
     let doc = as_obj(field(root, "file", "document")?, "file", "document")?;
     let text = as_str(field(doc, "document", "text")?, "document", "text")?;
+    Limit::ArticleBytes.check(text.len()).map_err(ImportError::TooLarge)?;
     let id = opt_str(doc, "document", "id")?.unwrap_or("document").to_string();
     let title = opt_str(doc, "document", "title")?.map(str::to_string);
     Ok(Document::new(id, title, text))
@@ -443,13 +454,17 @@ pub fn import(input: &str) -> Result<AnnotationSet, ImportError> {
     set.reserve_ids_through(max_kept);
     let mut used_numbers = std::collections::HashSet::new();
     let mut number_for = |set: &mut AnnotationSet, id: Option<&str>, prefix: char| -> u32 {
-        match id.and_then(|i| id_number(i, prefix)).filter(|n| used_numbers.insert((prefix, *n))) {
+        // Numbers are unique across kinds too (`e4` and `b4` in one file: the second is
+        // renumbered), as `fresh_id` keeps them for everything made in the editor.
+        match id.and_then(|i| id_number(i, prefix)).filter(|n| used_numbers.insert(*n)) {
             Some(n) => n,
-            None => {
+            None => loop {
+                // Fresh numbers lie above every kept one, so this takes one turn.
                 let n = set.fresh_id();
-                used_numbers.insert((prefix, n));
-                n
-            }
+                if used_numbers.insert(n) {
+                    break n;
+                }
+            },
         }
     };
 

@@ -25,12 +25,35 @@ use std::fmt::Write;
 
 pub const MODEL_VERSION: &str = "newsmark";
 
+/// `s` escaped for a double-quoted XML attribute value.
+fn xml_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Attribute-value normalisation would turn these into spaces.
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            // Not allowed in XML 1.0 at all.
+            c if (c as u32) < 0x20 => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The labelling config (XML) that shows these tasks: the schema's labels, the role and
-/// boilerplate labels, and the relation labels.
+/// boilerplate labels, and the relation labels. Names and colours are checked at import,
+/// and escaped here anyway (a schema built in code is not checked).
 pub fn label_config(schema: &LabelSchema) -> String {
     let mut s = String::from("<View>\n  <Labels name=\"label\" toName=\"text\">\n");
     for d in &schema.labels {
-        let _ = writeln!(s, "    <Label value=\"{}\" background=\"{}\"/>", d.label, d.colour);
+        let _ = writeln!(s, "    <Label value=\"{}\" background=\"{}\"/>", xml_attr(d.label.as_str()), xml_attr(&d.colour));
     }
     for (l, c) in [("SOURCE", "#b9fbc0"), ("CUE", "#fbf8cc"), ("CONTENT", "#cfbaf0"), ("BOILERPLATE", "#dddddd")] {
         let _ = writeln!(s, "    <Label value=\"{l}\" background=\"{c}\"/>");
@@ -249,7 +272,22 @@ fn import_task(t: &Value, n: usize) -> Result<AnnotationSet, FormatError> {
 mod tests {
     use super::*;
     use crate::core::format::common::testing::*;
+    use crate::core::model::label::{Label, LabelDef};
     use proptest::prelude::*;
+
+    /// Issue 12, item 7: a colour like `#fff"/><X/>` was written verbatim into the XML.
+    #[test]
+    fn label_config_escapes_attributes() {
+        let schema = LabelSchema {
+            labels: vec![LabelDef { label: Label::Person, colour: "#fff\"/><X a='1'/>&\n".into(), key: None }],
+        };
+        let xml = label_config(&schema);
+        assert!(xml.contains(r##"<Label value="PERSON" background="#fff&quot;/&gt;&lt;X a=&apos;1&apos;/&gt;&amp;&#10;"/>"##), "{xml}");
+        assert!(!xml.contains("<X"));
+        // And the import refuses such a colour in the first place.
+        let probe = AnnotationSet::new(crate::core::model::annotation::Document::new("d", None, "x"));
+        assert!(probe.apply(&crate::core::model::annotation::Edit::SetSchema { schema }).is_err());
+    }
 
     #[test]
     fn round_trip_sample() {

@@ -204,6 +204,12 @@ impl<'a> ZipReader<'a> {
         self.entries.iter().map(|e| e.name.as_str())
     }
 
+    /// The unpacked size the directory declares for `name` (read never returns more: a
+    /// different size is a `Corrupt` error), so callers can check limits before inflating.
+    pub fn declared_size(&self, name: &str) -> Option<usize> {
+        self.entries.iter().find(|e| e.name == name).map(|e| e.size)
+    }
+
     /// The unpacked bytes of `name`, refusing more than `limit` bytes.
     pub fn read(&self, name: &str, limit: usize) -> Result<Vec<u8>, ZipError> {
         let e = self.entries.iter().find(|e| e.name == name).ok_or_else(|| ZipError::Missing { name: name.into() })?;

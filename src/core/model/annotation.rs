@@ -164,6 +164,12 @@ pub enum Target {
     Attribution(AttributionId),
 }
 
+/// The largest id number an import keeps from a file (`e12` → 12); larger ones are
+/// renumbered. A document holds at most a few hundred thousand items, so this leaves
+/// every real file's numbering alone while fresh numbers (handed out above the largest
+/// kept one) can never run out of `u32` and collide.
+pub const MAX_KEPT_ID: u32 = 100_000_000;
+
 /// Everything annotated on one document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AnnotationSet {
@@ -217,6 +223,8 @@ pub enum EditError {
     LabelInUse(Label),
     /// Two labels of the schema share a name or a key.
     DuplicateInSchema(String),
+    /// A label's colour is not `#rgb`/`#rrggbb` hex.
+    BadColour { label: Label, colour: String },
 }
 
 impl fmt::Display for EditError {
@@ -232,6 +240,9 @@ impl fmt::Display for EditError {
                 write!(f, "label {l} is still used by entities: relabel or remove them first")
             }
             EditError::DuplicateInSchema(what) => write!(f, "the schema has {what} twice"),
+            EditError::BadColour { label, colour } => {
+                write!(f, "label {label}: colour {colour:?} is not a hex colour like #a0c4ff")
+            }
         }
     }
 }
@@ -258,7 +269,9 @@ impl AnnotationSet {
     /// A fresh id number; ids are never reused within a set, so undo/redo stays unambiguous.
     pub fn fresh_id(&mut self) -> u32 {
         let id = self.next_id;
-        self.next_id += 1;
+        // Saturates instead of overflowing (a panic, or a wrap back to reused numbers);
+        // imports cap kept ids at [`MAX_KEPT_ID`], so 4 billion items away in practice.
+        self.next_id = self.next_id.saturating_add(1);
         id
     }
 
@@ -474,6 +487,9 @@ impl AnnotationSet {
                 let mut names = std::collections::HashSet::new();
                 let mut keys = std::collections::HashSet::new();
                 for d in &schema.labels {
+                    if !crate::core::model::label::is_hex_colour(&d.colour) {
+                        return Err(EditError::BadColour { label: d.label.clone(), colour: d.colour.clone() });
+                    }
                     if !names.insert(d.label.clone()) {
                         return Err(EditError::DuplicateInSchema(format!("label {}", d.label)));
                     }

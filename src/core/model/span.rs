@@ -51,9 +51,28 @@ impl Span {
 /// A possibly discontinuous span: one or more non-overlapping fragments in text order.
 ///
 /// Split quotes ("“…,” she said, “…”) are one content with two fragments.
+///
+/// Deserialising checks the fragments like [`Extent::from_fragments`]: a stored record
+/// with no fragments (or overlapping ones) is an error where it is read, not a panic
+/// where it is drawn.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "ExtentWire")]
 pub struct Extent {
     fragments: Vec<Span>,
+}
+
+/// The stored shape of an [`Extent`], before its fragments are checked.
+#[derive(Deserialize)]
+struct ExtentWire {
+    fragments: Vec<Span>,
+}
+
+impl TryFrom<ExtentWire> for Extent {
+    type Error = ExtentError;
+
+    fn try_from(w: ExtentWire) -> Result<Extent, ExtentError> {
+        Extent::from_fragments(w.fragments)
+    }
 }
 
 /// Why a list of fragments is not an [`Extent`].
@@ -131,6 +150,17 @@ impl Extent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 12, item 7: an `Extent` with no fragments read back from storage panicked the
+    /// view (`hull` indexes the first fragment).
+    #[test]
+    fn stored_extents_are_checked() {
+        assert!(serde_json::from_str::<Extent>(r#"{"fragments":[]}"#).is_err());
+        assert!(serde_json::from_str::<Extent>(r#"{"fragments":[{"start":5,"end":9},{"start":0,"end":3}]}"#).is_err());
+        let e: Extent = serde_json::from_str(r#"{"fragments":[{"start":0,"end":3},{"start":5,"end":9}]}"#).unwrap();
+        assert_eq!(e.hull(), Span::new(0, 9));
+        assert_eq!(serde_json::from_str::<Extent>(&serde_json::to_string(&e).unwrap()).unwrap(), e);
+    }
 
     #[test]
     fn span_relations() {

@@ -21,6 +21,8 @@ pub fn normalize(raw: &str) -> String {
 pub enum DecodeError {
     /// Not UTF-8; `offset` is the first bad byte.
     NotUtf8 { offset: usize },
+    /// Over a size limit (see [`crate::core::project::limits`]); nothing was decoded.
+    TooLarge(crate::core::project::limits::LimitError),
 }
 
 impl std::fmt::Display for DecodeError {
@@ -29,6 +31,7 @@ impl std::fmt::Display for DecodeError {
             DecodeError::NotUtf8 { offset } => {
                 write!(f, "not UTF-8 text (bad byte at offset {offset}): save the file as UTF-8 and try again")
             }
+            DecodeError::TooLarge(e) => write!(f, "{e}"),
         }
     }
 }
@@ -40,6 +43,17 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     std::str::from_utf8(bytes)
         .map(normalize)
         .map_err(|e| DecodeError::NotUtf8 { offset: e.valid_up_to() })
+}
+
+/// Decodes one article's text (a `.txt` file, a paste), refusing more than
+/// [`MAX_ARTICLE_BYTES`](crate::core::project::limits::MAX_ARTICLE_BYTES) before decoding
+/// and again after normalising (NFC may lengthen a text).
+pub fn decode_article(bytes: &[u8]) -> Result<String, DecodeError> {
+    use crate::core::project::limits::Limit;
+    Limit::ArticleBytes.check(bytes.len()).map_err(DecodeError::TooLarge)?;
+    let t = decode(bytes)?;
+    Limit::ArticleBytes.check(t.len()).map_err(DecodeError::TooLarge)?;
+    Ok(t)
 }
 
 #[cfg(test)]
@@ -64,5 +78,16 @@ mod tests {
     fn decode_reports_bad_bytes() {
         assert_eq!(decode(b"ok\xff"), Err(DecodeError::NotUtf8 { offset: 2 }));
         assert_eq!(decode(b"ok").unwrap(), "ok");
+    }
+
+    #[test]
+    fn decode_article_refuses_over_the_limit() {
+        use crate::core::project::limits::{Limit, MAX_ARTICLE_BYTES};
+        let big = vec![b'a'; MAX_ARTICLE_BYTES + 1];
+        match decode_article(&big) {
+            Err(DecodeError::TooLarge(e)) => assert_eq!(e.limit, Limit::ArticleBytes),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(decode_article(&big[..MAX_ARTICLE_BYTES]).map(|t| t.len()), Ok(MAX_ARTICLE_BYTES));
     }
 }

@@ -791,12 +791,13 @@ mod tests {
         }
     }
 
-    /// The byte-offset scan and the old per-char scan agree on every dev text (when the
-    /// shared evaluation data is there).
+    /// The byte-offset scan and the old per-char scan agree on every dev text (the shared
+    /// evaluation data must be there: a missing folder fails, never skips).
     #[test]
     fn byte_scan_equals_char_scan_on_dev_texts() {
         let shared = crate::cli::shared_dir();
-        let Ok(sets) = std::fs::read_dir(shared.join("eval/dev")) else { return };
+        let sets = std::fs::read_dir(shared.join("eval/dev"))
+            .unwrap_or_else(|e| panic!("{}/eval/dev: {e} (set NEWSMARK_SHARED)", shared.display()));
         let mut checked = 0;
         for set in sets.flatten() {
             let Ok(files) = std::fs::read_dir(set.path()) else { continue };

@@ -8,6 +8,7 @@
 
 use crate::core::model::annotation::Document;
 use crate::core::model::text::normalize;
+use crate::core::project::limits::{Limit, LimitError};
 use serde_json::Value;
 use std::fmt;
 
@@ -22,6 +23,8 @@ pub enum LineErrorKind {
     MissingText,
     /// A field of the wrong type (`id` and `title` must be strings or numbers; `text` a string).
     WrongType(&'static str),
+    /// The line, its article or the batch is over a size limit (the line is not read).
+    TooLarge(LimitError),
 }
 
 /// A line that was skipped, and why.
@@ -40,6 +43,7 @@ impl fmt::Display for LineError {
             LineErrorKind::NotObject => write!(f, "expected an object like {{\"id\", \"title\", \"text\"}}"),
             LineErrorKind::MissingText => write!(f, "no \"text\" field: add the article text"),
             LineErrorKind::WrongType(field) => write!(f, "\"{field}\" has the wrong type"),
+            LineErrorKind::TooLarge(e) => write!(f, "{e}"),
         }
     }
 }
@@ -57,6 +61,7 @@ pub struct JsonlBatch {
 /// A missing `id` becomes `line-<n>` so every document can be told apart.
 pub fn parse_line(line: usize, raw: &str) -> Result<Option<Document>, LineError> {
     let err = |kind| LineError { line, kind };
+    Limit::JsonlLineBytes.check(raw.len()).map_err(|e| err(LineErrorKind::TooLarge(e)))?;
     // A UTF-8 byte-order mark may precede the first line (files saved by Windows tools).
     let trimmed = raw.trim_start_matches('\u{feff}').trim();
     if trimmed.is_empty() {
@@ -68,7 +73,12 @@ pub fn parse_line(line: usize, raw: &str) -> Result<Option<Document>, LineError>
     };
     let text = match map.get("text") {
         None | Some(Value::Null) => return Err(err(LineErrorKind::MissingText)),
-        Some(Value::String(s)) => normalize(s),
+        Some(Value::String(s)) => {
+            Limit::ArticleBytes.check(s.len()).map_err(|e| err(LineErrorKind::TooLarge(e)))?;
+            let t = normalize(s);
+            Limit::ArticleBytes.check(t.len()).map_err(|e| err(LineErrorKind::TooLarge(e)))?;
+            t
+        }
         Some(_) => return Err(err(LineErrorKind::WrongType("text"))),
     };
     let scalar = |field: &'static str| -> Result<Option<String>, LineError> {
@@ -86,10 +96,17 @@ pub fn parse_line(line: usize, raw: &str) -> Result<Option<Document>, LineError>
 }
 
 /// Reads a whole JSONL file. Lines are split on `\n` (a trailing `\r` is tolerated).
+/// At most [`MAX_DOCUMENTS`](crate::core::project::limits::MAX_DOCUMENTS) documents are
+/// read: the first line past it is reported with that limit and the rest left unread.
 pub fn parse(input: &str) -> JsonlBatch {
     let mut batch = JsonlBatch::default();
     for (i, raw) in input.split('\n').enumerate() {
         match parse_line(i + 1, raw) {
+            Ok(Some(_)) if batch.documents.len() == Limit::Documents.max() => {
+                let e = LimitError { limit: Limit::Documents, found: Limit::Documents.max() + 1 };
+                batch.errors.push(LineError { line: i + 1, kind: LineErrorKind::TooLarge(e) });
+                break;
+            }
             Ok(Some(doc)) => batch.documents.push(doc),
             Ok(None) => {}
             Err(e) => batch.errors.push(e),
@@ -139,6 +156,25 @@ mod tests {
         assert_eq!(batch.errors[0].line, 3);
         assert!(matches!(batch.errors[0].kind, LineErrorKind::Json(_)));
         assert!(batch.errors[0].to_string().starts_with("line 3: not valid JSON"));
+    }
+
+    #[test]
+    fn limits_are_named() {
+        use crate::core::project::limits::{MAX_ARTICLE_BYTES, MAX_DOCUMENTS, MAX_JSONL_LINE_BYTES};
+        let long_text = format!("{{\"text\":\"{}\"}}", "a".repeat(MAX_ARTICLE_BYTES + 1));
+        let e = parse_line(4, &long_text).unwrap_err();
+        assert_eq!(e.line, 4);
+        assert!(matches!(e.kind, LineErrorKind::TooLarge(l) if l.limit == Limit::ArticleBytes));
+        assert!(e.to_string().starts_with("line 4: too large:"), "{e}");
+        assert!(e.to_string().ends_with("text per article"), "{e}");
+        let long_line = format!("{{\"text\":\"x\",\"pad\":\"{}\"}}", " ".repeat(MAX_JSONL_LINE_BYTES));
+        assert!(matches!(parse_line(1, &long_line).unwrap_err().kind, LineErrorKind::TooLarge(l) if l.limit == Limit::JsonlLineBytes));
+        let many = "{\"text\":\"x\"}\n".repeat(MAX_DOCUMENTS + 5);
+        let batch = parse(&many);
+        assert_eq!(batch.documents.len(), MAX_DOCUMENTS);
+        assert_eq!(batch.errors.len(), 1);
+        assert_eq!(batch.errors[0].line, MAX_DOCUMENTS + 1);
+        assert!(batch.errors[0].to_string().contains("documents per import"));
     }
 
     #[test]

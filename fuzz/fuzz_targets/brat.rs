@@ -1,0 +1,18 @@
+//! Fuzz target: the brat standoff import (.txt + .ann).
+//! Run: `fuzz/run.sh 300 brat` (or `cargo +nightly fuzz run brat`).
+
+#![no_main]
+
+#[path = "check.rs"]
+mod check;
+
+use libfuzzer_sys::fuzz_target;
+use newsmark::core::format::brat;
+
+fuzz_target!(|data: &[u8]| {
+    let (txt, ann) = check::split(data);
+    let (Ok(txt), Ok(ann)) = (std::str::from_utf8(txt), std::str::from_utf8(ann)) else { return };
+    if let Ok(set) = brat::import("fuzz", txt, ann) {
+        check::check_set(&set);
+    }
+});

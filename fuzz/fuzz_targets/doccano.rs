@@ -1,0 +1,16 @@
+//! Fuzz target: the doccano JSONL import.
+//! Run: `fuzz/run.sh 300 doccano` (or `cargo +nightly fuzz run doccano`).
+
+#![no_main]
+
+#[path = "check.rs"]
+mod check;
+
+use libfuzzer_sys::fuzz_target;
+use newsmark::core::format::doccano;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(s) = std::str::from_utf8(data) {
+        check::check_sets(doccano::import(s));
+    }
+});

@@ -1,0 +1,16 @@
+//! Fuzz target: the Label Studio tasks import.
+//! Run: `fuzz/run.sh 300 labelstudio` (or `cargo +nightly fuzz run labelstudio`).
+
+#![no_main]
+
+#[path = "check.rs"]
+mod check;
+
+use libfuzzer_sys::fuzz_target;
+use newsmark::core::format::labelstudio;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(s) = std::str::from_utf8(data) {
+        check::check_sets(labelstudio::import(s));
+    }
+});
