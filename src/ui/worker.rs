@@ -189,6 +189,9 @@ struct Inner {
     generation: u32,
     /// `None`: requests run on the main thread.
     live: Option<Live>,
+    /// The worker replaced last: its closures may be running right now (a crash is seen
+    /// from inside them), so they are dropped at the next replacement, not at once.
+    retired: Option<Live>,
     waiting: BTreeMap<u32, Waiting>,
     /// Workers replaced after a crash (shown nowhere; kept for tests and the console).
     restarts: u32,
@@ -306,7 +309,9 @@ impl Extractor {
             live.worker.terminate();
             // Without a hook message the oldest request was the one being handled.
             let seq = seq.or_else(|| live.ready.then(|| inner.waiting.keys().next().copied()).flatten());
-            (live.ready, seq.and_then(|s| inner.waiting.remove(&s)))
+            let ready = live.ready;
+            inner.retired = Some(live);
+            (ready, seq.and_then(|s| inner.waiting.remove(&s)))
         };
         if !was_ready {
             // The worker never started (its script is missing or broken): work on the page.
