@@ -175,6 +175,9 @@ try {
       await page.locator('article p').first().waitFor();
       const text = await page.locator('article').textContent();
       assert(/Witkoff/.test(text), 'the sample article is shown');
+      const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').first().getAttribute('content');
+      assert(/object-src 'none'/.test(csp) && /script-src 'wasm-unsafe-eval' 'sha256-/.test(csp) && !/unsafe-eval'|'self'/.test(csp.replace("'wasm-unsafe-eval'", '')),
+        `the single file has its own CSP: ${csp.slice(0, 200)}`);
       assert(await page.locator('article mark').count() > 0, 'with its highlights');
       const errors = b.errors.filter((e) => !/IndexedDB|storage/i.test(e));
       assert(errors.length === 0, errors.join('\n'));
