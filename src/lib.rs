@@ -3,6 +3,8 @@
 //! `extract` is the pure-Rust core (model, pipeline, formats) shared by the command line
 //! and the browser; `ui` is the yew app and only exists on wasm32.
 
+#![forbid(unsafe_code)]
+
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,6 +1,8 @@
 //! The `newsmark` binary: the browser app when built for wasm32 (by Trunk), the command
 //! line otherwise. Both run the same `newsmark::core` core.
 
+#![forbid(unsafe_code)]
+
 #[cfg(target_arch = "wasm32")]
 fn main() {
     newsmark::ui::start();

@@ -178,7 +178,18 @@ async fn quote_cue_source_build_one_attribution_frame() {
     // Focusing the frame lights up its roles through one generated style rule.
     frame.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
     yew::scheduler::flush().await;
-    let style = root.query_selector("style").unwrap().unwrap().text_content().unwrap();
+    // The rule lives in an adopted stylesheet (the CSP refuses inline <style> elements).
+    let sheets = js_sys::Reflect::get(&gloo::utils::document(), &"adoptedStyleSheets".into()).unwrap();
+    let style: String = js_sys::Array::from(&sheets)
+        .iter()
+        .map(|s| {
+            let rules = js_sys::Reflect::get(&s, &"cssRules".into()).unwrap();
+            js_sys::Array::from(&rules)
+                .iter()
+                .map(|r| js_sys::Reflect::get(&r, &"cssText".into()).unwrap().as_string().unwrap())
+                .collect::<String>()
+        })
+        .collect();
     assert!(style.contains(&format!("[data-attribution~=\"{id}\"]")), "{style}");
 }
 

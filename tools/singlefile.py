@@ -7,7 +7,9 @@ Why a rewrite is needed: Trunk's page imports its JS as a separate module and fe
 into an inline module script (inline modules need no fetch) and initialised from an
 inlined byte array. The extraction worker is left out: its script would need a second
 wasm; the app sees `window.__newsmarkSingleFile` and runs extraction on the main thread.
-The service worker and manifest are dropped too (file:// pages cannot use them).
+The service worker and manifest are dropped too (file:// pages cannot use them). The
+Content-Security-Policy is rewritten for a page that loads nothing: inline scripts and
+styles by hash (see `single_file_csp`).
 
 Usage: python3 tools/singlefile.py [DIST_DIR] [OUT_FILE]   (defaults: dist, dist-single/newsmark.html)
 """
@@ -75,12 +77,37 @@ def drop_links(html: str) -> str:
     return re.sub(r"<link\b[^>]*\brel=\"?(modulepreload|preload|manifest)\"?[^>]*>\s*", "", html)
 
 
+CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*"\s*/?>')
+
+
+def single_file_csp(html: str) -> str:
+    """The page's policy rewritten for one self-contained file: nothing is loaded from
+    anywhere (not even 'self', which a file:// page does not have), every inline script and
+    style element allowed by its hash, the wasm compiled from inlined bytes
+    ('wasm-unsafe-eval'), connect-src only for a sync server (narrowed by the page's own
+    script to the one the user set)."""
+    from csp import source_hash  # tools/csp.py: the same hashing as the served build
+
+    if not CSP_META.search(html):
+        raise SingleFileError("dist/index.html has no Content-Security-Policy meta tag")
+    scripts = [source_hash(m.group(1)) for m in re.finditer(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S)]
+    styles = [source_hash(m.group(1)) for m in re.finditer(r"<style\b[^>]*>(.*?)</style>", html, re.S)]
+    policy = (
+        "default-src 'none'; "
+        f"script-src 'wasm-unsafe-eval' {' '.join(scripts)}; "
+        f"style-src {' '.join(styles) or chr(39) + 'none' + chr(39)}; style-src-attr 'unsafe-inline'; "
+        "img-src data:; connect-src https: http://localhost:* http://127.0.0.1:*; "
+        "object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'"
+    )
+    return CSP_META.sub(lambda _: f'<meta http-equiv="Content-Security-Policy" content="{policy}" />', html, count=1)
+
+
 def build(dist: Path, out: Path) -> int:
     index = dist / "index.html"
     if not index.is_file():
         raise SingleFileError(f"{index} not found: run `trunk build --release` first")
     html = index.read_text(encoding="utf-8")
-    html = drop_links(inline_app(inline_css(html, dist), dist))
+    html = single_file_csp(drop_links(inline_app(inline_css(html, dist), dist)))
     leftover = re.findall(r"(?:src|href)=\"(?!data:|#|https?:)([^\"]+)\"", html)
     if leftover:
         raise SingleFileError(f"index.html still references files: {', '.join(leftover)}")

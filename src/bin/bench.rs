@@ -11,6 +11,8 @@
 //! runs `wasm-bindgen --target nodejs` and times those calls from `bench/wasm-bench.js`
 //! under Node. Words are whitespace-separated runs, counted the same way on both sides.
 
+#![forbid(unsafe_code)]
+
 #[cfg(target_arch = "wasm32")]
 mod wasm {
     use newsmark::core::{extract, nlp::tagger, Document};

@@ -2,6 +2,8 @@
 //! `newsmark::ui::worker`). Natively it is an empty program so host builds and
 //! `cargo test` keep working without the web crates.
 
+#![forbid(unsafe_code)]
+
 #[cfg(target_arch = "wasm32")]
 fn main() {
     newsmark::ui::worker::register();

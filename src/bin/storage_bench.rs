@@ -2,6 +2,8 @@
 //! every change): a 20,000-word article with 2,000 entities and a 100-step history.
 //! Run: `cargo run --release --bin storage_bench`. Natively only; a no-op on wasm.
 
+#![forbid(unsafe_code)]
+
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     use newsmark::core::project::persist::StoredHistory;

@@ -10,6 +10,8 @@
 //! dev data is never trained on). The final model's tagger-only dev scores are written
 //! to `--scores` (checked by `tests/model_scores.rs`). Same command, same bytes.
 
+#![forbid(unsafe_code)]
+
 #[cfg(target_arch = "wasm32")]
 fn main() {}
 

@@ -9,7 +9,7 @@ use crate::core::edit::keys::{self, Command, KeyPress};
 use crate::core::{AnnotationSet, OffsetMap, Status};
 use crate::ui::components::{
     focused_attribution, open_file, AlertRegion, Article, HelpDialog, Inspector, Legend, PasteDialog, RoleHighlight,
-    ProjectPanel, SaveStatus, SchemaEditor, SidePanel, Toolbar,
+    ProjectPanel, SaveStatus, SchemaEditor, SidePanel, StoragePersistence, Toolbar, UpdateBanner,
 };
 use crate::ui::persist::{use_persistence, ProjectContext};
 use crate::ui::sample::sample_set;
@@ -221,7 +221,9 @@ pub fn App(props: &AppProps) -> Html {
                     <Toolbar on_paste={open(Dialog::Paste)} on_help={open(Dialog::Help)}
                         hide_boilerplate={*hide_boilerplate} on_toggle_boilerplate={toggle_boilerplate} />
                 </header>
+                <UpdateBanner />
                 <SaveStatus />
+                <StoragePersistence />
                 <AlertRegion />
                 <RoleHighlight hovered={(*hovered).clone()} {focused} />
                 <div class="workspace">

@@ -7,8 +7,8 @@ use crate::core::format::{bundle, json};
 use crate::core::project::project::DocStatus;
 use crate::core::{project::{html, jsonl}, model::text, AnnotationSet, Document};
 
-/// What a batch of files gave.
-#[derive(Default)]
+/// What a batch of files gave (read in the worker, so it crosses `postMessage` as JSON).
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Picked {
     /// Plain articles, to be pre-annotated by the worker.
     pub documents: Vec<Document>,
@@ -61,5 +61,19 @@ pub fn read_file(name: &str, bytes: &[u8], into: &mut Picked) {
     };
     if let Err(e) = result {
         into.problems.push(e);
+    }
+}
+
+impl Picked {
+    /// Appends another file's results (files keep the order they were picked in).
+    pub fn merge(&mut self, other: Picked) {
+        self.documents.extend(other.documents);
+        self.annotated.extend(other.annotated);
+        self.problems.extend(other.problems);
+    }
+
+    /// Whether nothing can be imported.
+    pub fn is_empty(&self) -> bool {
+        self.documents.is_empty() && self.annotated.is_empty()
     }
 }

@@ -12,8 +12,8 @@ use crate::core::project::project::{DocStatus, Filter, Project};
 use crate::core::AnnotationSet;
 use crate::ui::import::Picked;
 use crate::ui::storage::{SaveStatus, Store, StorageError};
-use crate::ui::worker::Extractor;
-use std::cell::RefCell;
+use crate::ui::worker::{Extractor, ReadMode};
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -35,6 +35,11 @@ pub struct ProjectState {
     pub ready: bool,
     /// Lines that could not be imported, shown until the next import.
     pub problems: Vec<String>,
+    /// What an import did that the user should know (a document added under a new id
+    /// because its id was taken), shown until the next import.
+    pub notices: Vec<String>,
+    /// Files being read (in the worker) before they are added.
+    pub reading: usize,
 }
 
 impl Default for ProjectState {
@@ -46,6 +51,8 @@ impl Default for ProjectState {
             status: SaveStatus::Loading,
             ready: false,
             problems: Vec::new(),
+            notices: Vec::new(),
+            reading: 0,
         }
     }
 }
@@ -58,12 +65,16 @@ pub enum ProjectAction {
     Replace { project: Project },
     Status { status: SaveStatus },
     SetFilter { filter: Filter },
+    /// Files are being read before an import.
+    Reading { files: usize },
     /// An import started: the documents were added, extraction is pending.
-    Importing { project: Project, problems: Vec<String> },
+    Importing { project: Project, problems: Vec<String>, notices: Vec<String> },
     /// One imported document was extracted and stored with `pending` suggestions.
     Extracted { id: String, pending: usize },
     SetStatus { id: String, status: DocStatus },
     Problem { message: String },
+    /// One more problem beside the earlier ones (a document the worker failed on).
+    AddProblem { message: String },
 }
 
 impl Reducible for ProjectState {
@@ -83,10 +94,13 @@ impl Reducible for ProjectState {
             // An error stays visible until a later write succeeds.
             ProjectAction::Status { status } => s.status = status,
             ProjectAction::SetFilter { filter } => s.filter = filter,
-            ProjectAction::Importing { project, problems } => {
-                let total = project.entries.len() - s.project.entries.len();
+            ProjectAction::Reading { files } => s.reading = files,
+            ProjectAction::Importing { project, problems, notices } => {
+                let total = project.entries.len().saturating_sub(s.project.entries.len());
                 s.project = project;
                 s.problems = problems;
+                s.notices = notices;
+                s.reading = 0;
                 s.progress = (total > 0).then_some(Progress { done: 0, total });
             }
             ProjectAction::Extracted { id, pending } => {
@@ -100,7 +114,11 @@ impl Reducible for ProjectState {
                     }
                 }
             }
-            ProjectAction::Problem { message } => s.problems = vec![message],
+            ProjectAction::Problem { message } => {
+                s.problems = vec![message];
+                s.reading = 0;
+            }
+            ProjectAction::AddProblem { message } => s.problems.push(message),
             ProjectAction::SetStatus { id, status } => {
                 s.project.set_status(&id, status);
             }
@@ -117,6 +135,19 @@ pub struct ProjectHandle {
     store: Rc<RefCell<Option<Store>>>,
     extractor: Rc<Extractor>,
     restore: Callback<History>,
+    /// Writes started and not finished: leaving the page now would lose them.
+    writes: Rc<Cell<usize>>,
+    /// The state handle of the latest render: work that finishes later (a file read in the
+    /// worker) must add to the list as it is then, not as it was when it started.
+    latest: Rc<RefCell<Option<UseReducerHandle<ProjectState>>>>,
+}
+
+/// Counts a write as pending while it runs (see the unload warning in `use_persistence`).
+async fn tracked<T>(writes: &Cell<usize>, write: impl std::future::Future<Output = T>) -> T {
+    writes.set(writes.get() + 1);
+    let out = write.await;
+    writes.set(writes.get() - 1);
+    out
 }
 
 /// The project context, provided by the app.
@@ -225,33 +256,50 @@ impl ProjectHandle {
     /// Adds picked files to the project: plain articles are pre-annotated in the worker,
     /// annotated ones (JSON, bundles) stored as they are; each is stored as it completes and
     /// the first one is opened. Problems are shown beside the list.
+    ///
+    /// Nothing already in the project is ever replaced: a document whose id is taken (the
+    /// same article opened again, an older export of an edited one) is added under a new
+    /// id (`x-2`) and a notice says so; both are kept.
     pub fn import(&self, picked: Picked) {
         let Picked { documents, annotated, problems } = picked;
-        let mut project = self.state.project.clone();
+        let mut project = self.latest_project();
+        let mut notices = Vec::new();
+        let mut renamed = |old: &str, new: &str| {
+            if old != new {
+                notices.push(format!("“{old}” is already in the project: this copy was added as “{new}” (both are kept)."));
+            }
+        };
+        let wanted: Vec<String> = documents.iter().map(|d| d.id.clone()).collect();
         let docs = project.add(documents);
+        for (old, d) in wanted.iter().zip(&docs) {
+            renamed(old, &d.id);
+        }
         let mut sets = Vec::with_capacity(annotated.len());
         for (mut set, status) in annotated {
             let doc = project.add(vec![set.document.clone()]).remove(0);
+            renamed(&set.document.id, &doc.id);
             project.set_status(&doc.id, status);
             set.document.id = doc.id;
             sets.push(set);
         }
         let first = docs.first().map(|d| d.id.clone()).or_else(|| sets.first().map(|s| s.document.id.clone()));
         project.current = first.clone().or(project.current);
-        self.state.dispatch(ProjectAction::Importing { project, problems });
+        self.state.dispatch(ProjectAction::Importing { project, problems, notices });
         let Some(first) = first else { return };
         let finish = {
             let (store, dispatch, report, restore) =
                 (self.store.borrow().clone(), self.state.dispatcher(), self.report(), self.restore.clone());
+            let writes = self.writes.clone();
             move |set: AnnotationSet| {
                 let is_first = set.document.id == first;
                 let (store, dispatch, report, restore) = (store.clone(), dispatch.clone(), report.clone(), restore.clone());
+                let writes = writes.clone();
                 let id = set.document.id.clone();
                 let pending = set.pending();
                 let history = History::new(set);
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Some(store) = store {
-                        let r = store.save_document(&history).await;
+                        let r = tracked(&writes, store.save_document(&history)).await;
                         if r.is_err() {
                             report(r);
                         }
@@ -269,7 +317,59 @@ impl ProjectHandle {
         }
         for doc in docs {
             let finish = finish.clone();
-            self.extractor.run(doc, move |set| finish(set));
+            let dispatch = self.state.dispatcher();
+            let kept = doc.clone();
+            self.extractor.run(doc, move |result| match result {
+                Ok(set) => finish(set),
+                Err(reason) => {
+                    // The worker failed on this one (and was replaced): the article itself
+                    // is kept, without suggestions, and the batch goes on.
+                    dispatch.dispatch(ProjectAction::AddProblem {
+                        message: format!("{}: pre-annotation failed ({reason}); the article is kept without suggestions", kept.id),
+                    });
+                    finish(AnnotationSet::new(kept));
+                }
+            });
+        }
+    }
+
+    /// Reads picked files in the worker (HTML reduction, bundle inflation and JSON parsing
+    /// never run on the page), in the order given; `done` gets everything they hold, with
+    /// a problem line for each file that could not be read.
+    pub fn read_files(&self, files: Vec<(String, Vec<u8>)>, mode: ReadMode, done: impl FnOnce(Picked) + 'static) {
+        let count = files.len();
+        self.state.dispatch(ProjectAction::Reading { files: count });
+        let results: Rc<RefCell<Vec<Option<Picked>>>> = Rc::new(RefCell::new(vec![None; count]));
+        let done: Rc<RefCell<Option<Box<dyn FnOnce(Picked)>>>> = Rc::new(RefCell::new(Some(Box::new(done))));
+        if count == 0 {
+            if let Some(done) = done.borrow_mut().take() {
+                done(Picked::default());
+            }
+            return;
+        }
+        for (i, (name, bytes)) in files.into_iter().enumerate() {
+            let (results, done) = (results.clone(), done.clone());
+            let label = name.clone();
+            self.extractor.read(name, bytes, mode, move |r| {
+                let picked = r.unwrap_or_else(|reason| Picked {
+                    problems: vec![format!("{label}: could not be read ({reason})")],
+                    ..Picked::default()
+                });
+                let complete = {
+                    let mut results = results.borrow_mut();
+                    results[i] = Some(picked);
+                    results.iter().all(Option::is_some)
+                };
+                if complete {
+                    let mut all = Picked::default();
+                    for p in results.borrow_mut().drain(..).flatten() {
+                        all.merge(p);
+                    }
+                    if let Some(done) = done.borrow_mut().take() {
+                        done(all);
+                    }
+                }
+            });
         }
     }
 
@@ -281,6 +381,19 @@ impl ProjectHandle {
     /// Shows a problem beside the list.
     pub fn fail(&self, message: String) {
         self.state.dispatch(ProjectAction::Problem { message });
+    }
+
+    /// The list as the latest render saw it.
+    fn latest_project(&self) -> Project {
+        match self.latest.borrow().as_ref() {
+            Some(state) => state.project.clone(),
+            None => self.state.project.clone(),
+        }
+    }
+
+    /// Ends the "reading files" indicator when nothing is imported after all.
+    pub fn stop_reading(&self) {
+        self.state.dispatch(ProjectAction::Reading { files: 0 });
     }
 
     /// Opens a new article: pre-annotated in the worker (with the progress bar), added to
@@ -316,7 +429,37 @@ where
     let extractor = use_memo((), |_| Extractor::new());
     // The JSON last written per document id, so unchanged states are not written again.
     let last_saved: Rc<RefCell<Option<(String, String)>>> = use_mut_ref(|| None);
-    let handle = ProjectHandle { state: state.clone(), store: store.clone(), extractor, restore: restore.clone() };
+    let writes: Rc<Cell<usize>> = use_memo((), |_| Cell::new(0usize));
+    let handle = ProjectHandle {
+        state: state.clone(),
+        store: store.clone(),
+        extractor,
+        restore: restore.clone(),
+        writes: writes.clone(),
+        latest: use_mut_ref(|| None),
+    };
+    *handle.latest.borrow_mut() = Some(state.clone());
+
+    // Leaving while a write is pending would lose it: the browser asks first.
+    {
+        let writes = writes.clone();
+        use_effect_with((), move |_| {
+            let listener = gloo::events::EventListener::new_with_options(
+                &gloo::utils::window(),
+                "beforeunload",
+                gloo::events::EventListenerOptions::enable_prevent_default(),
+                move |e| {
+                    if writes.get() > 0 {
+                        e.prevent_default();
+                        if let Some(e) = wasm_bindgen::JsCast::dyn_ref::<web_sys::BeforeUnloadEvent>(e) {
+                            e.set_return_value("Changes are still being saved.");
+                        }
+                    }
+                },
+            );
+            move || drop(listener)
+        });
+    }
 
     // Start: open the database, read the project, restore the open document.
     {
@@ -359,7 +502,7 @@ where
 
     // Every change of the open document: refresh its list entry and store its history.
     {
-        let (state, store, last_saved) = (state.clone(), store.clone(), last_saved.clone());
+        let (state, store, last_saved, writes) = (state.clone(), store.clone(), last_saved.clone(), writes.clone());
         let ready = state.ready;
         use_effect_with((version, ready), move |_| {
             if !ready {
@@ -394,8 +537,9 @@ where
             *last_saved.borrow_mut() = Some((id.clone(), json.clone()));
             state.dispatch(ProjectAction::Status { status: SaveStatus::Saving });
             let dispatch = state.dispatcher();
+            let writes = writes.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let r = store.put_document_json(&id, json).await;
+                let r = tracked(&writes, store.put_document_json(&id, json)).await;
                 dispatch.dispatch(ProjectAction::Status {
                     status: r.map(|_| SaveStatus::Saved).unwrap_or_else(SaveStatus::Error),
                 });
@@ -405,14 +549,14 @@ where
 
     // Every change of the list: store it.
     {
-        let (store, dispatch) = (store.clone(), state.dispatcher());
+        let (store, dispatch, writes) = (store.clone(), state.dispatcher(), writes.clone());
         let (project, ready) = (state.project.clone(), state.ready);
         use_effect_with((project, ready), move |(project, ready)| {
             let store = store.borrow().clone();
             if let (true, Some(store)) = (*ready, store) {
                 let project = project.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(e) = store.save(Some(&project), &[]).await {
+                    if let Err(e) = tracked(&writes, store.save(Some(&project), &[])).await {
                         dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) });
                     }
                 });

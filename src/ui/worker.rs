@@ -1,89 +1,205 @@
-//! Extraction off the main thread: the core's `extract` runs in a Web Worker (gloo-worker),
-//! so a long article never freezes the page.
+//! Heavy work off the main thread: reading picked files (HTML reduction, JSON and bundle
+//! import, JSONL) and pre-annotating articles run in a Web Worker, so neither a long
+//! article nor a hostile file freezes the page — and a crash there loses one document,
+//! never the batch.
 //!
-//! The worker is the second Trunk binary (`src/bin/newsmark-worker.rs`, emitted as
-//! `newsmark-worker.js` + `newsmark-worker_bg.wasm` next to `index.html`). Messages are
-//! JSON rather than gloo's default bincode: the model uses serde attributes (skipped and
-//! defaulted fields) that bincode cannot read back. Where no worker can be started (the
-//! single-file build opened from `file://` has no worker script beside it), jobs run on the
-//! main thread after yielding once, so the progress indicator still paints first.
+//! The worker is the second Trunk binary (`src/bin/newsmark-worker.rs`), started through
+//! the loader shim Trunk writes next to `index.html` (`newsmark-worker_loader.js`), so no
+//! `blob:` script is needed and the CSP can say `worker-src 'self'`.
+//!
+//! Protocol: the page posts `[request JSON, bytes?]` (file bytes as a `Uint8Array`, never
+//! as JSON numbers); the worker answers with one JSON [`Reply`] per request, in order, and
+//! `Ready` once it can take requests (messages sent earlier would be lost).
+//!
+//! Crashes: the release wasm is built with `panic = "abort"`, and `catch_unwind` cannot
+//! catch on wasm32 anyway. What happens on a panic is therefore: the panic hook installed
+//! here posts `Failed` for the request being handled, then the instance traps
+//! (`RuntimeError: unreachable`), which reaches the page as the worker's `error` event. A
+//! trapped instance may hold broken state (a borrowed `RefCell`, a half-filled cache), so
+//! the page never reuses it: it reports the failed request, terminates the worker, starts
+//! a fresh one and sends it the requests still waiting. A crash without a hook message
+//! (an exception in the glue, a trap that is not a panic) fails the oldest request in
+//! flight instead: the worker handles requests one at a time, in order.
+//!
+//! Where no worker can run (the single-file build opened from `file://` has no worker
+//! script beside it; a worker script that fails to load), requests run on the main thread
+//! after yielding once, so the progress indicator still paints first.
 
+use crate::core::project::project::DocStatus;
 use crate::core::{extract, AnnotationSet, Document};
-use gloo_worker::{Codec, HandlerId, Registrable, Spawnable, Worker, WorkerBridge, WorkerScope};
+use crate::ui::import::{read_file, Picked};
+use crate::ui::js::js_message;
+use crate::ui::open::{read_opened, Opened};
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::rc::Rc;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
-/// Where Trunk puts the worker's loader, relative to the page (works under any sub-path).
-pub const WORKER_PATH: &str = "./newsmark-worker.js";
+/// Where Trunk puts the worker's loader shim, relative to the page (any sub-path works).
+pub const WORKER_PATH: &str = "./newsmark-worker_loader.js";
 
-/// JSON over `postMessage`.
-pub struct Json;
-
-impl Codec for Json {
-    fn encode<I: Serialize>(input: I) -> JsValue {
-        JsValue::from_str(&serde_json::to_string(&input).expect("worker messages always serialise"))
-    }
-
-    fn decode<O: for<'de> Deserialize<'de>>(input: JsValue) -> O {
-        let text = input.as_string().unwrap_or_default();
-        serde_json::from_str(&text).expect("worker messages come from the same build")
-    }
+/// How a picked file is read: "Open…" (one article or annotation file, errors worded for
+/// the alert) or "Import articles…" (any mix: JSONL, bundles, folders).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReadMode {
+    Open,
+    Import,
 }
 
-/// One document to pre-annotate.
+/// One request; the file bytes of `Read` travel beside the JSON.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Job {
-    pub seq: u32,
-    pub document: Document,
+pub enum Request {
+    Extract { seq: u32, document: Document },
+    Read { seq: u32, name: String, mode: ReadMode },
 }
 
-/// Its suggestions.
+impl Request {
+    fn seq(&self) -> u32 {
+        match self {
+            Request::Extract { seq, .. } | Request::Read { seq, .. } => *seq,
+        }
+    }
+}
+
+/// Only the sequence number, read first so a request that cannot be read still names
+/// the request that failed.
+#[derive(Deserialize)]
+struct SeqOnly {
+    #[serde(alias = "Extract", alias = "Read")]
+    inner: SeqField,
+}
+
+#[derive(Deserialize)]
+struct SeqField {
+    seq: u32,
+}
+
+/// What the worker says.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Done {
-    pub seq: u32,
-    pub set: AnnotationSet,
+pub enum Reply {
+    /// The worker can take requests.
+    Ready,
+    Extracted { seq: u32, set: AnnotationSet },
+    Read { seq: u32, picked: Picked },
+    /// The request panicked (posted by the panic hook just before the instance traps).
+    Failed { seq: u32, message: String },
 }
 
-/// The worker side: one job in, one result out.
-pub struct ExtractWorker;
-
-impl Worker for ExtractWorker {
-    type Message = ();
-    type Input = Job;
-    type Output = Done;
-
-    fn create(_scope: &WorkerScope<Self>) -> Self {
-        ExtractWorker
-    }
-
-    fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
-
-    fn received(&mut self, scope: &WorkerScope<Self>, job: Job, id: HandlerId) {
-        let set = extract(&job.document);
-        scope.respond(id, Done { seq: job.seq, set });
+/// Does what `request` asks, on the calling thread (in the worker, or as the fallback).
+pub fn handle(request: Request, bytes: &[u8]) -> Reply {
+    match request {
+        Request::Extract { seq, document } => Reply::Extracted { seq, set: extract(&document) },
+        Request::Read { seq, name, mode } => Reply::Read { seq, picked: read(&name, bytes, mode) },
     }
 }
 
-/// Called by the worker binary's `main`.
+/// Reads one picked file into a batch.
+pub fn read(name: &str, bytes: &[u8], mode: ReadMode) -> Picked {
+    let mut picked = Picked::default();
+    match mode {
+        ReadMode::Import => read_file(name, bytes, &mut picked),
+        ReadMode::Open => match read_opened(name, bytes) {
+            Ok(Opened::Article(doc)) => picked.documents.push(doc),
+            Ok(Opened::Annotations(set)) => picked.annotated.push((set, DocStatus::InProgress)),
+            Err(e) => picked.problems.push(e.to_string()),
+        },
+    }
+    picked
+}
+
+// ---------------------------------------------------------------------------------------
+// The worker side.
+
+thread_local! {
+    /// The request being handled, for the panic hook.
+    static CURRENT: Cell<Option<u32>> = const { Cell::new(None) };
+}
+
+fn post_reply(reply: &Reply) {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let json = serde_json::to_string(reply).unwrap_or_else(|e| {
+        // A reply that cannot be written (never expected) still ends its request.
+        let seq = CURRENT.with(Cell::get).unwrap_or(0);
+        serde_json::json!({ "Failed": { "seq": seq, "message": format!("reply not serialisable: {e}") } }).to_string()
+    });
+    if let Err(e) = scope.post_message(&JsValue::from_str(&json)) {
+        web_sys::console::error_2(&"newsmark worker: cannot post a reply:".into(), &e);
+    }
+}
+
+fn on_request(data: JsValue) {
+    let parts: js_sys::Array = data.unchecked_into();
+    let header = parts.get(0).as_string().unwrap_or_default();
+    let seq = serde_json::from_str::<SeqOnly>(&header).map(|s| s.inner.seq).ok();
+    CURRENT.with(|c| c.set(seq));
+    // A request this build cannot read is a bug (page and worker come from one build); it
+    // takes the same isolated path as any panic of the pipeline: reported, worker replaced.
+    let request: Request = serde_json::from_str(&header).unwrap_or_else(|e| panic!("unreadable request: {e}"));
+    let bytes = parts.get(1).dyn_into::<js_sys::Uint8Array>().map(|b| b.to_vec()).unwrap_or_default();
+    debug_assert_eq!(Some(request.seq()), seq);
+    let reply = handle(request, &bytes);
+    post_reply(&reply);
+    CURRENT.with(|c| c.set(None));
+}
+
+/// Called by the worker binary's `main`: installs the panic hook, listens, says `Ready`.
 pub fn register() {
-    ExtractWorker::registrar().encoding::<Json>().register();
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.to_string();
+        web_sys::console::error_1(&format!("newsmark worker: {message}").into());
+        if let Some(seq) = CURRENT.with(Cell::get) {
+            post_reply(&Reply::Failed { seq, message });
+        }
+    }));
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| on_request(e.data()));
+    scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    post_reply(&Reply::Ready);
 }
 
-type Callback = Box<dyn FnOnce(AnnotationSet)>;
+// ---------------------------------------------------------------------------------------
+// The page side.
+
+type Done = Box<dyn FnOnce(Result<Reply, String>)>;
+
+/// A request waiting for its reply, kept so it can be sent again to a fresh worker.
+struct Waiting {
+    message: js_sys::Array,
+    request: Request,
+    bytes: Rc<Vec<u8>>,
+    done: Done,
+}
+
+/// The live worker and the closures that listen to it.
+struct Live {
+    worker: web_sys::Worker,
+    /// Which start this is: events of a replaced worker are ignored.
+    generation: u32,
+    ready: bool,
+    _onmessage: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _onerror: Closure<dyn FnMut(web_sys::Event)>,
+}
 
 #[derive(Default)]
 struct Inner {
     next: u32,
-    waiting: HashMap<u32, Callback>,
+    generation: u32,
+    /// `None`: requests run on the main thread.
+    live: Option<Live>,
+    /// The worker replaced last: its closures may be running right now (a crash is seen
+    /// from inside them), so they are dropped at the next replacement, not at once.
+    retired: Option<Live>,
+    waiting: BTreeMap<u32, Waiting>,
+    /// Workers replaced after a crash (shown nowhere; kept for tests and the console).
+    restarts: u32,
 }
 
-/// The main-thread handle: submit documents, get their suggestions back in a callback.
+/// The main-thread handle: submit requests, get replies in callbacks.
 #[derive(Clone)]
 pub struct Extractor {
-    bridge: Option<Rc<WorkerBridge<ExtractWorker>>>,
     inner: Rc<RefCell<Inner>>,
 }
 
@@ -103,69 +219,202 @@ fn single_file() -> bool {
 impl Extractor {
     /// Starts the worker (or prepares the main-thread fallback).
     pub fn new() -> Extractor {
-        let inner = Rc::new(RefCell::new(Inner::default()));
-        let bridge = if single_file() || web_sys::window().is_none() {
-            None
-        } else {
-            let inner2 = inner.clone();
-            // `new Worker(blob:)` does not fail for a same-origin page; a missing worker
-            // script would only show as jobs that never finish, which `dist/` rules out.
-            let bridge = ExtractWorker::spawner()
-                .encoding::<Json>()
-                .callback(move |done: Done| {
-                    let cb = inner2.borrow_mut().waiting.remove(&done.seq);
-                    if let Some(cb) = cb {
-                        cb(done.set);
-                    }
-                })
-                .spawn(WORKER_PATH);
-            Some(Rc::new(bridge))
+        let extractor = Extractor { inner: Rc::new(RefCell::new(Inner::default())) };
+        if !single_file() && web_sys::window().is_some() {
+            extractor.start();
+        }
+        extractor
+    }
+
+    /// Spawns a fresh worker; on failure requests run on the main thread.
+    fn start(&self) {
+        let generation = {
+            let mut inner = self.inner.borrow_mut();
+            inner.generation += 1;
+            inner.generation
         };
-        Extractor { bridge, inner }
+        let worker = match web_sys::Worker::new(WORKER_PATH) {
+            Ok(w) => w,
+            Err(e) => {
+                web_sys::console::warn_2(&"newsmark: no worker, extracting on the page:".into(), &e);
+                self.inner.borrow_mut().live = None;
+                return self.drain_on_page();
+            }
+        };
+        let weak = Rc::downgrade(&self.inner);
+        let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            if let Some(inner) = weak.upgrade() {
+                Extractor { inner }.on_reply(generation, e.data());
+            }
+        });
+        let weak = Rc::downgrade(&self.inner);
+        // A script that fails to load fires a plain `Event`; an uncaught error an `ErrorEvent`.
+        let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            e.prevent_default();
+            let message = e.dyn_ref::<web_sys::ErrorEvent>().map_or_else(|| "the worker script did not load".to_string(), |e| e.message());
+            if let Some(inner) = weak.upgrade() {
+                Extractor { inner }.on_crash(generation, None, message);
+            }
+        });
+        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+        self.inner.borrow_mut().live =
+            Some(Live { worker, generation, ready: false, _onmessage: onmessage, _onerror: onerror });
     }
 
-    /// Whether jobs run in a worker (false: on the main thread).
+    fn is_current(&self, generation: u32) -> bool {
+        self.inner.borrow().live.as_ref().is_some_and(|l| l.generation == generation)
+    }
+
+    fn on_reply(&self, generation: u32, data: JsValue) {
+        if !self.is_current(generation) {
+            return;
+        }
+        let text = data.as_string().unwrap_or_default();
+        let reply: Reply = match serde_json::from_str(&text) {
+            Ok(r) => r,
+            Err(e) => return self.on_crash(generation, None, format!("unreadable reply: {e}")),
+        };
+        let seq = match &reply {
+            Reply::Ready => {
+                let messages: Vec<js_sys::Array> = {
+                    let mut inner = self.inner.borrow_mut();
+                    if let Some(live) = inner.live.as_mut() {
+                        live.ready = true;
+                    }
+                    inner.waiting.values().map(|w| w.message.clone()).collect()
+                };
+                for m in messages {
+                    self.post(&m);
+                }
+                return;
+            }
+            Reply::Failed { seq, message } => return self.on_crash(generation, Some(*seq), message.clone()),
+            Reply::Extracted { seq, .. } | Reply::Read { seq, .. } => *seq,
+        };
+        let waiting = self.inner.borrow_mut().waiting.remove(&seq);
+        if let Some(w) = waiting {
+            (w.done)(Ok(reply));
+        }
+    }
+
+    /// The worker died: fail the request it was on, start a fresh worker for the rest.
+    fn on_crash(&self, generation: u32, seq: Option<u32>, message: String) {
+        if !self.is_current(generation) {
+            return;
+        }
+        let (was_ready, failed) = {
+            let mut inner = self.inner.borrow_mut();
+            let live = inner.live.take().expect("is_current checked it");
+            live.worker.terminate();
+            // Without a hook message the oldest request was the one being handled.
+            let seq = seq.or_else(|| live.ready.then(|| inner.waiting.keys().next().copied()).flatten());
+            let ready = live.ready;
+            inner.retired = Some(live);
+            (ready, seq.and_then(|s| inner.waiting.remove(&s)))
+        };
+        if !was_ready {
+            // The worker never started (its script is missing or broken): work on the page.
+            web_sys::console::warn_1(&format!("newsmark: the worker did not start ({message}); extracting on the page").into());
+            return self.drain_on_page();
+        }
+        self.inner.borrow_mut().restarts += 1;
+        web_sys::console::warn_1(&format!("newsmark: the worker stopped ({message}); starting a fresh one").into());
+        self.start();
+        if let Some(w) = failed {
+            (w.done)(Err(message));
+        }
+    }
+
+    fn post(&self, message: &js_sys::Array) {
+        let failed = {
+            let inner = self.inner.borrow();
+            let Some(live) = inner.live.as_ref().filter(|l| l.ready) else { return };
+            live.worker.post_message(message).err().map(|e| (live.generation, js_message(&e)))
+        };
+        if let Some((generation, e)) = failed {
+            self.on_crash(generation, None, e);
+        }
+    }
+
+    /// Runs everything waiting on the main thread (no worker).
+    fn drain_on_page(&self) {
+        let seqs: Vec<u32> = self.inner.borrow().waiting.keys().copied().collect();
+        for seq in seqs {
+            self.run_on_page(seq);
+        }
+    }
+
+    fn run_on_page(&self, seq: u32) {
+        let inner = self.inner.clone();
+        // Yield first so the progress indicator is painted before the work starts.
+        gloo::timers::callback::Timeout::new(0, move || {
+            let w = inner.borrow_mut().waiting.remove(&seq);
+            if let Some(w) = w {
+                let reply = handle(w.request, &w.bytes);
+                (w.done)(Ok(reply));
+            }
+        })
+        .forget();
+    }
+
+    fn submit(&self, make: impl FnOnce(u32) -> Request, bytes: Vec<u8>, done: Done) {
+        let (seq, request) = {
+            let mut inner = self.inner.borrow_mut();
+            inner.next += 1;
+            (inner.next, make(inner.next))
+        };
+        let message = js_sys::Array::new();
+        message.push(&JsValue::from_str(&serde_json::to_string(&request).expect("requests always serialise")));
+        if !bytes.is_empty() {
+            message.push(&js_sys::Uint8Array::from(bytes.as_slice()));
+        }
+        let on_page = self.inner.borrow().live.is_none();
+        self.inner.borrow_mut().waiting.insert(seq, Waiting { message: message.clone(), request, bytes: Rc::new(bytes), done });
+        if on_page {
+            self.run_on_page(seq);
+        } else {
+            self.post(&message);
+        }
+    }
+
+    /// Whether requests run in a worker (false: on the main thread).
     pub fn in_worker(&self) -> bool {
-        self.bridge.is_some()
+        self.inner.borrow().live.is_some()
     }
 
-    /// Jobs submitted and not finished yet.
+    /// Requests submitted and not finished yet.
     pub fn in_flight(&self) -> usize {
         self.inner.borrow().waiting.len()
     }
 
-    /// Pre-annotates `document`; `done` runs with the result.
-    pub fn run(&self, document: Document, done: impl FnOnce(AnnotationSet) + 'static) {
-        match &self.bridge {
-            Some(bridge) => {
-                let seq = {
-                    let mut inner = self.inner.borrow_mut();
-                    inner.next += 1;
-                    let seq = inner.next;
-                    inner.waiting.insert(seq, Box::new(done));
-                    seq
-                };
-                bridge.send(Job { seq, document });
-            }
-            None => {
-                let seq = {
-                    let mut inner = self.inner.borrow_mut();
-                    inner.next += 1;
-                    inner.next
-                };
-                let inner = self.inner.clone();
-                inner.borrow_mut().waiting.insert(seq, Box::new(done));
-                // Yield first so the progress indicator is painted before the work starts.
-                gloo::timers::callback::Timeout::new(0, move || {
-                    let set = extract(&document);
-                    let cb = inner.borrow_mut().waiting.remove(&seq);
-                    if let Some(cb) = cb {
-                        cb(set);
-                    }
-                })
-                .forget();
-            }
-        }
+    /// Pre-annotates `document`; `done` gets the suggestions, or why the worker failed on it.
+    pub fn run(&self, document: Document, done: impl FnOnce(Result<AnnotationSet, String>) + 'static) {
+        self.submit(
+            |seq| Request::Extract { seq, document },
+            Vec::new(),
+            Box::new(move |r| {
+                done(r.and_then(|reply| match reply {
+                    Reply::Extracted { set, .. } => Ok(set),
+                    other => Err(format!("unexpected reply {other:?}")),
+                }))
+            }),
+        );
+    }
+
+    /// Reads the bytes of a picked file; `done` gets what it holds (with its problems), or
+    /// why the worker failed on it.
+    pub fn read(&self, name: String, bytes: Vec<u8>, mode: ReadMode, done: impl FnOnce(Result<Picked, String>) + 'static) {
+        self.submit(
+            |seq| Request::Read { seq, name, mode },
+            bytes,
+            Box::new(move |r| {
+                done(r.and_then(|reply| match reply {
+                    Reply::Read { picked, .. } => Ok(picked),
+                    other => Err(format!("unexpected reply {other:?}")),
+                }))
+            }),
+        );
     }
 }
 

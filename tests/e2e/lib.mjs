@@ -44,7 +44,18 @@ export async function serve(dir, sub = '/') {
   return { server, base: `http://127.0.0.1:${server.address().port}${sub}` };
 }
 
-/** Headless Debian Chromium with a fresh profile in `profile`. */
+/** Every Content-Security-Policy violation in a page becomes a console error, which every
+ *  suite fails on (Chromium also logs "Refused to …" itself; this names the directive). */
+export const CSP_WATCH = `document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('CSP violation: ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber);
+});`;
+
+/** Makes every page of `context` report CSP violations (see CSP_WATCH). */
+export async function watchCsp(context) {
+  await context.addInitScript({ content: CSP_WATCH });
+}
+
+/** Headless Debian Chromium with a fresh profile in `profile`, CSP violations reported. */
 export async function launch(profile, viewport = { width: 1400, height: 1000 }) {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM, headless: true, acceptDownloads: true, viewport,
@@ -52,6 +63,7 @@ export async function launch(profile, viewport = { width: 1400, height: 1000 }) 
       '--disable-component-update', '--disable-sync'],
   });
   context.setDefaultTimeout(30_000);
+  await watchCsp(context);
   return context;
 }
 

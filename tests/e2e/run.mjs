@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve } from './lib.mjs';
+import { serve, watchCsp } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -56,6 +56,7 @@ try {
     ],
   });
   context.setDefaultTimeout(TIMEOUT_MS);
+  await watchCsp(context);
 
   const foreign = [];
   const consoleErrors = [];

@@ -15,6 +15,8 @@ mod side_panel;
 mod source_chart;
 mod project_panel;
 mod save_status;
+mod storage_persist;
+mod update_banner;
 mod toolbar;
 
 pub use alert::AlertRegion;
@@ -32,4 +34,6 @@ pub use side_panel::SidePanel;
 pub use source_chart::SourceChart;
 pub use project_panel::ProjectPanel;
 pub use save_status::SaveStatus;
+pub use storage_persist::StoragePersistence;
+pub use update_banner::UpdateBanner;
 pub use toolbar::Toolbar;

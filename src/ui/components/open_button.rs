@@ -1,31 +1,41 @@
-//! "Open…": a `.txt` article (pre-annotated on load) or a newsmark `.json` file.
+//! "Open…": a `.txt`/`.md`/`.html` article (pre-annotated on load) or a newsmark `.json`
+//! file.
 //!
-//! The visible button forwards to a hidden file input. Reading is asynchronous; the
-//! result is one `Load` or one `Fail` action, so a bad file leaves the state as it was.
+//! The visible button forwards to a hidden file input. The file is read in the worker and
+//! added to the project like an import: it never replaces a document already there (an
+//! older export of an edited document comes in beside it, under a new id). A file that
+//! cannot be read or parsed becomes one `Fail` action and leaves everything as it was.
 
 use crate::ui::js::read_bytes;
-use crate::ui::open::{read_opened, OpenError, Opened};
+use crate::ui::open::OpenError;
 use crate::ui::persist::{use_project, ProjectHandle};
 use crate::ui::state::{use_annotator, Action, Annotator};
+use crate::ui::worker::ReadMode;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// Reads `file` and opens it (the picker and drag and drop both come here): an article
-/// goes to the worker for pre-annotation, a newsmark file is loaded, and anything that
-/// cannot be read or parsed becomes one `Fail` action.
+/// Reads `file` and opens it (the picker and drag and drop both come here).
 pub fn open_file(file: web_sys::File, dispatcher: UseReducerDispatcher<Annotator>, project: ProjectHandle) {
     wasm_bindgen_futures::spawn_local(async move {
         let name = file.name();
-        let action = match read_bytes(&file).await {
-            Ok(bytes) => match read_opened(&name, &bytes) {
-                // Articles are pre-annotated in the worker (see ui::persist).
-                Ok(Opened::Article(doc)) => return project.extract_and_open(doc),
-                Ok(Opened::Annotations(set)) => Action::Load { set },
-                Err(e) => Action::Fail { message: e.to_string() },
-            },
-            Err(reason) => Action::Fail { message: OpenError::Unreadable { name, reason }.to_string() },
+        let bytes = match read_bytes(&file).await {
+            Ok(bytes) => bytes,
+            Err(reason) => {
+                let message = OpenError::Unreadable { name, reason }.to_string();
+                return dispatcher.dispatch(Action::Fail { message });
+            }
         };
-        dispatcher.dispatch(action);
+        let p = project.clone();
+        project.read_files(vec![(name.clone(), bytes)], ReadMode::Open, move |picked| {
+            if picked.is_empty() {
+                p.stop_reading();
+                let message = picked.problems.join("; ");
+                let message = if message.is_empty() { format!("cannot open {name}: it holds no article") } else { message };
+                dispatcher.dispatch(Action::Fail { message });
+            } else {
+                p.import(picked);
+            }
+        });
     });
 }
 

@@ -4,28 +4,33 @@
 
 use crate::core::format::bundle::{self, Bundle, Entry as BundleEntry};
 use crate::core::project::project::{DocStatus, Filter};
-use crate::ui::import::{read_file, Picked};
 use crate::ui::js::{js_message, read_bytes};
 use crate::ui::persist::{use_project, ProjectHandle};
+use crate::ui::worker::ReadMode;
 use serde_json::json;
 use wasm_bindgen::JsValue;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// Reads every picked file, then imports them as one batch.
+/// Reads every picked file (parsed in the worker), then imports them as one batch.
 fn import_files(project: ProjectHandle, input: HtmlInputElement) {
     let Some(files) = input.files() else { return };
     let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
     input.set_value("");
     wasm_bindgen_futures::spawn_local(async move {
-        let mut picked = Picked::default();
+        let mut read = Vec::with_capacity(files.len());
+        let mut unreadable = Vec::new();
         for file in files {
             match read_bytes(&file).await {
-                Ok(bytes) => read_file(&file.name(), &bytes, &mut picked),
-                Err(e) => picked.problems.push(format!("{}: {e}", file.name())),
+                Ok(bytes) => read.push((file.name(), bytes)),
+                Err(e) => unreadable.push(format!("{}: {e}", file.name())),
             }
         }
-        project.import(picked);
+        let p = project.clone();
+        project.read_files(read, ReadMode::Import, move |mut picked| {
+            picked.problems.extend(unreadable);
+            p.import(picked);
+        });
     });
 }
 
@@ -109,6 +114,11 @@ pub fn ProjectPanel() -> Html {
     };
 
     let counts = state.project.counts();
+    // Two entries with one title (a file opened twice) are told apart by their ids.
+    let mut label_uses = std::collections::HashMap::<&str, usize>::new();
+    for e in &state.project.entries {
+        *label_uses.entry(e.label()).or_default() += 1;
+    }
     let shown = state.project.filtered(&state.filter);
     let current = state.project.current.clone();
     let items = shown.into_iter().map(|e| {
@@ -131,7 +141,11 @@ pub fn ProjectPanel() -> Html {
             let (p, id) = (project.clone(), id.clone());
             Callback::from(move |_: MouseEvent| p.delete(&id))
         };
-        let label = e.label().to_string();
+        let label = if label_uses.get(e.label()).copied().unwrap_or(0) > 1 && e.label() != e.id {
+            format!("{} ({})", e.label(), e.id)
+        } else {
+            e.label().to_string()
+        };
         html! {
             <li key={id.clone()} class={classes!("doc", is_current.then_some("doc-current"))}
                 data-doc-id={id.clone()} data-status={e.status.as_str()}>
@@ -175,6 +189,16 @@ pub fn ProjectPanel() -> Html {
                     accept=".txt,.md,.html,.htm,.json,.jsonl,.ndjson,.zip" />
                 <input ref={folder_input} type="file" multiple=true hidden=true webkitdirectory=true {onchange} />
             </div>
+            if state.reading > 0 {
+                <p class="project-reading" aria-live="polite" data-reading={state.reading.to_string()}>
+                    { format!("Reading {} file{}…", state.reading, if state.reading == 1 { "" } else { "s" }) }
+                </p>
+            }
+            if !state.notices.is_empty() {
+                <ul class="project-notices" aria-label="Import notes" aria-live="polite">
+                    { for state.notices.iter().take(20).map(|m| html! { <li>{ m.clone() }</li> }) }
+                </ul>
+            }
             if let Some(p) = state.progress {
                 <div class="project-progress" aria-live="polite">
                     <label>
