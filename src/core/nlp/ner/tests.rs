@@ -15,6 +15,16 @@ fn has(got: &[(String, &str)], label: &str, s: &str) -> bool {
     got.iter().any(|(l, t)| l == label && *t == s)
 }
 
+/// Each text yields (at least) its listed (label, span text) entities.
+fn expect_all(cases: &[(&str, &[(&str, &str)])]) {
+    for (text, want) in cases {
+        let got = run(text);
+        for (label, s) in *want {
+            assert!(has(&got, label, s), "{text}\n  missing {label} {s:?}\n  got {got:?}");
+        }
+    }
+}
+
 #[test]
 fn expected_entities() {
     let cases: &[(&str, &[(&str, &str)])] = &[
@@ -28,12 +38,7 @@ fn expected_entities() {
         ("Police said the Interior Ministry and the Ministry of Defence disagreed.", &[("ORG", "Interior Ministry"), ("ORG", "Ministry of Defence")]),
         ("He met Saudi Arabia's crown prince.", &[("GPE", "Saudi Arabia")]),
     ];
-    for (text, want) in cases {
-        let got = run(text);
-        for (label, s) in *want {
-            assert!(has(&got, label, s), "{text}\n  missing {label} {s:?}\n  got {got:?}");
-        }
-    }
+    expect_all(cases);
 }
 
 #[test]
@@ -95,12 +100,7 @@ fn roles_of_a_specific_person() {
         ("Pence would serve as Donald Trump's ticket-mate.", &[("PERSON", "Donald Trump"), ("ROLE", "ticket-mate")]),
         ("Gregory T. Angelo, president of the Log Cabin Republicans, said so.", &[("PERSON", "Gregory T. Angelo"), ("ROLE", "president")]),
     ];
-    for (text, want) in cases {
-        let got = run(text);
-        for (label, s) in *want {
-            assert!(has(&got, label, s), "{text}\n  missing {label} {s:?}\n  got {got:?}");
-        }
-    }
+    expect_all(cases);
 }
 
 /// Courtesy titles, generic and plural role nouns, and a role's possessive that names a
