@@ -791,6 +791,10 @@ const ROLE_MODIFIERS: &[&str] = &[
     "new", "state", "top", "embattled", "newly", "elected", "republican", "democratic",
 ];
 
+/// Ranks that are also everyday adjectives ("the general election", "the major parties"):
+/// ROLE only as a title before a name ("General Smith").
+const ADJECTIVE_RANKS: &[&str] = &["general", "major", "private"];
+
 /// Determiners that make a role noun name one person: "the", possessive pronouns.
 const ROLE_DETERMINERS: &[&str] = &["the", "his", "her", "their", "its", "our", "my", "your"];
 
@@ -805,7 +809,7 @@ fn names_one_person(scan: &Scan, a: usize, b: usize) -> bool {
         return false;
     }
     let key = key_of(w, a, b).to_lowercase();
-    if !lexicon::role_kind(&key).is_some_and(lexicon::RoleKind::names_a_person) {
+    if ADJECTIVE_RANKS.contains(&key.as_str()) || !lexicon::role_kind(&key).is_some_and(lexicon::RoleKind::names_a_person) {
         return false;
     }
     let mut k = a;

@@ -111,6 +111,7 @@ fn generic_roles_and_courtesy_titles_are_not_roles() {
         ("Mr. Smith met Dr. Jones and Mrs. Brown.", &["Mr.", "Dr.", "Mrs."]),
         ("A senator said senators and governors disagree.", &["senator", "senators", "governors"]),
         ("Voters will pick the next president in the governor's race.", &["president", "governor"]),
+        ("The general election and the major parties matter.", &["general", "major"]),
         ("Murray Clark, a former state GOP chair, spoke.", &["chair"]),
     ];
     for (text, unwanted) in cases {
