@@ -143,6 +143,12 @@ const GLUED_TITLES: &[&str] = &[
 /// ending in a lower-case letter, then one of [`GLUED_TITLES`]. A name must not swallow
 /// the title of the next list item, and the title's period must not end a sentence.
 fn glued_title_at(word: &str) -> Option<usize> {
+    // Asked of every word before a sentence's period: most have no capital where a title
+    // of two to four letters would start.
+    let b = word.as_bytes();
+    if !(2..=4).any(|n| b.len() > n + 1 && b[b.len() - n].is_ascii_uppercase()) {
+        return None;
+    }
     GLUED_TITLES.iter().find_map(|t| {
         let cut = word.len().checked_sub(t.len())?;
         let head = word.get(..cut)?;
