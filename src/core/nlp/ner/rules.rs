@@ -520,8 +520,8 @@ impl<'a, 't> Scan<'a, 't> {
         let honorific = lexicon::is_honorific(x.text) && x.text != "Sir" || matches!(x.text, "Mr" | "Mrs" | "Ms" | "Dr" | "Mr." | "Mrs." | "Ms." | "Dr.");
         if honorific {
             start = i + 1;
-            // "Lt. Gov. Eric Holcomb", "Lt. Gen. …": a title of two abbreviations.
-            while start < i + 3 && self.name_word(start + 1) && self.same_sentence(i, start) && w[start].kind == TokenKind::Abbreviation && lexicon::is_office_abbreviation(w[start].text) {
+            // "Lt. Gov. Eric Holcomb", "Lt Gen Walter Koipaton": a title of two abbreviations.
+            while start < i + 3 && self.name_word(start + 1) && self.same_sentence(i, start) && lexicon::is_office_abbreviation(w[start].text) {
                 start += 1;
             }
             if !self.name_word(start) {
@@ -791,9 +791,9 @@ const ROLE_MODIFIERS: &[&str] = &[
     "new", "state", "top", "embattled", "newly", "elected", "republican", "democratic",
 ];
 
-/// Ranks that are also everyday adjectives ("the general election", "the major parties"):
-/// ROLE only as a title before a name ("General Smith").
-const ADJECTIVE_RANKS: &[&str] = &["general", "major", "private"];
+/// Titles that are also everyday words ("the general election", "the major parties",
+/// "our justice system"): ROLE only as a title before a name ("General Smith").
+const AMBIGUOUS_TITLES: &[&str] = &["general", "major", "private", "justice"];
 
 /// Determiners that make a role noun name one person: "the", possessive pronouns.
 const ROLE_DETERMINERS: &[&str] = &["the", "his", "her", "their", "its", "our", "my", "your"];
@@ -809,7 +809,7 @@ fn names_one_person(scan: &Scan, a: usize, b: usize) -> bool {
         return false;
     }
     let key = key_of(w, a, b).to_lowercase();
-    if ADJECTIVE_RANKS.contains(&key.as_str()) || !lexicon::role_kind(&key).is_some_and(lexicon::RoleKind::names_a_person) {
+    if AMBIGUOUS_TITLES.contains(&key.as_str()) || !lexicon::role_kind(&key).is_some_and(lexicon::RoleKind::names_a_person) {
         return false;
     }
     let mut k = a;

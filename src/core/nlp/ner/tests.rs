@@ -91,6 +91,7 @@ fn roles_of_a_specific_person() {
     let cases: &[(&str, &[(&str, &str)])] = &[
         ("Sen. Bernie Sanders (I-Vt.) said he would release his records.", &[("ROLE", "Sen."), ("PERSON", "Bernie Sanders")]),
         ("Sources said Lt. Gov. Eric Holcomb is interested.", &[("ROLE", "Lt. Gov."), ("PERSON", "Eric Holcomb")]),
+        ("He takes over from Lt Gen Walter Koipaton.", &[("ROLE", "Lt Gen"), ("PERSON", "Walter Koipaton")]),
         ("Former Gov. Mitch Daniels ruled out a bid, and Gen. John Kelly agreed.", &[("ROLE", "Gov."), ("PERSON", "Mitch Daniels"), ("ROLE", "Gen."), ("PERSON", "John Kelly")]),
         ("People like Sens. Lindsey Graham and Rep. Adam Kinzinger object.", &[("ROLE", "Sens."), ("PERSON", "Lindsey Graham"), ("ROLE", "Rep."), ("PERSON", "Adam Kinzinger")]),
         ("CNN host Jake Tapper asked the question.", &[("ORG", "CNN"), ("ROLE", "host"), ("PERSON", "Jake Tapper")]),
@@ -111,7 +112,7 @@ fn generic_roles_and_courtesy_titles_are_not_roles() {
         ("Mr. Smith met Dr. Jones and Mrs. Brown.", &["Mr.", "Dr.", "Mrs."]),
         ("A senator said senators and governors disagree.", &["senator", "senators", "governors"]),
         ("Voters will pick the next president in the governor's race.", &["president", "governor"]),
-        ("The general election and the major parties matter.", &["general", "major"]),
+        ("The general election and the major parties matter, and our justice too.", &["general", "major", "justice"]),
         ("Murray Clark, a former state GOP chair, spoke.", &["chair"]),
     ];
     for (text, unwanted) in cases {
