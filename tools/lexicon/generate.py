@@ -265,9 +265,15 @@ def main():
     roles = {key(r[0]): r[1] for r in curated("roles.txt")}
     for w in by_tag.get("Actor", []):
         roles.setdefault(key(w), "n")
+    # "-" in roles.txt: an "Actor" word of compromise that is no title or job ("winner").
+    roles = {k: v for k, v in roles.items() if v != "-"}
     honorifics = {key(w): "h" for w in by_tag.get("Honorific", [])}
     for h in ["mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "mr.", "mrs.", "ms.", "dr.", "madam", "mme", "mlle", "herr", "frau"]:
         honorifics[h] = "h"
+    # "o": an abbreviated office or rank ("Sen.", "Gov.", "Lt.", "Gen."), a ROLE of its own
+    # before the name; "h" stays a courtesy title ("Mr.", "Dr."), never tagged.
+    for o in curated("offices.txt"):
+        honorifics[key(o[0])] = "o"
     write("roles.tsv", roles)
     write("honorifics.tsv", honorifics)
 

@@ -131,6 +131,32 @@ const TLDS: &[&str] = &[
     "info", "news", "tv", "me", "ly", "ai", "ca", "au", "in", "cn", "jp", "it", "es", "nl", "ch", "se",
 ];
 
+/// Titles that scraped lists glue to the name before them ("Kelly AyotteRep. Mike
+/// Coffman"): the ones of [`TITLE_ABBREVIATIONS`] that head a name in news.
+const GLUED_TITLES: &[&str] = &[
+    "Rep", "Reps", "Sen", "Sens", "Gov", "Gen", "Lt", "Adm", "Amb", "Capt", "Col", "Maj", "Sgt", "Prof", "Pres",
+    "Atty", "Mr", "Mrs", "Ms", "Dr", "Rev",
+];
+
+/// Where a title glued to the end of a word starts ("AyotteRep" → 6), when the word
+/// (followed by a period and then a capitalised word) is a name of two or more letters
+/// ending in a lower-case letter, then one of [`GLUED_TITLES`]. A name must not swallow
+/// the title of the next list item, and the title's period must not end a sentence.
+fn glued_title_at(word: &str) -> Option<usize> {
+    // Asked of every word before a sentence's period: most have no capital where a title
+    // of two to four letters would start.
+    let b = word.as_bytes();
+    if !(2..=4).any(|n| b.len() > n + 1 && b[b.len() - n].is_ascii_uppercase()) {
+        return None;
+    }
+    GLUED_TITLES.iter().find_map(|t| {
+        let cut = word.len().checked_sub(t.len())?;
+        let head = word.get(..cut)?;
+        let ok = word.ends_with(t) && head.chars().count() >= 2 && head.chars().next_back().is_some_and(char::is_lowercase);
+        ok.then_some(cut)
+    })
+}
+
 /// Whether `word` (without its period) is an abbreviation that never ends a sentence.
 pub fn is_title_abbreviation(word: &str) -> bool {
     TITLE_ABBREVIATIONS.contains(&word)
@@ -513,6 +539,11 @@ impl<'t> Scanner<'t> {
                 self.push(i, j + 1, TokenKind::Abbreviation);
                 return j + 1;
             }
+            if let Some(cut) = glued_title_at(w).filter(|_| self.next_non_space(j + 1).is_some_and(char::is_uppercase)) {
+                self.push(i, i + cut, TokenKind::Word);
+                self.push(i + cut, j + 1, TokenKind::Abbreviation);
+                return j + 1;
+            }
         }
         self.push(i, j, TokenKind::Word);
         j
@@ -688,6 +719,15 @@ mod tests {
             ("Apple Inc. said", &["Apple", "Inc.", "said"]),
             ("e.g. this", &["e.g.", "this"]),
             ("Plan B. Then", &["Plan", "B.", "Then"]),
+            // A run-together list: the title glued to the name before it is its own token.
+            ("Kelly AyotteRep. Mike CoffmanSen. Mike Crapo", &["Kelly", "Ayotte", "Rep.", "Mike", "Coffman", "Sen.", "Mike", "Crapo"]),
+            ("Lisa MurkowskiLt. Gov. Byron Mallott", &["Lisa", "Murkowski", "Lt.", "Gov.", "Byron", "Mallott"]),
+            // Not a glued title: nothing capitalised follows, the head is too short or
+            // not lower case, or the word is an abbreviation itself.
+            ("the AyotteRep. and", &["the", "AyotteRep", ".", "and"]),
+            ("aRep. Mike", &["aRep", ".", "Mike"]),
+            ("USRep. Mike", &["USRep", ".", "Mike"]),
+            ("Reps. Mike", &["Reps.", "Mike"]),
             ("", &[]),
         ];
         for (text, want) in cases {

@@ -572,12 +572,24 @@ pub enum RoleKind {
     Title,
     /// A job noun ("analyst"): a ROLE only right before a name.
     Noun,
+    /// A job noun of one person ("host", "running mate", "nominee"): a ROLE right before
+    /// a name and also where it names a specific person ("the host").
+    Person,
+}
+
+impl RoleKind {
+    /// Whether, in lower case, it is a ROLE where it names one specific person without
+    /// a name after it ("the senator", "his running mate"): titles and person nouns.
+    pub fn names_a_person(self) -> bool {
+        matches!(self, RoleKind::Title | RoleKind::Person)
+    }
 }
 
 /// The kind of role `words` ("national security advisor") names, if any.
 pub fn role_kind(words: &str) -> Option<RoleKind> {
     match Lexicon::Roles.get(words)?.as_bytes().first()? {
         b't' => Some(RoleKind::Title),
+        b'p' => Some(RoleKind::Person),
         _ => Some(RoleKind::Noun),
     }
 }
@@ -591,11 +603,21 @@ pub fn is_common_word(word: &str) -> bool {
     Lexicon::Common.get(word).is_some()
 }
 
-/// "Mr", "Mrs.", "Dr", "Sir": words before a name that are not part of it.
+/// "Mr", "Mrs.", "Dr", "Sir", "Sen.": words before a name that are not part of it.
 pub fn is_honorific(word: &str) -> bool {
+    honorific_payload(word).is_some()
+}
+
+/// "Sen.", "Gov.", "Lt.", "Gen.": an honorific that is an abbreviated office or rank, a
+/// ROLE of its own before the name (the courtesy titles "Mr.", "Dr." are not).
+pub fn is_office_abbreviation(word: &str) -> bool {
+    honorific_payload(word).is_some_and(|p| p.contains('o'))
+}
+
+fn honorific_payload(word: &str) -> Option<&'static str> {
     // The second lookup only when trimming changed the word (asked of every capitalised word).
     let trimmed = word.trim_end_matches('.');
-    Lexicon::Honorifics.get(word).is_some() || trimmed.len() < word.len() && Lexicon::Honorifics.get(trimmed).is_some()
+    Lexicon::Honorifics.get(word).or_else(|| (trimmed.len() < word.len()).then(|| Lexicon::Honorifics.get(trimmed)).flatten())
 }
 
 #[cfg(test)]
@@ -630,6 +652,10 @@ mod tests {
         assert_eq!(role_kind("secretary of state"), Some(RoleKind::Title));
         assert_eq!(role_kind("Spokeswoman"), Some(RoleKind::Title));
         assert!(is_honorific("Mr.") && is_honorific("Mrs"));
+        assert!(is_office_abbreviation("Sen.") && is_office_abbreviation("Gov.") && is_office_abbreviation("Lt."));
+        assert!(!is_office_abbreviation("Mr.") && !is_office_abbreviation("Dr.") && !is_office_abbreviation("Senator"));
+        assert_eq!(role_kind("running mate"), Some(RoleKind::Person));
+        assert_eq!(role_kind("winner"), None);
         assert!(Lexicon::Places.has_prefix("saudi "));
         assert!(!Lexicon::Places.has_prefix("zzzz"));
     }

@@ -520,6 +520,10 @@ impl<'a, 't> Scan<'a, 't> {
         let honorific = lexicon::is_honorific(x.text) && x.text != "Sir" || matches!(x.text, "Mr" | "Mrs" | "Ms" | "Dr" | "Mr." | "Mrs." | "Ms." | "Dr.");
         if honorific {
             start = i + 1;
+            // "Lt. Gov. Eric Holcomb", "Lt Gen Walter Koipaton": a title of two abbreviations.
+            while start < i + 3 && self.name_word(start + 1) && self.same_sentence(i, start) && lexicon::is_office_abbreviation(w[start].text) {
+                start += 1;
+            }
             if !self.name_word(start) {
                 return None;
             }
@@ -731,6 +735,10 @@ pub(super) fn find(text: &str, tokens: &[Token], lows: &(String, Vec<(usize, usi
             continue;
         }
         if let Some((s, e, span, evidence)) = person {
+            // "Sen." / "Lt. Gov." before the name: a ROLE of its own ("Mr." is not).
+            if s > i && (i..s).all(|k| lexicon::is_office_abbreviation(w[k].text)) {
+                scan.push(i, s, Label::Role, 0.85, Evidence::Lexicon);
+            }
             scan.push_span(s, e, span, Label::Person, if evidence == Evidence::Lexicon { 0.85 } else { 0.6 }, evidence);
             i = e;
             continue;
@@ -756,11 +764,15 @@ pub(super) fn find(text: &str, tokens: &[Token], lows: &(String, Vec<(usize, usi
         i += 1;
     }
 
-    // Lower-case roles count only right before a name.
+    // Lower-case roles count right before a name, and titles and person nouns also where
+    // they name one specific person ("the senator", "his running mate", "Huma Abedin,
+    // vice chairwoman for …").
     let person_starts: FxHashSet<usize> = scan.found.iter().filter(|f| f.label == Label::Person).map(|f| f.span.start).collect();
     for &(a, b) in &scan.pending_roles.clone() {
         if b < w.len() && person_starts.contains(&w[b].span.start) {
             scan.push(a, b, Label::Role, 0.8, Evidence::Lexicon);
+        } else if names_one_person(&scan, a, b) {
+            scan.push(a, b, Label::Role, 0.7, Evidence::Lexicon);
         }
     }
     if !proposals.is_empty() {
@@ -769,6 +781,57 @@ pub(super) fn find(text: &str, tokens: &[Token], lows: &(String, Vec<(usize, usi
     propagate(&mut scan);
     scan.found.sort_by_key(|f| (f.span.start, f.span.end));
     scan.found
+}
+
+/// Lower-case words that may stand between a determiner and a role noun that names one
+/// person ("the former senator", "the presumptive nominee"). Anything else in between
+/// ("the next president", "a senator") leaves the noun generic.
+const ROLE_MODIFIERS: &[&str] = &[
+    "former", "presumptive", "presidential", "current", "acting", "outgoing", "incoming", "longtime", "interim",
+    "new", "state", "top", "embattled", "newly", "elected", "republican", "democratic",
+];
+
+/// Titles that are also everyday words ("the general election", "the major parties",
+/// "our justice system"): ROLE only as a title before a name ("General Smith").
+const AMBIGUOUS_TITLES: &[&str] = &["general", "major", "private", "justice"];
+
+/// Determiners that make a role noun name one person: "the", possessive pronouns.
+const ROLE_DETERMINERS: &[&str] = &["the", "his", "her", "their", "its", "our", "my", "your"];
+
+/// Whether the lower-case role at words `a..b` names one specific person although no name
+/// follows: a title or person noun ([`lexicon::RoleKind::names_a_person`]) after "the", a
+/// possessive ("his", "Trump's") or a name and a comma (an apposition), with at most
+/// three modifiers in between ("the Texas senator", "the Democratic nominee"); not
+/// plural, indefinite, or a possessive itself ("the governor's race").
+fn names_one_person(scan: &Scan, a: usize, b: usize) -> bool {
+    let w = scan.w;
+    if b < w.len() && w[b].kind == TokenKind::Possessive {
+        return false;
+    }
+    let key = key_of(w, a, b).to_lowercase();
+    if AMBIGUOUS_TITLES.contains(&key.as_str()) || !lexicon::role_kind(&key).is_some_and(lexicon::RoleKind::names_a_person) {
+        return false;
+    }
+    let mut k = a;
+    while k > 0 && a - k < 3 && scan.same_sentence(k - 1, a) {
+        let x = &w[k - 1];
+        let modifier = x.word() && !x.is_function_word() && (x.cap && !x.initial || ROLE_MODIFIERS.contains(&x.low));
+        if !modifier {
+            break;
+        }
+        k -= 1;
+    }
+    let Some(before) = k.checked_sub(1).map(|j| &w[j]).filter(|_| scan.same_sentence(k - 1, a)) else { return false };
+    if before.kind == TokenKind::Possessive || ROLE_DETERMINERS.contains(&before.low) {
+        return true;
+    }
+    // An apposition: "Gregory T. Angelo, president of …".
+    before.text == "," && k >= 2 && {
+        // The name may be one the tagger finds later: a capitalised word that no other
+        // finding covers will do.
+        let name = &w[k - 2];
+        name.cap && name.word() && !name.is_function_word() && !scan.found.iter().any(|f| f.label != Label::Person && f.span.start <= name.span.start && name.span.end <= f.span.end)
+    }
 }
 
 /// Tags the other mentions of names found: a person's surname on its own ("Leavitt"),

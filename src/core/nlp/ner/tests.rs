@@ -15,6 +15,16 @@ fn has(got: &[(String, &str)], label: &str, s: &str) -> bool {
     got.iter().any(|(l, t)| l == label && *t == s)
 }
 
+/// Each text yields (at least) its listed (label, span text) entities.
+fn expect_all(cases: &[(&str, &[(&str, &str)])]) {
+    for (text, want) in cases {
+        let got = run(text);
+        for (label, s) in *want {
+            assert!(has(&got, label, s), "{text}\n  missing {label} {s:?}\n  got {got:?}");
+        }
+    }
+}
+
 #[test]
 fn expected_entities() {
     let cases: &[(&str, &[(&str, &str)])] = &[
@@ -28,19 +38,14 @@ fn expected_entities() {
         ("Police said the Interior Ministry and the Ministry of Defence disagreed.", &[("ORG", "Interior Ministry"), ("ORG", "Ministry of Defence")]),
         ("He met Saudi Arabia's crown prince.", &[("GPE", "Saudi Arabia")]),
     ];
-    for (text, want) in cases {
-        let got = run(text);
-        for (label, s) in *want {
-            assert!(has(&got, label, s), "{text}\n  missing {label} {s:?}\n  got {got:?}");
-        }
-    }
+    expect_all(cases);
 }
 
 #[test]
 fn not_entities() {
     let cases: &[(&str, &[&str])] = &[
         ("A special envoy from the government will visit.", &["special envoy"]),
-        ("The minister said it would take 30-day periods.", &["The", "minister", "30"]),
+        ("The ministers said it would take 30-day periods.", &["The", "ministers", "30"]),
         ("However, the talks may resume.", &["However", "may"]),
     ];
     for (text, unwanted) in cases {
@@ -77,4 +82,54 @@ fn proposals_fill_gaps_and_yield_to_lexicons() {
     let got = entities(text, &tokens, &sents, &[], &proposals);
     let labels: Vec<(&str, &str)> = got.iter().map(|f| (f.label.as_str(), &text[f.span.start..f.span.end])).collect();
     assert_eq!(labels, [("PERSON", "Kusae Edu"), ("GPE", "Russia"), ("DATE", "Monday")]);
+}
+
+/// ROLE per the guidelines: abbreviated offices before a name, and role nouns that name
+/// one specific person, each a ROLE of its own next to the PERSON.
+#[test]
+fn roles_of_a_specific_person() {
+    let cases: &[(&str, &[(&str, &str)])] = &[
+        ("Sen. Bernie Sanders (I-Vt.) said he would release his records.", &[("ROLE", "Sen."), ("PERSON", "Bernie Sanders")]),
+        ("Sources said Lt. Gov. Eric Holcomb is interested.", &[("ROLE", "Lt. Gov."), ("PERSON", "Eric Holcomb")]),
+        ("He takes over from Lt Gen Walter Koipaton.", &[("ROLE", "Lt Gen"), ("PERSON", "Walter Koipaton")]),
+        ("Former Gov. Mitch Daniels ruled out a bid, and Gen. John Kelly agreed.", &[("ROLE", "Gov."), ("PERSON", "Mitch Daniels"), ("ROLE", "Gen."), ("PERSON", "John Kelly")]),
+        ("People like Sens. Lindsey Graham and Rep. Adam Kinzinger object.", &[("ROLE", "Sens."), ("PERSON", "Lindsey Graham"), ("ROLE", "Rep."), ("PERSON", "Adam Kinzinger")]),
+        ("CNN host Jake Tapper asked the question.", &[("ORG", "CNN"), ("ROLE", "host"), ("PERSON", "Jake Tapper")]),
+        ("The host asked whether his running mate would debate.", &[("ROLE", "host"), ("ROLE", "running mate")]),
+        ("She endorsed Hillary Clinton, the Democratic nominee, on Monday.", &[("PERSON", "Hillary Clinton"), ("ROLE", "nominee")]),
+        ("He supported the Texas senator and the former governor.", &[("GPE", "Texas"), ("ROLE", "senator"), ("ROLE", "governor")]),
+        ("Pence would serve as Donald Trump's ticket-mate.", &[("PERSON", "Donald Trump"), ("ROLE", "ticket-mate")]),
+        ("Gregory T. Angelo, president of the Log Cabin Republicans, said so.", &[("PERSON", "Gregory T. Angelo"), ("ROLE", "president")]),
+    ];
+    expect_all(cases);
+}
+
+/// Courtesy titles, generic and plural role nouns, and a role's possessive that names a
+/// thing ("the governor's race") are not ROLE.
+#[test]
+fn generic_roles_and_courtesy_titles_are_not_roles() {
+    let cases: &[(&str, &[&str])] = &[
+        ("Mr. Smith met Dr. Jones and Mrs. Brown.", &["Mr.", "Dr.", "Mrs."]),
+        ("A senator said senators and governors disagree.", &["senator", "senators", "governors"]),
+        ("Voters will pick the next president in the governor's race.", &["president", "governor"]),
+        ("The general election and the major parties matter, and our justice too.", &["general", "major", "justice"]),
+        ("Murray Clark, a former state GOP chair, spoke.", &["chair"]),
+    ];
+    for (text, unwanted) in cases {
+        let got = run(text);
+        for u in *unwanted {
+            assert!(!got.iter().any(|(l, t)| l == "ROLE" && t == u), "{text}: {u:?} tagged ROLE in {got:?}");
+        }
+    }
+}
+
+/// A run-together list from a scraped page: each name stops before the next item's title.
+#[test]
+fn run_together_list_keeps_titles_out_of_names() {
+    let text = "Endorsed by Kelly AyotteRep. Mike CoffmanSen. Mike Crapo and others.";
+    let got = run(text);
+    for (label, s) in [("PERSON", "Kelly Ayotte"), ("ROLE", "Rep."), ("PERSON", "Mike Coffman"), ("ROLE", "Sen."), ("PERSON", "Mike Crapo")] {
+        assert!(has(&got, label, s), "missing {label} {s:?} in {got:?}");
+    }
+    assert!(!got.iter().any(|(_, t)| t.contains("AyotteRep") || t.contains("CoffmanSen")), "{got:?}");
 }

@@ -311,6 +311,13 @@ impl<'t> Scanner<'t> {
                 self.push(i, j + 1, TokenKind::Abbreviation);
                 return j + 1;
             }
+            if let Some(cut) = glued_title_at(w).filter(|_| self.next_non_space(j + 1).is_some_and(char::is_uppercase)) {
+                // `cut` is a byte offset into `w`; positions here count chars.
+                let head = w.get(..cut).map_or(0, |h| h.chars().count());
+                self.push(i, i + head, TokenKind::Word);
+                self.push(i + head, j + 1, TokenKind::Abbreviation);
+                return j + 1;
+            }
         }
         self.push(i, j, TokenKind::Word);
         j
