@@ -2,12 +2,13 @@
 //!
 //! ```text
 //! cargo run --release --bin train-attribution -- [--epochs N] [--seed S] [--out PATH]
-//!     [--dev-out DIR] [--mode hybrid|model|rules|veto:N]
+//!     [--dev-out DIR] [--mode hybrid[,veto=F,margin=F,nested,negated]|model|rules] [--cue-bias F]
+//!     [--min-step X]
 //! ```
 //! Trains on `shared/data/polnear-train` (the shared folder as for `train-ner`). With
 //! `--dev-out`, runs the full extraction with the new model (combined with the rules per
-//! `--mode`) on `shared/eval/dev/polnear` and writes one annotations file per document
-//! there, for `score.py` (dev is only measured, never trained on). Same command, same
+//! `--mode`) on `shared/eval/dev/polnear` and the seed (`shared/eval/gold`) and writes one
+//! annotations file per document under `DIR/polnear` and `DIR/gold`, for `score.py` (dev is only measured, never trained on). Same command, same
 //! bytes.
 
 #[cfg(target_arch = "wasm32")]
@@ -26,8 +27,7 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use newsmark::core::model::annotation::Document;
-    use newsmark::core::nlp::attribution::learned::{train, weights, Mode, Model};
+    use newsmark::core::nlp::attribution::learned::{train, weights, Mode, Model, DEFAULT_GATE};
     use newsmark::core::nlp::pipeline;
     use std::path::{Path, PathBuf};
     use std::time::Instant;
@@ -38,22 +38,37 @@ mod native {
         out: PathBuf,
         dev_out: Option<PathBuf>,
         mode: Mode,
+        cue_bias: Option<f32>,
+        min_step: f32,
     }
 
+    /// `rules`, `model`, or `hybrid` with gate options joined by commas:
+    /// `hybrid,veto=F,margin=F,nested,negated` (`nested` / `negated` keep those cues).
     fn parse_mode(s: &str) -> Result<Mode, String> {
-        Ok(match s {
-            "hybrid" => Mode::Hybrid { veto: None },
-            "model" => Mode::Model,
-            "rules" => Mode::Rules,
-            v => match v.strip_prefix("veto:") {
-                Some(n) => Mode::Hybrid { veto: Some(n.parse().map_err(|e| format!("--mode {v}: {e}"))?) },
-                None => return Err(format!("unknown --mode {v}")),
-            },
+        let mut parts = s.split(',');
+        Ok(match parts.next() {
+            Some("model") => Mode::Model,
+            Some("rules") => Mode::Rules,
+            Some("hybrid") => {
+                let mut g = DEFAULT_GATE;
+                for p in parts {
+                    let num = |x: &str| x.parse::<f32>().map_err(|e| format!("--mode {p}: {e}"));
+                    match p.split_once('=') {
+                        Some(("veto", x)) => g.veto = Some(num(x)?),
+                        Some(("margin", x)) => g.min_margin = num(x)?,
+                        None if p == "nested" => g.no_nested = false,
+                        None if p == "negated" => g.no_negated = false,
+                        _ => return Err(format!("unknown gate option {p}")),
+                    }
+                }
+                Mode::Hybrid(g)
+            }
+            _ => return Err(format!("unknown --mode {s}")),
         })
     }
 
     fn args() -> Result<Args, String> {
-        let mut a = Args { epochs: 5, seed: 20_261_205, out: "models/attribution.bin".into(), dev_out: None, mode: newsmark::core::nlp::attribution::learned::DEFAULT_MODE };
+        let mut a = Args { epochs: 4, seed: 20_261_205, out: "models/attribution.bin".into(), dev_out: None, mode: newsmark::core::nlp::attribution::learned::DEFAULT_MODE, cue_bias: None, min_step: 0.5 };
         let mut it = std::env::args().skip(1);
         while let Some(flag) = it.next() {
             let mut val = || it.next().ok_or(format!("{flag} needs a value"));
@@ -63,6 +78,8 @@ mod native {
                 "--out" => a.out = val()?.into(),
                 "--dev-out" => a.dev_out = Some(val()?.into()),
                 "--mode" => a.mode = parse_mode(&val()?)?,
+                "--min-step" => a.min_step = val()?.parse().map_err(|e| format!("--min-step: {e}"))?,
+                "--cue-bias" => a.cue_bias = Some(val()?.parse().map_err(|e| format!("--cue-bias: {e}"))?),
                 other => return Err(format!("unknown argument {other}")),
             }
         }
@@ -98,24 +115,29 @@ mod native {
         );
         let tables = train::train(&ex, a.epochs, a.seed, |m| eprintln!("{m} ({:.1}s)", t0.elapsed().as_secs_f32()));
         drop(ex);
-        let bytes = weights::encode(&tables, 1e-6);
+        let bytes = weights::encode(&tables, a.min_step);
         if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
         std::fs::write(&a.out, &bytes).map_err(|e| format!("{}: {e}", a.out.display()))?;
-        let model = Model::from_bytes(&bytes).map_err(|e| e.to_string())?;
+        let mut model = Model::from_bytes(&bytes).map_err(|e| e.to_string())?;
+        if let Some(b) = a.cue_bias {
+            model = model.with_cue_bias(b);
+        }
         eprintln!("wrote {} ({} bytes; keys per table {:?}) in {:.1}s", a.out.display(), bytes.len(), model.sizes(), t0.elapsed().as_secs_f32());
         if let Some(out) = &a.dev_out {
-            std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-            for f in json_files(&shared.join("eval/dev/polnear"))? {
+            for (set, name) in [("eval/dev/polnear", "polnear"), ("eval/gold", "gold")] {
+            let out = out.join(name);
+            std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+            for f in json_files(&shared.join(set))? {
                 let raw = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
                 let doc = newsmark::core::format::json::read_document(&raw).map_err(|e| format!("{}: {e}", f.display()))?;
-                let doc = Document::new(doc.id.clone(), doc.title.clone(), doc.text.clone());
                 let set = pipeline::extract_using(&doc, Some(&model), a.mode);
                 let name = f.file_name().ok_or("bad file name")?;
                 std::fs::write(out.join(name), newsmark::core::format::json::export(&set)).map_err(|e| e.to_string())?;
             }
-            eprintln!("wrote dev predictions to {} ({:?})", out.display(), a.mode);
+            }
+            eprintln!("wrote dev and seed predictions under {} ({:?})", out.display(), a.mode);
         }
         Ok(())
     }

@@ -201,7 +201,7 @@ fn frame_name(f: Frame) -> &'static str {
 pub fn taggable(ctx: &Ctx, i: usize) -> bool {
     match ctx.kind(i) {
         Some(TokenKind::Word | TokenKind::Abbreviation | TokenKind::Possessive) => !ctx.excluded[i],
-        Some(TokenKind::Punct) => !ctx.excluded[i] && matches!(ctx.raw(i), ":" | "—"),
+        Some(TokenKind::Punct) => !ctx.excluded[i] && matches!(ctx.raw(i), ":" | "—" | "―" | "–" | "--"),
         _ => false,
     }
 }
@@ -355,6 +355,10 @@ pub fn content_candidates(ctx: &Ctx, (c0, c1): Range) -> Vec<Cand> {
     }
     // Left of the cue: ends at a comma, dash, colon or closing quote before it.
     let mut left_ends: Vec<usize> = Vec::new();
+    // A quote closing just before the cue, even in the sentence before ("”― Name").
+    if c0 > 0 && c0 <= s0 + 1 && ctx.closing(c0 - 1).is_some() && c0 - 1 < s0 {
+        left_ends.push(c0);
+    }
     let mut k = c0;
     while k > s0 && left_ends.len() < 4 {
         k -= 1;
@@ -465,6 +469,7 @@ pub fn content_features(v: &View, cue: Range, c: &Cand, out: &mut Vec<u32>) {
     };
     let cues_inside = c.frags.iter().flat_map(|&(x, y)| x..y).filter(|&k| !ctx.quoted.get(k).copied().unwrap_or(true) && lex(ctx, k) != "-").count();
     let len = bucket(n_tokens);
+    let commas = c.frags.iter().flat_map(|&(x, y)| x..y).filter(|&k| ctx.is(k, ",") && !ctx.quoted.get(k).copied().unwrap_or(true)).count();
     out.extend([
         key(30, &[d]),
         key(31, &[d, lemma]),
@@ -484,6 +489,10 @@ pub fn content_features(v: &View, cue: Range, c: &Cand, out: &mut Vec<u32>) {
         key(45, &[d, rule, quote]),
         key(46, &[d, lemma, &gap_words]),
         key(47, &[d, sents, quote]),
+        key(48, &[d, cls(ctx, last.saturating_sub(1)), cls(ctx, last)]),
+        key(49, &[d, bucket(commas)]),
+        key(28, &[d, lemma, cls(ctx, last)]),
+        key(29, &[d, cls(ctx, a), len]),
     ]);
 }
 

@@ -4,9 +4,11 @@
 //! fixed arithmetic order. Used by `src/bin/train-attribution.rs`.
 
 use super::super::context::Ctx;
+use super::super::cues::cue_word;
 use super::super::patterns::drafts;
 use super::features::{content_candidates, content_features, cue_features, source_candidates, source_features, taggable, Range, View};
 use super::{Mode, B, I, O};
+
 use crate::core::model::annotation::Document;
 use crate::core::model::offsets::OffsetMap;
 use crate::core::model::span::Span;
@@ -116,6 +118,15 @@ fn span_tokens(ctx: &Ctx, spans: &[Span]) -> Vec<usize> {
     v
 }
 
+/// The token of a gold cue the tagger learns to mark: its cue-lexicon word, else its
+/// last word when the cue is short ("called for" → "called", "in a statement" →
+/// "statement"), else its first word.
+pub fn head_token(ctx: &Ctx, (c0, c1): Range) -> Option<usize> {
+    let tag: Vec<usize> = (c0..c1).filter(|&k| taggable(ctx, k)).collect();
+    let lexical = tag.iter().copied().find(|&k| ctx.is_word(k) && cue_word(ctx.word(k)).is_some());
+    lexical.or_else(|| if tag.len() <= 3 { tag.last().copied() } else { tag.first().copied() })
+}
+
 /// Token F1 of two sorted token sets.
 pub fn f1(a: &[usize], b: &[usize]) -> f64 {
     if a.is_empty() || b.is_empty() {
@@ -143,15 +154,8 @@ pub fn add_examples(text: &str, gold: &[GoldAttr], ex: &mut Examples) {
     for g in gold {
         let Some(cue) = token_range(&ctx, &g.cue) else { continue };
         ex.stats[1] += 1;
-        let mut first = true;
-        for k in cue.0..cue.1 {
-            if taggable(&ctx, k) {
-                let l = if first { B } else { I };
-                if labels[k] != B as u8 {
-                    labels[k] = l as u8;
-                }
-                first = false;
-            }
+        if let Some(h) = head_token(&ctx, cue) {
+            labels[h] = B as u8;
         }
         // Content: the candidate closest to the gold content.
         let want = span_tokens(&ctx, &g.content);
