@@ -33,10 +33,11 @@ fn seed_article_meets_its_floors() {
     };
     let gold = shared.join("eval/gold/seed-witkoff-moscow.json");
     let s = score(&gold, &[shared.join("eval/gold/seed-witkoff-moscow.txt")]);
-    // (figure, floor) — issue 3 (entities 0.90, attributions full 0.85, boilerplate 0.90).
+    // (figure, floor) — issue 3 (entities 0.90, boilerplate 0.90); issue 14: attributions
+    // stay ≥ 0.95 with the learned model (0.966 measured).
     let floors = [
         (&["entities_exact", "f"][..], 0.90),
-        (&["attributions_full", "f"][..], 0.85),
+        (&["attributions_full", "f"][..], 0.95),
         (&["boilerplate_chars", "f"][..], 0.90),
     ];
     for (path, floor) in floors {
@@ -66,8 +67,9 @@ fn polnear_dev_attributions_meet_floors() {
     let Some((dir, inputs)) = dev_inputs("polnear") else { return };
     let s = score(&dir, &inputs);
     let (found, full) = (f(&s, &["attributions_found", "f"]), f(&s, &["attributions_full", "f"]));
-    assert!(found >= 0.60, "polnear found F1 {found:.3} < 0.60");
-    assert!(full >= 0.45, "polnear full F1 {full:.3} < 0.45");
+    // Issue 14's learned model: 0.719 / 0.637 measured (rules alone: 0.625 / 0.577).
+    assert!(found >= 0.71, "polnear found F1 {found:.3} < 0.71");
+    assert!(full >= 0.63, "polnear full F1 {full:.3} < 0.63");
 }
 
 #[test]

@@ -19,7 +19,7 @@ pub mod weights;
 use super::context::Ctx;
 use super::cues::{cue_word, Strength};
 use super::patterns::{Draft, Frame};
-use super::words::{is_adverb, is_in, AUXILIARIES, NEGATIONS};
+use super::words::{is_adverb, is_in, AUXILIARIES, BE, NEGATIONS};
 use features::{content_candidates, content_features, cue_features, source_candidates, source_features, taggable, Cand, Range, SourceCand, View};
 use std::sync::OnceLock;
 use weights::{decode, FormatError, Table, TABLES};
@@ -190,6 +190,7 @@ pub fn decide(model: Option<&Model>, ctx: &Ctx, v: View, mode: Mode) -> Vec<Draf
                 || margin < units(g.min_margin)
                 || (g.no_nested && (in_content(cue.0, &v.drafts) || in_content(cue.0, &out)))
                 || (g.no_negated && negated(ctx, cue.0))
+                || participle_by(ctx, cue.0)
             {
                 continue;
             }
@@ -222,13 +223,25 @@ pub fn decide(model: Option<&Model>, ctx: &Ctx, v: View, mode: Mode) -> Vec<Draf
     out
 }
 
+/// "sources cited by Reuters": a past participle before "by" modifies a noun, as the
+/// rules also hold.
+fn participle_by(ctx: &Ctx, c: usize) -> bool {
+    let past = cue_word(ctx.word(c)).map_or(ctx.word(c).ends_with("ed"), |w| w.form == super::cues::Form::Past);
+    past && ctx.word(c + 1) == "by" && !is_in(BE, ctx.word(c.wrapping_sub(1)))
+}
+
 /// A negation among the auxiliaries and adverbs just left of token `c` ("has not
-/// commented", "didn't say", "never said").
+/// commented", "didn't say", "never said"), or right of it when `c` is the auxiliary.
 fn negated(ctx: &Ctx, c: usize) -> bool {
+    let neg = |w: &str| is_in(NEGATIONS, w) || w.ends_with("n't") || w.ends_with("n’t");
+    // A cue on the auxiliary itself: "did not rule out".
+    if is_in(AUXILIARIES, ctx.word(c)) && (neg(ctx.word(c + 1)) || (is_adverb(ctx.word(c + 1)) && neg(ctx.word(c + 2)))) {
+        return true;
+    }
     let mut j = c;
     while j > 0 && c - j < 5 && ctx.is_word(j - 1) {
         let w = ctx.word(j - 1);
-        if is_in(NEGATIONS, w) || w.ends_with("n't") || w.ends_with("n’t") {
+        if neg(w) {
             return true;
         }
         if !(is_in(AUXILIARIES, w) || is_adverb(w) || w == "to") {
