@@ -251,3 +251,73 @@ fn negated(ctx: &Ctx, c: usize) -> bool {
     }
     false
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::nlp::attribution::find_using;
+    use crate::core::nlp::{sentence::sentences, tokenize};
+
+    fn cues_of(text: &str, mode: Mode) -> Vec<String> {
+        let tokens = tokenize::tokenize(text);
+        let lows = tokenize::lower_forms(text, &tokens);
+        find_using(text, &tokens, &lows, &sentences(text, &tokens), &[], &[], embedded(), mode)
+            .into_iter()
+            .filter_map(|a| a.cue.and_then(|c| c.slice(text)).map(String::from))
+            .collect()
+    }
+
+    #[test]
+    fn embedded_model_decodes_and_has_all_tables() {
+        let m = embedded().expect("models/attribution.bin decodes");
+        assert!(m.sizes().iter().all(|&n| n > 1000), "{:?}", m.sizes());
+        assert_eq!(embedded_len(), include_bytes!("../../../../../models/attribution.bin").len());
+    }
+
+    #[test]
+    fn model_adds_cues_the_rules_do_not_know() {
+        let text = "The senator called for an immediate investigation into the contracts.";
+        assert!(cues_of(text, Mode::Rules).is_empty());
+        assert_eq!(cues_of(text, DEFAULT_MODE), ["called"]);
+    }
+
+    #[test]
+    fn gate_keeps_the_guidelines_scheme() {
+        // Negated speech, a participle before "by" and a cue nested in reported content
+        // are not attributions of their own (GUIDELINES.md), whatever PolNeAR says.
+        for text in [
+            "He did not rule out a call.",
+            "Sources cited by the agency were wrong.",
+            "She has not commented on the plan.",
+        ] {
+            assert!(cues_of(text, DEFAULT_MODE).is_empty(), "{text}");
+        }
+        let nested = "Smith said that Jones wants a truce.";
+        assert_eq!(cues_of(nested, DEFAULT_MODE), ["said"]);
+        let g = Gate { no_nested: false, no_negated: false, ..DEFAULT_GATE };
+        assert!(cues_of("She has not commented on the plan.", Mode::Hybrid(g)).len() <= 1);
+    }
+
+    #[test]
+    fn a_bad_model_file_is_an_error_not_a_panic() {
+        assert!(Model::from_bytes(b"").is_err());
+        assert!(Model::from_bytes(b"NMATT1\0\0\xff").is_err());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        #[test]
+        fn model_spans_are_valid(text in "\\PC{0,120}|([A-Z][a-z]{0,6}|said|called|for|wants|that|not|“|”|\"|,|:|\\.|\\n| ){0,40}") {
+            let tokens = tokenize::tokenize(&text);
+            let lows = tokenize::lower_forms(&text, &tokens);
+            for mode in [DEFAULT_MODE, Mode::Model] {
+                for a in find_using(&text, &tokens, &lows, &sentences(&text, &tokens), &[], &[], embedded(), mode) {
+                    for f in a.content.fragments() {
+                        proptest::prop_assert!(f.is_valid_in(&text) && !f.is_empty());
+                    }
+                    if let Some(s) = &a.source { proptest::prop_assert!(s.span.is_valid_in(&text)); }
+                }
+            }
+        }
+    }
+}

@@ -334,3 +334,39 @@ pub fn train(ex: &Examples, epochs: usize, seed: u64, mut log: impl FnMut(&str))
     }
     tables
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r#"{"format":"newsmark.annotations","version":1,
+      "document":{"id":"t","text":"The mayor called for calm. “We will rebuild,” she said."},
+      "attributions":[
+        {"id":"a1","kind":"indirect","source":{"start":0,"end":9},"cue":{"start":10,"end":20},"content":{"start":21,"end":25}},
+        {"id":"a2","kind":"direct","source":{"start":46,"end":49},"cue":{"start":50,"end":54},"content":{"start":27,"end":44}}]}"#;
+
+    #[test]
+    fn training_is_deterministic_and_learns_the_examples() {
+        let (text, gold) = parse_gold(DOC).unwrap();
+        assert_eq!(gold.len(), 2);
+        let run = || {
+            let mut ex = Examples::default();
+            add_examples(&text, &gold, &mut ex);
+            add_examples(&text, &gold, &mut ex);
+            assert_eq!(ex.stats[..3], [4, 4, 4], "every gold cue and content is reachable");
+            super::super::weights::encode(&train(&ex, 3, 7, |_| {}), 0.01)
+        };
+        let bytes = run();
+        assert_eq!(bytes, run(), "same data and seed, same bytes");
+        let m = super::super::Model::from_bytes(&bytes).unwrap();
+        assert!(m.sizes()[0] > 0, "the cue tagger learned weights");
+    }
+
+    #[test]
+    fn bad_gold_is_an_error() {
+        assert!(parse_gold("{").is_err());
+        assert!(parse_gold(r#"{"document":{}}"#).is_err());
+        let bad = DOC.replace(r#""end":54"#, r#""end":5400"#);
+        assert!(parse_gold(&bad).is_err());
+    }
+}
