@@ -47,11 +47,12 @@ fn seed_article_meets_its_floors() {
     let shared = require_shared();
     let gold = shared.join("eval/gold/seed-witkoff-moscow.json");
     let s = score(&gold, &[shared.join("eval/gold/seed-witkoff-moscow.txt")]);
-    // Today: 1.000 for all three (issue 3 asked for 0.90 / 0.85 / 0.90).
+    // Today: entities and boilerplate 1.000; attributions 0.966 with issue 14's learned
+    // model (issue 3 asked for 0.90 / 0.85 / 0.90; issue 14 for ≥ 0.95).
     assert_floors(
         "seed",
         &s,
-        &[(&["entities_exact", "f"], 0.985), (&["attributions_full", "f"], 0.985), (&["boilerplate_chars", "f"], 0.985)],
+        &[(&["entities_exact", "f"], 0.985), (&["attributions_full", "f"], 0.951), (&["boilerplate_chars", "f"], 0.985)],
     );
 }
 
@@ -75,8 +76,8 @@ fn she_said_resolves_to_caroline_leavitt() {
 fn polnear_dev_attributions_meet_floors() {
     let (dir, inputs) = dev_inputs("polnear");
     let s = score(&dir, &inputs);
-    // Today: found 0.6248, full 0.5770.
-    assert_floors("polnear", &s, &[(&["attributions_found", "f"], 0.609), (&["attributions_full", "f"], 0.562)]);
+    // Today, with issue 14's learned model: found 0.719, full 0.637 (rules alone 0.625 / 0.577).
+    assert_floors("polnear", &s, &[(&["attributions_found", "f"], 0.704), (&["attributions_full", "f"], 0.622)]);
 }
 
 #[test]

@@ -8,6 +8,12 @@ use crate::core::{nlp::{attribution, boilerplate, mentions, ner, sentence, tagge
 
 /// Pre-annotates a document. Every item is `origin: auto`, `status: suggested`.
 pub fn extract(doc: &Document) -> AnnotationSet {
+    extract_using(doc, attribution::learned::embedded(), attribution::learned::DEFAULT_MODE)
+}
+
+/// [`extract`] with a given attribution model (or none) and way of combining it with the
+/// rules: what `train-attribution` measures its candidates with.
+pub fn extract_using(doc: &Document, model: Option<&attribution::learned::Model>, mode: attribution::learned::Mode) -> AnnotationSet {
     let mut set = AnnotationSet::new(doc.clone());
     let text: &str = &doc.text;
     let tokens = tokenize::tokenize(text);
@@ -20,7 +26,7 @@ pub fn extract(doc: &Document) -> AnnotationSet {
     // The tokens' lower case, made once for the rules and the attribution patterns.
     let lows = tokenize::lower_forms(text, &tokens);
     add_entities(&mut set, &ner::entities_with(text, &tokens, &lows, &sentences, &regions, &proposals(text, &tokens)));
-    let found = attribution::find_with(text, &tokens, &lows, &sentences, &set.entities, &set.boilerplate);
+    let found = attribution::find_using(text, &tokens, &lows, &sentences, &set.entities, &set.boilerplate, model, mode);
     attribution::add_to(&mut set, found);
     set
 }

@@ -19,6 +19,7 @@
 
 pub mod context;
 pub mod cues;
+pub mod learned;
 pub mod patterns;
 pub mod resolve;
 pub mod words;
@@ -54,12 +55,34 @@ pub fn find_with(
     entities: &[Entity],
     boilerplate: &[Boilerplate],
 ) -> Vec<Attribution> {
+    find_using(text, tokens, lows, sentences, entities, boilerplate, learned::embedded(), learned::DEFAULT_MODE)
+}
+
+/// [`find_with`] with a given learned model (or none) and way of combining it with the
+/// rules (training and measurement use this; the app uses the embedded model).
+#[allow(clippy::too_many_arguments)]
+pub fn find_using(
+    text: &str,
+    tokens: &[Token],
+    lows: &(String, Vec<(usize, usize)>),
+    sentences: &[Span],
+    entities: &[Entity],
+    boilerplate: &[Boilerplate],
+    model: Option<&learned::Model>,
+    mode: learned::Mode,
+) -> Vec<Attribution> {
     let zones: Vec<Span> = boilerplate.iter().map(|b| b.span).collect();
     let ctx = Ctx::new(text, tokens, lows, sentences, &zones);
     let mut resolver = resolve::Resolver::new(&ctx, entities);
     let mut out: Vec<Attribution> = Vec::new();
     let mut seen: Vec<Vec<(usize, usize)>> = Vec::new();
-    for d in drafts(&ctx) {
+    let rules = drafts(&ctx);
+    let all = if model.is_none() || mode == learned::Mode::Rules {
+        rules
+    } else {
+        learned::decide(model, &ctx, learned::features::View::new(&ctx, entities, rules), mode)
+    };
+    for d in all {
         if seen.contains(&d.content) {
             continue;
         }
@@ -135,6 +158,7 @@ fn confidence(d: &Draft, kind: Kind) -> f32 {
         Frame::Preposed => 0.75,
         Frame::Colon => 0.75,
         Frame::Participial => 0.7,
+        Frame::Learned => 0.7,
     };
     let strength = if d.strength == Strength::Speech { 1.0 } else { 0.7 };
     let quoted = if kind == Kind::Indirect { 1.0 } else { 1.1 };

@@ -30,6 +30,8 @@ pub enum Frame {
     According,
     Participial,
     Colon,
+    /// Found by the learned model ([`super::learned`]) where no rule fired.
+    Learned,
 }
 
 /// An attribution before ids and entity links: token ranges (half-open).
@@ -254,7 +256,7 @@ impl Ctx<'_> {
     }
 
     /// Drops trailing punctuation, keeping a closing quotation mark (and what it closes).
-    fn trim_end(&self, start: usize, mut end: usize) -> usize {
+    pub(crate) fn trim_end(&self, start: usize, mut end: usize) -> usize {
         while end > start {
             let k = end - 1;
             let drop = match self.kind(k) {
@@ -271,7 +273,7 @@ impl Ctx<'_> {
         end
     }
 
-    fn words_in(&self, (a, b): (usize, usize)) -> usize {
+    pub(crate) fn words_in(&self, (a, b): (usize, usize)) -> usize {
         (a..b).filter(|&k| self.kind(k).is_some_and(|t| t.is_wordlike())).count()
     }
 
@@ -380,7 +382,7 @@ impl Ctx<'_> {
     }
 
     /// The quotation starting at token `open`, as a token range.
-    fn quotation_range(&self, open: usize) -> Option<(usize, usize)> {
+    pub(crate) fn quotation_range(&self, open: usize) -> Option<(usize, usize)> {
         let q = self.opening(open)?;
         match q.close {
             Some(c) => Some((open, c + 1)),
@@ -393,7 +395,7 @@ impl Ctx<'_> {
 
     /// The subject at the start of a sentence (for participial cues with no earlier
     /// attribution in the sentence): a pronoun or a run of capitalised words.
-    fn sentence_subject(&self, s0: usize, c: usize) -> Option<(usize, usize)> {
+    pub(crate) fn sentence_subject(&self, s0: usize, c: usize) -> Option<(usize, usize)> {
         let mut a = s0;
         // Skip an introductory adverb and its comma ("However, …").
         if a + 1 < c && self.is(a + 1, ",") && self.is_word(a) {

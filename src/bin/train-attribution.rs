@@ -1,0 +1,144 @@
+//! Trains the learned attribution model and writes `models/attribution.bin`.
+//!
+//! ```text
+//! cargo run --release --bin train-attribution -- [--epochs N] [--seed S] [--out PATH]
+//!     [--dev-out DIR] [--mode hybrid[,veto=F,margin=F,nested,negated]|model|rules] [--cue-bias F]
+//!     [--min-step X]
+//! ```
+//! Trains on `shared/data/polnear-train` (the shared folder as for `train-ner`). With
+//! `--dev-out`, runs the full extraction with the new model (combined with the rules per
+//! `--mode`) on `shared/eval/dev/polnear` and the seed (`shared/eval/gold`) and writes one
+//! annotations file per document under `DIR/polnear` and `DIR/gold`, for `score.py` (dev is only measured, never trained on). Same command, same
+//! bytes.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    match native::run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("train-attribution: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use newsmark::core::nlp::attribution::learned::{train, weights, Mode, Model, DEFAULT_GATE};
+    use newsmark::core::nlp::pipeline;
+    use std::path::{Path, PathBuf};
+    use std::time::Instant;
+
+    struct Args {
+        epochs: usize,
+        seed: u64,
+        out: PathBuf,
+        dev_out: Option<PathBuf>,
+        mode: Mode,
+        cue_bias: Option<f32>,
+        min_step: f32,
+    }
+
+    /// `rules`, `model`, or `hybrid` with gate options joined by commas:
+    /// `hybrid,veto=F,margin=F,nested,negated` (`nested` / `negated` keep those cues).
+    fn parse_mode(s: &str) -> Result<Mode, String> {
+        let mut parts = s.split(',');
+        Ok(match parts.next() {
+            Some("model") => Mode::Model,
+            Some("rules") => Mode::Rules,
+            Some("hybrid") => {
+                let mut g = DEFAULT_GATE;
+                for p in parts {
+                    let num = |x: &str| x.parse::<f32>().map_err(|e| format!("--mode {p}: {e}"));
+                    match p.split_once('=') {
+                        Some(("veto", x)) => g.veto = Some(num(x)?),
+                        Some(("margin", x)) => g.min_margin = num(x)?,
+                        None if p == "nested" => g.no_nested = false,
+                        None if p == "negated" => g.no_negated = false,
+                        _ => return Err(format!("unknown gate option {p}")),
+                    }
+                }
+                Mode::Hybrid(g)
+            }
+            _ => return Err(format!("unknown --mode {s}")),
+        })
+    }
+
+    fn args() -> Result<Args, String> {
+        let mut a = Args { epochs: 4, seed: 20_261_205, out: "models/attribution.bin".into(), dev_out: None, mode: newsmark::core::nlp::attribution::learned::DEFAULT_MODE, cue_bias: None, min_step: 0.5 };
+        let mut it = std::env::args().skip(1);
+        while let Some(flag) = it.next() {
+            let mut val = || it.next().ok_or(format!("{flag} needs a value"));
+            match flag.as_str() {
+                "--epochs" => a.epochs = val()?.parse().map_err(|e| format!("--epochs: {e}"))?,
+                "--seed" => a.seed = val()?.parse().map_err(|e| format!("--seed: {e}"))?,
+                "--out" => a.out = val()?.into(),
+                "--dev-out" => a.dev_out = Some(val()?.into()),
+                "--mode" => a.mode = parse_mode(&val()?)?,
+                "--min-step" => a.min_step = val()?.parse().map_err(|e| format!("--min-step: {e}"))?,
+                "--cue-bias" => a.cue_bias = Some(val()?.parse().map_err(|e| format!("--cue-bias: {e}"))?),
+                other => return Err(format!("unknown argument {other}")),
+            }
+        }
+        Ok(a)
+    }
+
+    fn json_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        Ok(files)
+    }
+
+    pub fn run() -> Result<(), String> {
+        let a = args()?;
+        let shared = newsmark::cli::shared_dir();
+        let t0 = Instant::now();
+        let mut ex = train::Examples::default();
+        let files = json_files(&shared.join("data/polnear-train"))?;
+        for f in &files {
+            let raw = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
+            let (text, mut gold) = train::parse_gold(&raw).map_err(|e| format!("{}: {e}", f.display()))?;
+            gold.sort_by_key(|g| g.cue.first().map_or(0, |s| s.start));
+            train::add_examples(&text, &gold, &mut ex);
+        }
+        let s = ex.stats;
+        eprintln!(
+            "{} documents, {} attributions ({} cues on tokens, content reachable {} ({} exact), source reachable {}); {} tokens tagged; {:.1}s",
+            files.len(), s[0], s[1], s[2], s[3], s[4], ex.cue.len(), t0.elapsed().as_secs_f32()
+        );
+        let tables = train::train(&ex, a.epochs, a.seed, |m| eprintln!("{m} ({:.1}s)", t0.elapsed().as_secs_f32()));
+        drop(ex);
+        let bytes = weights::encode(&tables, a.min_step);
+        if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        std::fs::write(&a.out, &bytes).map_err(|e| format!("{}: {e}", a.out.display()))?;
+        let mut model = Model::from_bytes(&bytes).map_err(|e| e.to_string())?;
+        if let Some(b) = a.cue_bias {
+            model = model.with_cue_bias(b);
+        }
+        eprintln!("wrote {} ({} bytes; keys per table {:?}) in {:.1}s", a.out.display(), bytes.len(), model.sizes(), t0.elapsed().as_secs_f32());
+        if let Some(out) = &a.dev_out {
+            for (set, name) in [("eval/dev/polnear", "polnear"), ("eval/gold", "gold")] {
+            let out = out.join(name);
+            std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+            for f in json_files(&shared.join(set))? {
+                let raw = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+                let doc = newsmark::core::format::json::read_document(&raw).map_err(|e| format!("{}: {e}", f.display()))?;
+                let set = pipeline::extract_using(&doc, Some(&model), a.mode);
+                let name = f.file_name().ok_or("bad file name")?;
+                std::fs::write(out.join(name), newsmark::core::format::json::export(&set)).map_err(|e| e.to_string())?;
+            }
+            }
+            eprintln!("wrote dev and seed predictions under {} ({:?})", out.display(), a.mode);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,646 @@
+//! What the learned attribution model sees: hashed feature keys for the cue tagger (one
+//! token), and the candidate content and source spans of a cue with their features.
+//! Training and inference call the same functions, so the model is scored on exactly
+//! the features it was trained with.
+
+use super::super::context::Ctx;
+use super::super::cues::{cue_word, Form, Strength};
+use super::super::patterns::{Draft, Frame};
+use super::super::words::{is_adverb, is_in, pronoun_kind, AUXILIARIES, NEGATIONS};
+use crate::core::model::annotation::Entity;
+use crate::core::model::label::Label;
+use crate::core::nlp::fasthash::FxHasher;
+use crate::core::nlp::tokenize::TokenKind;
+use std::hash::Hasher;
+
+/// A token range, half-open.
+pub type Range = (usize, usize);
+
+/// The document as the model reads it: the rules' context, entity labels per token and
+/// the rules' own drafts (the model uses them as features).
+pub struct View<'c, 'a> {
+    pub ctx: &'c Ctx<'a>,
+    /// Entity label code per token (0: none).
+    pub ent: Vec<u8>,
+    /// Index + 1 into `drafts` of the rule draft whose cue starts at each token (0: none).
+    pub rule_at: Vec<u32>,
+    pub drafts: Vec<Draft>,
+}
+
+impl<'c, 'a> View<'c, 'a> {
+    pub fn new(ctx: &'c Ctx<'a>, entities: &[Entity], drafts: Vec<Draft>) -> View<'c, 'a> {
+        let n = ctx.tokens.len();
+        let mut ent = vec![0u8; n];
+        for e in entities {
+            let code = match e.label {
+                Label::Person => 1,
+                Label::Org => 2,
+                Label::Gpe => 3,
+                Label::Loc => 4,
+                Label::Norp => 5,
+                Label::Date => 6,
+                Label::Role => 7,
+                Label::Custom(_) => 8,
+            };
+            let from = ctx.token_at(e.span.start);
+            for (k, slot) in ent.iter_mut().enumerate().skip(from) {
+                if ctx.tokens[k].span.start >= e.span.end {
+                    break;
+                }
+                *slot = code;
+            }
+        }
+        let mut rule_at = vec![0u32; n];
+        for (i, d) in drafts.iter().enumerate() {
+            if let Some(slot) = rule_at.get_mut(d.cue.0) {
+                if *slot == 0 {
+                    *slot = i as u32 + 1;
+                }
+            }
+        }
+        View { ctx, ent, rule_at, drafts }
+    }
+
+    /// The rule draft whose cue lies in `cue`, if any.
+    pub fn rule_in(&self, (c0, c1): Range) -> Option<&Draft> {
+        (c0..c1).find_map(|k| self.rule_at.get(k).copied().filter(|&r| r > 0)).and_then(|r| self.drafts.get(r as usize - 1))
+    }
+
+    fn ent(&self, i: usize) -> u8 {
+        self.ent.get(i).copied().unwrap_or(9)
+    }
+}
+
+/// A feature key: template id and up to three strings, hashed.
+#[inline]
+fn key(t: u8, parts: &[&str]) -> u32 {
+    let mut h = FxHasher::default();
+    h.write_u8(t);
+    for p in parts {
+        h.write(p.as_bytes());
+        h.write_u8(0xff);
+    }
+    let x = h.finish();
+    (x ^ (x >> 32)) as u32
+}
+
+/// A crude stem: "denies", "denied" → "deni"; "argues", "arguing", "argued" → "argu".
+pub fn stem(w: &str) -> &str {
+    let n = w.len();
+    let cut = |k: usize| w.get(..n - k).unwrap_or(w);
+    if n > 4 && (w.ends_with("ies") || w.ends_with("ied")) {
+        cut(2)
+    } else if n > 5 && w.ends_with("ing") {
+        cut(3)
+    } else if n > 4 && (w.ends_with("ed") || w.ends_with("es")) {
+        cut(2)
+    } else if n > 3 && w.ends_with('s') && !w.ends_with("ss") {
+        cut(1)
+    } else if n > 3 && w.ends_with('e') {
+        cut(1)
+    } else {
+        w
+    }
+}
+
+/// A token's class for context features: the lower-cased word, or its punctuation role.
+fn cls<'x>(ctx: &'x Ctx, i: usize) -> &'x str {
+    match ctx.kind(i) {
+        None => "<edge>",
+        Some(TokenKind::Quote(_)) => {
+            if ctx.opening(i).is_some() {
+                "<q>"
+            } else if ctx.closing(i).is_some() {
+                "</q>"
+            } else {
+                "<'>"
+            }
+        }
+        Some(TokenKind::Number) => "<num>",
+        Some(TokenKind::Terminal) => ".",
+        Some(TokenKind::Word | TokenKind::Abbreviation | TokenKind::Possessive) => ctx.word(i),
+        Some(TokenKind::Url | TokenKind::Handle | TokenKind::Hashtag) => "<link>",
+        Some(_) => ctx.raw(i),
+    }
+}
+
+fn cls_before<'x>(ctx: &'x Ctx, i: usize) -> &'x str {
+    if i == 0 {
+        "<edge>"
+    } else {
+        cls(ctx, i - 1)
+    }
+}
+
+fn shape(ctx: &Ctx, i: usize) -> &'static str {
+    let raw = ctx.raw(i);
+    let mut chars = raw.chars();
+    match chars.next() {
+        Some(c) if c.is_uppercase() => {
+            if raw.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase()) && raw.len() > 1 {
+                "AA"
+            } else {
+                "Aa"
+            }
+        }
+        Some(c) if c.is_lowercase() => "aa",
+        Some(c) if c.is_numeric() => "9",
+        Some(_) => "p",
+        None => "",
+    }
+}
+
+fn bucket(n: usize) -> &'static str {
+    match n {
+        0 => "0",
+        1 => "1",
+        2 => "2",
+        3..=4 => "3-4",
+        5..=8 => "5-8",
+        9..=16 => "9-16",
+        17..=32 => "17-32",
+        _ => "33+",
+    }
+}
+
+const ENT: [&str; 10] = ["-", "PER", "ORG", "GPE", "LOC", "NORP", "DATE", "ROLE", "X", "<edge>"];
+
+fn ent_name(v: &View, i: usize) -> &'static str {
+    ENT[usize::from(v.ent(i)).min(9)]
+}
+
+fn lex(ctx: &Ctx, i: usize) -> &'static str {
+    match cue_word(ctx.word(i)).filter(|_| ctx.is_word(i)) {
+        None => "-",
+        Some(c) => match (c.form, c.strength) {
+            (Form::Base, Strength::Speech) => "base-s",
+            (Form::Base, Strength::Weak) => "base-w",
+            (Form::ThirdPerson, Strength::Speech) => "3rd-s",
+            (Form::ThirdPerson, Strength::Weak) => "3rd-w",
+            (Form::Past, Strength::Speech) => "past-s",
+            (Form::Past, Strength::Weak) => "past-w",
+            (Form::Ing, Strength::Speech) => "ing-s",
+            (Form::Ing, Strength::Weak) => "ing-w",
+        },
+    }
+}
+
+fn frame_name(f: Frame) -> &'static str {
+    match f {
+        Frame::Preposed => "pre",
+        Frame::Postposed => "post",
+        Frame::Inverted => "inv",
+        Frame::According => "acc",
+        Frame::Participial => "part",
+        Frame::Colon => "colon",
+        Frame::Learned => "learned",
+    }
+}
+
+/// Whether token `i` is one the cue tagger scores (others are never cues).
+pub fn taggable(ctx: &Ctx, i: usize) -> bool {
+    match ctx.kind(i) {
+        Some(TokenKind::Word | TokenKind::Abbreviation | TokenKind::Possessive) => !ctx.excluded[i],
+        Some(TokenKind::Punct) => !ctx.excluded[i] && matches!(ctx.raw(i), ":" | "—" | "―" | "–" | "--"),
+        _ => false,
+    }
+}
+
+/// The cue tagger's features for token `i` (O / B / I scored from the same keys).
+pub fn cue_features(v: &View, i: usize, out: &mut Vec<u32>) {
+    let ctx = v.ctx;
+    out.clear();
+    let w0 = ctx.word(i);
+    let (wm1, wp1) = (cls_before(ctx, i), cls(ctx, i + 1));
+    let wm2 = if i >= 2 { cls(ctx, i - 2) } else { "<edge>" };
+    let wp2 = cls(ctx, i + 2);
+    let st = stem(w0);
+    let lx = lex(ctx, i);
+    let s0 = ctx.sent_of.get(i).and_then(|&s| ctx.sents.get(s)).map_or(0, |s| s.0);
+    let first = if i == s0 { "first" } else { "mid" };
+    let rule = match v.rule_at.get(i).copied().unwrap_or(0) {
+        0 => "-",
+        r => v.drafts.get(r as usize - 1).map_or("-", |d| frame_name(d.frame)),
+    };
+    let quoted = if ctx.quoted.get(i).copied().unwrap_or(false) { "q" } else { "-" };
+    let suffix = w0.get(w0.len().saturating_sub(3)..).unwrap_or("");
+    let left_ent = (i.saturating_sub(3)..i).rev().map(|k| ent_name(v, k)).find(|e| *e != "-").unwrap_or("-");
+    out.extend([
+        key(0, &[]),
+        key(1, &[w0]),
+        key(2, &[st]),
+        key(3, &[suffix]),
+        key(4, &[wm1]),
+        key(5, &[wp1]),
+        key(6, &[wm1, w0]),
+        key(7, &[w0, wp1]),
+        key(8, &[wm2]),
+        key(9, &[wp2]),
+        key(10, &[lx]),
+        key(11, &[shape(ctx, i), first]),
+        key(12, &[quoted, lx]),
+        key(13, &[ent_name(v, i.wrapping_sub(1)), ent_name(v, i + 1)]),
+        key(14, &[rule]),
+        key(15, &[rule, st]),
+        key(16, &[st, wp1]),
+        key(17, &[wm1, st]),
+        key(18, &[left_ent, lx]),
+        key(19, &[stem(wm1), st]),
+        key(20, &[ent_name(v, i), shape(ctx, i)]),
+        key(21, &[quoted, wm1, wp1]),
+    ]);
+}
+
+/// Which side of the cue a content lies on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dir {
+    Right,
+    Left,
+    /// “…,” she said, “…”: a quote before the cue and one after it.
+    Split,
+}
+
+impl Dir {
+    fn name(self) -> &'static str {
+        match self {
+            Dir::Right => "R",
+            Dir::Left => "L",
+            Dir::Split => "S",
+        }
+    }
+}
+
+/// A candidate content: fragments in text order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cand {
+    pub frags: Vec<Range>,
+    pub dir: Dir,
+}
+
+fn boundary_word(w: &str) -> bool {
+    matches!(
+        w,
+        "and" | "but" | "because" | "while" | "as" | "when" | "if" | "after" | "before" | "which" | "who" | "although"
+            | "though" | "so" | "according" | "saying" | "since" | "until" | "whereas" | "where"
+    )
+}
+
+/// Whether a content may end before token `e`.
+fn right_boundary(ctx: &Ctx, e: usize) -> bool {
+    match ctx.kind(e) {
+        None | Some(TokenKind::Terminal | TokenKind::Quote(_)) => true,
+        Some(TokenKind::Punct) => matches!(ctx.raw(e), "," | ";" | ":" | "—" | "–" | "(" | ")" | "[" | "]"),
+        Some(TokenKind::Word) => !ctx.capitalised(e) && boundary_word(ctx.word(e)),
+        _ => false,
+    }
+}
+
+fn same_paragraph(ctx: &Ctx, s_prev_end: usize) -> bool {
+    s_prev_end > 0 && !ctx.newline_between(s_prev_end - 1, s_prev_end)
+}
+
+/// The candidate contents of the cue `(c0, c1)`.
+pub fn content_candidates(ctx: &Ctx, (c0, c1): Range) -> Vec<Cand> {
+    let mut out: Vec<Cand> = Vec::new();
+    let Some(&si) = ctx.sent_of.get(c0) else { return out };
+    let Some(&(s0, s1)) = ctx.sents.get(si) else { return out };
+    let push = |out: &mut Vec<Cand>, frags: Vec<Range>, dir| {
+        if frags.iter().all(|f| f.0 < f.1) && ctx.words_in(frags[0]) >= 1 && !out.iter().any(|c| c.frags == frags) {
+            out.push(Cand { frags, dir });
+        }
+    };
+    // Ends beyond the sentence: a quote closing later, the next sentences of the paragraph.
+    let mut far_ends: Vec<usize> = Vec::new();
+    let mut s_end = s1;
+    for next in 1..=2 {
+        match ctx.sents.get(si + next) {
+            Some(&(_, e)) if same_paragraph(ctx, s_end) => {
+                far_ends.push(e);
+                s_end = e;
+            }
+            _ => break,
+        }
+    }
+    let stop = (c1 + 8).min(s1);
+    for st in c1..stop {
+        match ctx.kind(st) {
+            Some(TokenKind::Punct | TokenKind::Terminal) => continue,
+            Some(TokenKind::Quote(_)) if ctx.opening(st).is_none() => continue,
+            _ => {}
+        }
+        let mut ends: Vec<usize> = Vec::new();
+        for e in st + 1..=s1 {
+            if e == s1 || right_boundary(ctx, e) {
+                ends.push(e);
+                if ends.len() >= 10 {
+                    break;
+                }
+            }
+        }
+        ends.push(s1);
+        for k in st..s1 {
+            if let Some(close) = ctx.opening(k).and_then(|q| q.close) {
+                if close >= s1 {
+                    ends.push(close + 1);
+                }
+            }
+        }
+        ends.extend(&far_ends);
+        for e in ends {
+            let t = ctx.trim_end(st, e);
+            if t > st {
+                push(&mut out, vec![(st, t)], Dir::Right);
+            }
+        }
+    }
+    // Left of the cue: ends at a comma, dash, colon or closing quote before it.
+    let mut left_ends: Vec<usize> = Vec::new();
+    // A quote closing just before the cue, even in the sentence before ("”― Name").
+    if c0 > 0 && c0 <= s0 + 1 && ctx.closing(c0 - 1).is_some() && c0 - 1 < s0 {
+        left_ends.push(c0);
+    }
+    let mut k = c0;
+    while k > s0 && left_ends.len() < 4 {
+        k -= 1;
+        if ctx.closing(k).is_some() {
+            left_ends.push(k + 1);
+        } else if matches!(ctx.raw(k), "," | "—" | ":" | "(" | ";") && !(k > 0 && ctx.closing(k - 1).is_some()) {
+            left_ends.push(k);
+        }
+    }
+    let mut prev_starts: Vec<usize> = Vec::new();
+    let mut s_start = s0;
+    for back in 1..=2 {
+        match si.checked_sub(back).and_then(|p| ctx.sents.get(p)) {
+            Some(&(p0, _)) if same_paragraph(ctx, s_start) => {
+                prev_starts.push(p0);
+                s_start = p0;
+            }
+            _ => break,
+        }
+    }
+    let split_quote = (c1..(c1 + 10).min(s1)).find(|&q| ctx.opening(q).is_some() && q > 0 && ctx.is(q - 1, ","));
+    for e in left_ends {
+        let mut starts = vec![s0];
+        if e > 0 {
+            if let Some(q) = ctx.closing(e - 1) {
+                starts.push(q.open);
+            }
+        }
+        if ctx.is_word(s0) && matches!(ctx.word(s0), "but" | "and" | "so" | "yet" | "still") {
+            starts.push(s0 + 1);
+        }
+        let mut n = 0;
+        for j in (s0..e).rev() {
+            if n < 2 && matches!(ctx.raw(j), "," | ":" | "—" | ";") && j + 1 < e {
+                starts.push(j + 1);
+                n += 1;
+            }
+        }
+        starts.extend(&prev_starts);
+        for st in starts {
+            let t = if e > 0 && ctx.closing(e - 1).is_some() { e } else { ctx.trim_end(st, e) };
+            if t > st {
+                push(&mut out, vec![(st, t)], Dir::Left);
+                if let (Some(q), true) = (split_quote, ctx.closing(t - 1).is_some()) {
+                    if let Some(second) = ctx.quotation_range(q) {
+                        push(&mut out, vec![(st, t), second], Dir::Split);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The lemma-ish form of a cue's head (its first lexicon word, else its first word).
+pub fn cue_head<'x>(ctx: &'x Ctx, (c0, c1): Range) -> &'x str {
+    let k = (c0..c1).find(|&k| ctx.is_word(k) && cue_word(ctx.word(k)).is_some()).unwrap_or(c0);
+    cue_word(ctx.word(k)).filter(|_| ctx.is_word(k)).map_or_else(|| stem(ctx.word(k)), |c| c.lemma)
+}
+
+/// Features of one content candidate of the cue `cue`.
+pub fn content_features(v: &View, cue: Range, c: &Cand, out: &mut Vec<u32>) {
+    let ctx = v.ctx;
+    out.clear();
+    let d = c.dir.name();
+    let lemma = cue_head(ctx, cue);
+    let (a, b) = c.frags[0];
+    let last = c.frags.last().map_or(b, |f| f.1);
+    let n_tokens: usize = c.frags.iter().map(|f| ctx.words_in(*f)).sum();
+    let gap = match c.dir {
+        Dir::Right => a.saturating_sub(cue.1),
+        _ => cue.0.saturating_sub(b),
+    };
+    let mut gap_words = String::new();
+    if c.dir == Dir::Right && gap <= 3 {
+        for k in cue.1..a {
+            gap_words.push_str(cls(ctx, k));
+            gap_words.push(' ');
+        }
+    } else {
+        gap_words.push_str(bucket(gap));
+        gap_words.push_str(cls(ctx, b));
+    }
+    let q_open = ctx.opening(a).is_some();
+    let q_close = last > 0 && ctx.closing(last - 1).is_some();
+    let one_quote = q_open && ctx.opening(a).and_then(|q| q.close) == Some(last - 1);
+    let quote = match (q_open, q_close, one_quote) {
+        (_, _, true) => "whole",
+        (true, true, false) => "both",
+        (true, false, _) => "open",
+        (false, true, _) => "close",
+        _ => "-",
+    };
+    let sa = ctx.sent_of.get(a).copied().unwrap_or(0);
+    let sb = ctx.sent_of.get(last.saturating_sub(1)).copied().unwrap_or(0);
+    let sents = match sb.saturating_sub(sa) {
+        0 => "0",
+        1 => "1",
+        _ => "2+",
+    };
+    let at_end = ctx.sent_of.get(last.saturating_sub(1)).and_then(|&s| ctx.sents.get(s)).is_some_and(|s| ctx.trim_end(s.0, s.1) <= last);
+    let rule = match v.rule_in(cue) {
+        None => "norule",
+        Some(r) if r.content == c.frags => "eq",
+        Some(r) if r.content.first().is_some_and(|f| f.0 == a) => "same-start",
+        Some(r) if r.content.last().is_some_and(|f| f.1 == last) => "same-end",
+        Some(_) => "ne",
+    };
+    let cues_inside = c.frags.iter().flat_map(|&(x, y)| x..y).filter(|&k| !ctx.quoted.get(k).copied().unwrap_or(true) && lex(ctx, k) != "-").count();
+    let len = bucket(n_tokens);
+    let commas = c.frags.iter().flat_map(|&(x, y)| x..y).filter(|&k| ctx.is(k, ",") && !ctx.quoted.get(k).copied().unwrap_or(true)).count();
+    out.extend([
+        key(30, &[d]),
+        key(31, &[d, lemma]),
+        key(32, &[d, cls(ctx, a)]),
+        key(33, &[d, cls_before(ctx, a)]),
+        key(34, &[d, cls(ctx, last.saturating_sub(1))]),
+        key(35, &[d, cls(ctx, last)]),
+        key(36, &[d, &gap_words]),
+        key(37, &[d, len]),
+        key(38, &[d, quote]),
+        key(39, &[d, sents, if at_end { "end" } else { "-" }]),
+        key(40, &[d, lemma, len]),
+        key(41, &[d, lemma, cls(ctx, a)]),
+        key(42, &[d, rule]),
+        key(43, &[d, bucket(cues_inside)]),
+        key(44, &[d, cls(ctx, last), cls_before(ctx, a)]),
+        key(45, &[d, rule, quote]),
+        key(46, &[d, lemma, &gap_words]),
+        key(47, &[d, sents, quote]),
+        key(48, &[d, cls(ctx, last.saturating_sub(1)), cls(ctx, last)]),
+        key(49, &[d, bucket(commas)]),
+        key(28, &[d, lemma, cls(ctx, last)]),
+        key(29, &[d, cls(ctx, a), len]),
+    ]);
+}
+
+/// A candidate source: a token range, or none.
+pub type SourceCand = Option<Range>;
+
+/// Where a source candidate comes from.
+fn source_dir(s: SourceCand, cue: Range) -> &'static str {
+    match s {
+        None => "N",
+        Some((a, _)) if a >= cue.1 => "R",
+        Some((_, b)) if b + 12 < cue.0 => "C",
+        Some(_) => "L",
+    }
+}
+
+/// Where the words just left of a cue end, auxiliaries, negation and adverbs skipped
+/// ("Smith has repeatedly said" → after "Smith").
+fn left_head_end(ctx: &Ctx, c0: usize, s0: usize) -> usize {
+    let mut j = c0;
+    while j > s0 && ctx.is_word(j - 1) {
+        let w = ctx.word(j - 1);
+        if is_in(AUXILIARIES, w) || is_in(NEGATIONS, w) || w.ends_with("n't") || w.ends_with("n’t") || is_adverb(w) || w == "to" {
+            j -= 1;
+        } else {
+            break;
+        }
+    }
+    j
+}
+
+fn stops_np(ctx: &Ctx, k: usize) -> bool {
+    ctx.is_terminal(k) || ctx.is_quote(k) || matches!(ctx.raw(k), ";" | ":" | "(" | ")" | "—")
+}
+
+/// The candidate sources of the cue, given the chosen content (which they may not
+/// overlap): none, noun phrases left and right of the cue, and a carried-over source.
+pub fn source_candidates(ctx: &Ctx, (c0, c1): Range, content: &[Range], carried: &[Range]) -> Vec<SourceCand> {
+    let mut out: Vec<SourceCand> = vec![None];
+    let Some(&si) = ctx.sent_of.get(c0) else { return out };
+    let Some(&(s0, s1)) = ctx.sents.get(si) else { return out };
+    let clash = |r: Range| content.iter().any(|f| r.0 < f.1 && f.0 < r.1) || (r.0 < c1 && c0 < r.1);
+    let push = |out: &mut Vec<SourceCand>, r: Range| {
+        if r.0 < r.1 && !clash(r) && ctx.words_in(r) >= 1 && !out.contains(&Some(r)) {
+            out.push(Some(r));
+        }
+    };
+    let head = left_head_end(ctx, c0, s0);
+    let mut ends = vec![head];
+    if head != c0 {
+        ends.push(c0);
+    }
+    // "Smith, a spokesman, said": the name before the appositive.
+    if head > s0 + 1 && ctx.is(head - 1, ",") {
+        if let Some(p) = (head.saturating_sub(14).max(s0)..head - 1).rev().find(|&k| ctx.is(k, ",")) {
+            ends.push(p);
+            ends.push(head - 1);
+        }
+    }
+    for b in ends {
+        let mut a = b;
+        while a > s0 && b - a < 12 && !stops_np(ctx, a - 1) && !ctx.is(a - 1, ",") {
+            a -= 1;
+            push(&mut out, (a, b));
+        }
+    }
+    // Right of the cue: "said Smith", "told by …".
+    let mut r = c1;
+    if ctx.is(r, ",") {
+        r += 1;
+    }
+    let mut e = r;
+    while e < s1 && e - r < 10 && !stops_np(ctx, e) && !ctx.is(e, ",") {
+        e += 1;
+        push(&mut out, (r, e));
+    }
+    for &c in carried {
+        push(&mut out, c);
+    }
+    if let Some(subj) = ctx.sentence_subject(s0, c0) {
+        push(&mut out, subj);
+    }
+    out
+}
+
+/// Features of one source candidate.
+pub fn source_features(v: &View, cue: Range, content: &Cand, s: SourceCand, out: &mut Vec<u32>) {
+    let ctx = v.ctx;
+    out.clear();
+    let d = source_dir(s, cue);
+    let lemma = cue_head(ctx, cue);
+    let cd = content.dir.name();
+    let rule = match v.rule_in(cue) {
+        None => "norule",
+        Some(r) if r.source == s => "eq",
+        Some(r) if r.source.is_none() => "rule-none",
+        Some(r) if r.source.zip(s).is_some_and(|(x, y)| x.1 == y.1) => "same-end",
+        Some(_) => "ne",
+    };
+    let Some((a, b)) = s else {
+        out.extend([key(50, &[d]), key(51, &[d, lemma]), key(52, &[d, rule]), key(53, &[d, cd]), key(54, &[d, cls_before(ctx, cue.0)]), key(55, &[d, cls(ctx, cue.1)])]);
+        return;
+    };
+    let gap = if a >= cue.1 { a - cue.1 } else { cue.0.saturating_sub(b) };
+    let mut gap_words = String::from(bucket(gap));
+    if gap <= 3 {
+        let (x, y) = if a >= cue.1 { (cue.1, a) } else { (b, cue.0) };
+        for k in x..y {
+            gap_words.push(' ');
+            gap_words.push_str(cls(ctx, k));
+        }
+    }
+    let pron = if b == a + 1 && pronoun_kind(ctx.raw(a)).is_some() { "pron" } else { "-" };
+    let caps = match (ctx.capitalised(a), ctx.capitalised(b - 1)) {
+        (true, true) => "CC",
+        (true, false) => "Cl",
+        (false, true) => "lC",
+        _ => "ll",
+    };
+    let mut has = [false; 10];
+    for k in a..b {
+        has[usize::from(v.ent(k)).min(9)] = true;
+    }
+    let ents = match (has[1], has[2] || has[3], has[7]) {
+        (true, _, true) => "per+role",
+        (true, _, _) => "per",
+        (false, true, _) => "org",
+        (false, false, true) => "role",
+        _ => "-",
+    };
+    let len = bucket(b - a);
+    out.extend([
+        key(50, &[d]),
+        key(51, &[d, lemma]),
+        key(52, &[d, rule]),
+        key(53, &[d, cd]),
+        key(56, &[d, cls(ctx, a)]),
+        key(57, &[d, cls_before(ctx, a)]),
+        key(58, &[d, cls(ctx, b - 1)]),
+        key(59, &[d, cls(ctx, b)]),
+        key(60, &[d, len]),
+        key(61, &[d, ent_name(v, b - 1), ent_name(v, a)]),
+        key(62, &[d, &gap_words]),
+        key(63, &[d, pron, caps]),
+        key(64, &[d, ents, len]),
+        key(65, &[d, stem(ctx.word(b - 1))]),
+        key(66, &[d, lemma, pron]),
+        key(67, &[d, cd, &gap_words]),
+        key(68, &[d, cls_before(ctx, a), cls(ctx, b)]),
+    ]);
+}
