@@ -14,3 +14,5 @@ pub mod cli;
 pub mod cli_batch;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli_export;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli_ledger;
