@@ -15,6 +15,7 @@ pub mod chart;
 pub mod classify;
 pub mod edits;
 pub mod export;
+pub mod table;
 
 use crate::core::model::annotation::{AnnotationSet, Attribution, Kind, Status};
 use crate::core::model::offsets::OffsetMap;

@@ -7,6 +7,7 @@
 //! can be undone (also after a reload); the next delete empties the trash for good and
 //! reports which document's stored annotations may now be dropped.
 
+use crate::core::ledger::edits::LedgerEdits;
 use crate::core::model::annotation::{AnnotationSet, Document};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -96,6 +97,10 @@ pub struct Project {
     pub current: Option<String>,
     #[serde(default)]
     pub trash: Option<Trashed>,
+    /// The editor's merges and splits of the source ledger: project data, stored and
+    /// exported with the list (absent in older records).
+    #[serde(default, skip_serializing_if = "LedgerEdits::is_empty")]
+    pub ledger: LedgerEdits,
 }
 
 /// An id that is not in the project.
