@@ -25,6 +25,9 @@ use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 use yew::virtual_dom::{VNode, VTag, VText};
 
+/// Table rows rendered before "Show all".
+const ROWS_SHOWN: usize = 200;
+
 #[derive(Properties, PartialEq)]
 pub struct LedgerViewProps {
     pub on_close: Callback<()>,
@@ -89,6 +92,9 @@ pub fn LedgerView(props: &LedgerViewProps) -> Html {
     let chosen = use_state(|| None::<String>);
     let picked = use_state(Vec::<String>::new);
     let problem = use_state(|| None::<String>);
+    // A 2,000-article project has thousands of per-article anonymous sources: the table
+    // shows the first rows of the current order until asked for all.
+    let show_all = use_state(|| false);
 
     // Read every document once per opening (and again when the list of documents changes).
     {
@@ -262,7 +268,13 @@ pub fn LedgerView(props: &LedgerViewProps) -> Html {
             </>
         }
     });
-    let body = shown.iter().map(|src| {
+    let limit = if *show_all { shown.len() } else { ROWS_SHOWN.min(shown.len()) };
+    let more = (limit < shown.len()).then(|| {
+        let show_all = show_all.clone();
+        let onclick = Callback::from(move |_: MouseEvent| show_all.set(true));
+        html! { <button type="button" class="button ledger-more" {onclick}>{ format!("Show all {} sources", shown.len()) }</button> }
+    });
+    let body = shown[..limit].iter().map(|src| {
         let key = src.key.clone();
         let is_picked = picked.contains(&key);
         let toggle = {
@@ -325,10 +337,11 @@ pub fn LedgerView(props: &LedgerViewProps) -> Html {
             <div class="ledger-charts">{ for figures }</div>
             { for detail }
             <table class="ledger-table">
-                <caption>{ format!("{} of {} sources", shown.len(), l.sources.len()) }</caption>
+                <caption>{ format!("{} of {} sources{}", shown.len(), l.sources.len(), if limit < shown.len() { format!(", first {limit} shown") } else { String::new() }) }</caption>
                 <thead><tr><th scope="col"><span class="visually-hidden">{"Pick"}</span></th>{ for head }</tr></thead>
                 <tbody>{ for body }</tbody>
             </table>
+            { for more }
         </section>
     }
 }
