@@ -481,6 +481,36 @@ mod tests {
         assert_eq!(atom(&set, &a).unwrap().gender, None);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        /// Any text, any source span and any entities inside it: an atom, never a panic.
+        #[test]
+        fn any_text_any_span(text in "[ -~’“”éΣ\n]{0,60}", a in 0usize..70, b in 0usize..70, e in 0usize..70, f in 0usize..70) {
+            // Spans are ordered by construction (Span::new refuses reversed ones); anything
+            // else about them may be wrong: past the end, inside a character, empty.
+            let sp = |x: usize, y: usize| Span::new(x.min(y), x.max(y));
+            let mut set = AnnotationSet::new(Document::new("d", None, text.as_str()));
+            for (label, s, t) in [(Label::Person, e, f), (Label::Org, a, e), (Label::Role, f, b)] {
+                let id = EntityId(set.fresh_id());
+                set.entities.push(Entity { id, label, span: sp(s, t), origin: Origin::Auto, status: Status::Suggested, confidence: 0.5, canonical: None, group: Some(1) });
+            }
+            let at = Attribution {
+                id: AttributionId(9),
+                kind: Kind::Mixed,
+                source: Some(Source { span: sp(a, b), entity: Some(EntityId(1)), entity_text: None }),
+                cue: Some(sp(b, e)),
+                content: Extent::single(sp(a, f)),
+                origin: Origin::Auto,
+                status: Status::Suggested,
+                confidence: 0.5,
+            };
+            let _ = atom(&set, &at);
+            set.attributions.push(at);
+            let l = crate::core::ledger::build([&set], &Default::default(), crate::core::ledger::Options { include_pending: true });
+            let _ = crate::core::ledger::export::html(&l);
+        }
+    }
+
     #[test]
     fn never_panics_on_odd_spans() {
         let text = "’s ... “” é";

@@ -270,6 +270,18 @@ mod tests {
     }
 
     #[test]
+    fn ledger_edits_are_stored_with_the_project() {
+        use crate::core::ledger::edits::LedgerOp;
+        let mut p = project(&["a"]);
+        let plain = serde_json::to_string(&p).unwrap();
+        assert!(!plain.contains("ledger"), "no edits, no field: {plain}");
+        assert_eq!(serde_json::from_str::<Project>(&plain).unwrap(), p, "records from before the ledger still read");
+        p.ledger.push(LedgerOp::Merge { from: "person:putin".into(), into: "person:vladimir putin".into() });
+        let back: Project = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+        assert_eq!(back.ledger, p.ledger);
+    }
+
+    #[test]
     fn add_renames_clashes_and_opens_the_first() {
         let mut p = project(&["a", "b"]);
         let added = p.add(vec![doc("a", None), doc("a", None), doc("", None), doc("c", None)]);
