@@ -181,7 +181,8 @@ pub fn charts(ledger: &Ledger) -> Vec<Chart> {
                 note: Some(format!("{} ({})", sourced - anonymous, percent(sourced - anonymous, sourced))),
             },
         ],
-        legend: vec![Segment::Anonymous, Segment::Count],
+        // The rows name themselves: no legend.
+        legend: Vec::new(),
     };
     let total = s.direct + s.mixed + s.indirect;
     let kind_bar = |label: &str, seg: Segment, n: usize| Bar { label: label.into(), segments: vec![(seg, n)], key: None, note: Some(format!("{n} ({})", percent(n, total))) };
