@@ -19,6 +19,8 @@ use crate::ui::download::download;
 use crate::ui::js::js_message;
 use crate::ui::persist::use_project;
 use crate::ui::state::use_annotator;
+use crate::ui::storage::Store;
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
@@ -36,11 +38,24 @@ pub struct LedgerViewProps {
 }
 
 /// The project's documents as loaded for the ledger.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 enum Loaded {
     Loading,
     Ready { sets: Rc<Vec<AnnotationSet>>, load_ms: f64 },
     Failed(String),
+}
+
+/// By identity: the ledger is memoised on this, and comparing 2,000 documents by value on
+/// every render would cost more than building the ledger.
+impl PartialEq for Loaded {
+    fn eq(&self, other: &Loaded) -> bool {
+        match (self, other) {
+            (Loaded::Loading, Loaded::Loading) => true,
+            (Loaded::Ready { sets: a, .. }, Loaded::Ready { sets: b, .. }) => Rc::ptr_eq(a, b),
+            (Loaded::Failed(a), Loaded::Failed(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 fn now_ms() -> f64 {
@@ -60,6 +75,81 @@ fn to_html(node: &Node) -> Html {
             el.add_children(children.iter().map(to_html));
             VNode::from(el)
         }
+    }
+}
+
+/// How many documents are read from storage at once: one after another, each read waits
+/// for its own transaction (≈ 7 s for 2,000 documents on a busy machine); a few in flight
+/// keep the database busy without queueing thousands of requests.
+const READERS: usize = 16;
+
+/// Reads the documents `ids` (the open one from memory, so unsaved changes count) with
+/// [`READERS`] reads in flight, then sets `loaded` with them in project order.
+fn load_all(ids: Vec<String>, store: Option<Store>, open: AnnotationSet, loaded: UseStateHandle<Loaded>) {
+    struct Shared {
+        next: usize,
+        done: usize,
+        sets: Vec<Option<AnnotationSet>>,
+        failed: Option<String>,
+    }
+    let t0 = now_ms();
+    let n = ids.len();
+    let shared = Rc::new(RefCell::new(Shared { next: 0, done: 0, sets: vec![None; n], failed: None }));
+    let ids = Rc::new(ids);
+    let finish = {
+        let (shared, loaded) = (shared.clone(), loaded.clone());
+        Rc::new(move || {
+            let mut s = shared.borrow_mut();
+            match s.failed.take() {
+                Some(m) => loaded.set(Loaded::Failed(m)),
+                None => {
+                    let sets: Vec<AnnotationSet> = s.sets.drain(..).flatten().collect();
+                    loaded.set(Loaded::Ready { sets: Rc::new(sets), load_ms: now_ms() - t0 });
+                }
+            }
+        })
+    };
+    if n == 0 {
+        finish();
+        return;
+    }
+    for _ in 0..READERS.min(n) {
+        let (ids, shared, store, open, finish) = (ids.clone(), shared.clone(), store.clone(), open.clone(), finish.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            loop {
+                let i = {
+                    let mut s = shared.borrow_mut();
+                    if s.next >= n {
+                        return;
+                    }
+                    s.next += 1;
+                    s.next - 1
+                };
+                let id = &ids[i];
+                let got = if *id == open.document.id {
+                    Ok(Some(open.clone()))
+                } else {
+                    match store.as_ref() {
+                        Some(store) => store.load_document(id).await.map(|h| h.map(|h| h.current().clone())),
+                        None => Ok(None),
+                    }
+                };
+                let all_done = {
+                    let mut s = shared.borrow_mut();
+                    match got {
+                        Ok(set) => s.sets[i] = set,
+                        Err(e) => {
+                            s.failed.get_or_insert_with(|| e.to_string());
+                        }
+                    }
+                    s.done += 1;
+                    s.done == n
+                };
+                if all_done {
+                    finish();
+                }
+            }
+        });
     }
 }
 
@@ -102,29 +192,7 @@ pub fn LedgerView(props: &LedgerViewProps) -> Html {
         let ids: Vec<String> = project.state.project.entries.iter().map(|e| e.id.clone()).collect();
         let store = project.store();
         let open = annotator.set().clone();
-        use_effect_with(ids, move |ids| {
-            let ids = ids.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let t0 = now_ms();
-                let mut sets = Vec::with_capacity(ids.len());
-                for id in &ids {
-                    if *id == open.document.id {
-                        sets.push(open.clone());
-                        continue;
-                    }
-                    let Some(store) = store.as_ref() else { continue };
-                    match store.load_document(id).await {
-                        Ok(Some(h)) => sets.push(h.current().clone()),
-                        Ok(None) => {}
-                        Err(e) => {
-                            loaded.set(Loaded::Failed(e.to_string()));
-                            return;
-                        }
-                    }
-                }
-                loaded.set(Loaded::Ready { sets: Rc::new(sets), load_ms: now_ms() - t0 });
-            });
-        });
+        use_effect_with(ids, move |ids| load_all(ids.clone(), store, open, loaded));
     }
 
     let edits = project.state.project.ledger.clone();
