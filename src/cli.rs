@@ -1,5 +1,6 @@
 //! The native command line: `newsmark extract FILE…|DIR… --out DIR`, `newsmark extract
-//! --jsonl IN --out OUT` (batch, see `cli_batch`) and `newsmark export` (see `cli_export`).
+//! --jsonl IN --out OUT` (batch, see `cli_batch`), `newsmark export` (see `cli_export`) and
+//! `newsmark ledger` (see `cli_ledger`).
 //!
 //! Runs the same `extract` pipeline as the browser and writes one annotations file per
 //! input, named after the input's stem (which is also the document id).
@@ -50,6 +51,27 @@ enum Command {
         /// A folder (json, w3c, brat) or a file (spacy, conll, doccano, labelstudio, bundle).
         #[arg(long)]
         out: PathBuf,
+    },
+    /// The source ledger: who is quoted across the articles (see `cli_ledger`).
+    Ledger {
+        /// Annotation .json files (counted as reviewed) or .txt articles (pre-annotated);
+        /// folders are walked for both.
+        #[arg(required_unless_present = "jsonl")]
+        files: Vec<PathBuf>,
+        /// Articles as JSONL (one {"id","title","text"} per line, `-` = stdin), pre-annotated.
+        #[arg(long)]
+        jsonl: Option<PathBuf>,
+        #[arg(long, value_enum)]
+        format: crate::cli_ledger::Format,
+        /// The file to write (`-` = stdout).
+        #[arg(long)]
+        out: PathBuf,
+        /// Also count pending suggestions (by default only accepted attributions count).
+        #[arg(long)]
+        pending: bool,
+        /// Replay the merges and splits of a ledger JSON exported from the app.
+        #[arg(long)]
+        edits: Option<PathBuf>,
     },
 }
 
@@ -182,6 +204,19 @@ pub fn main() -> ExitCode {
                 ExitCode::FAILURE
             } else {
                 ExitCode::SUCCESS
+            }
+        }
+        Command::Ledger { files, jsonl, format, out, pending, edits } => {
+            let req = crate::cli_ledger::Request { files, jsonl, format, out, include_pending: pending, edits };
+            match crate::cli_ledger::run(&req) {
+                Ok((notes, skipped)) => {
+                    notes.iter().for_each(|n| eprintln!("newsmark: {n}"));
+                    if skipped > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+                }
+                Err(e) => {
+                    eprintln!("newsmark: {e}");
+                    ExitCode::FAILURE
+                }
             }
         }
         Command::Export { format, files, out } => match crate::cli_export::run(format, &files, &out) {

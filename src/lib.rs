@@ -17,4 +17,6 @@ pub mod cli_batch;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli_export;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod cli_ledger;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli_paths;

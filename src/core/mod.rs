@@ -7,13 +7,15 @@
 //! - [`nlp`]: the pipeline that pre-annotates an article (tokens → entities → attributions);
 //! - [`edit`]: the editor's state machine, independent of any widget toolkit;
 //! - [`project`]: a project's documents, their stored form, and article import;
-//! - [`format`]: import and export in every interchange format.
+//! - [`format`]: import and export in every interchange format;
+//! - [`ledger`]: who is quoted across a project (the source ledger, its charts and exports).
 //!
 //! Dependencies point one way: `nlp`, `edit`, `project` and `format` use `model`; `edit`
 //! and `project` use `format` and `nlp`; `model` uses nothing else in the core.
 
 pub mod edit;
 pub mod format;
+pub mod ledger;
 pub mod model;
 pub mod nlp;
 pub mod project;

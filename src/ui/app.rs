@@ -6,10 +6,10 @@
 //! byte offsets with the document's `OffsetMap`.
 
 use crate::core::edit::keys::{self, Command, KeyPress};
-use crate::core::{AnnotationSet, OffsetMap, Status};
+use crate::core::{AnnotationSet, AttributionId, OffsetMap, Status, Target};
 use crate::ui::components::{
-    focused_attribution, open_file, AlertRegion, Article, HelpDialog, Inspector, Legend, PasteDialog, RoleHighlight,
-    ProjectPanel, SaveStatus, SchemaEditor, SidePanel, StoragePersistence, Toolbar, UpdateBanner,
+    focused_attribution, open_file, AlertRegion, Article, HelpDialog, Inspector, LedgerView, Legend, PasteDialog,
+    ProjectPanel, RoleHighlight, SaveStatus, SchemaEditor, SidePanel, StoragePersistence, Toolbar, UpdateBanner,
 };
 use crate::ui::persist::{use_persistence, ProjectContext};
 use crate::ui::sample::sample_set;
@@ -57,7 +57,9 @@ fn on_key(e: &KeyboardEvent, latest: &Latest) {
         e.prevent_default();
         return;
     }
-    if typing_in_control(e) || dialog.is_some() {
+    // Editing keys belong to the article, not to the ledger view that replaces it.
+    let ledger_shown = gloo::utils::document().query_selector("section.ledger").ok().flatten().is_some();
+    if typing_in_control(e) || dialog.is_some() || ledger_shown {
         return;
     }
     let state = &latest.state;
@@ -212,6 +214,40 @@ pub fn App(props: &AppProps) -> Html {
     };
     let focused = focused_attribution(&state);
 
+    // The source ledger replaces the workspace while open; "Show in the article" opens the
+    // document and focuses the attribution once that document is the open one.
+    let ledger_open = use_state(|| false);
+    let jump = use_state(|| None::<(String, AttributionId)>);
+    {
+        let (jump, dispatcher) = (jump.clone(), state.dispatcher());
+        let open_id = state.set().document.id.clone();
+        use_effect_with((open_id, (*jump).clone()), move |(open_id, want)| {
+            if let Some((doc, id)) = want.as_ref().filter(|(doc, _)| doc == open_id) {
+                let _ = doc;
+                dispatcher.dispatch(Action::Focus { target: Some(Target::Attribution(*id)) });
+                jump.set(None);
+            }
+        });
+    }
+    let on_jump = {
+        let (jump, ledger_open, project, open_id) = (jump.clone(), ledger_open.clone(), project.clone(), state.set().document.id.clone());
+        Callback::from(move |(doc, id): (String, AttributionId)| {
+            ledger_open.set(false);
+            if doc != open_id {
+                project.open(&doc);
+            }
+            jump.set(Some((doc, id)));
+        })
+    };
+    let toggle_ledger = {
+        let ledger_open = ledger_open.clone();
+        Callback::from(move |_: MouseEvent| ledger_open.set(!*ledger_open))
+    };
+    let close_ledger = {
+        let ledger_open = ledger_open.clone();
+        Callback::from(move |_: ()| ledger_open.set(false))
+    };
+
     html! {
         <ContextProvider<AnnotatorContext> context={state}>
         <ContextProvider<ProjectContext> context={project}>
@@ -220,12 +256,16 @@ pub fn App(props: &AppProps) -> Html {
                     <h1 class="app-name">{"newsmark"}</h1>
                     <Toolbar on_paste={open(Dialog::Paste)} on_help={open(Dialog::Help)}
                         hide_boilerplate={*hide_boilerplate} on_toggle_boilerplate={toggle_boilerplate} />
+                    <button type="button" class="button ledger-toggle" aria-pressed={ledger_open.to_string()} onclick={toggle_ledger}>{"Source ledger"}</button>
                 </header>
                 <UpdateBanner />
                 <SaveStatus />
                 <StoragePersistence />
                 <AlertRegion />
                 <RoleHighlight hovered={(*hovered).clone()} {focused} />
+                if *ledger_open {
+                    <main class="app-main ledger-main"><LedgerView on_close={close_ledger} {on_jump} /></main>
+                } else {
                 <div class="workspace">
                     <main class="app-main">
                         <Article hide_boilerplate={*hide_boilerplate} {on_hover} />
@@ -237,6 +277,7 @@ pub fn App(props: &AppProps) -> Html {
                         <SidePanel />
                     </div>
                 </div>
+                }
                 {
                     match *dialog {
                         Some(Dialog::Help) => html! { <HelpDialog on_close={close.clone()} /> },

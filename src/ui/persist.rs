@@ -373,6 +373,15 @@ impl ProjectHandle {
         }
     }
 
+    /// Changes the source ledger's merges and splits (`change` says whether it did); the
+    /// project, and with it the edits, is then saved like any change of the list.
+    pub fn edit_ledger(&self, change: impl FnOnce(&mut crate::core::ledger::edits::LedgerEdits) -> bool) {
+        let mut project = self.state.project.clone();
+        if change(&mut project.ledger) {
+            self.state.dispatch(ProjectAction::Replace { project });
+        }
+    }
+
     /// The open database, if storage works.
     pub fn store(&self) -> Option<Store> {
         self.store.borrow().clone()

@@ -7,6 +7,7 @@
 //! can be undone (also after a reload); the next delete empties the trash for good and
 //! reports which document's stored annotations may now be dropped.
 
+use crate::core::ledger::edits::LedgerEdits;
 use crate::core::model::annotation::{AnnotationSet, Document};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -96,6 +97,10 @@ pub struct Project {
     pub current: Option<String>,
     #[serde(default)]
     pub trash: Option<Trashed>,
+    /// The editor's merges and splits of the source ledger: project data, stored and
+    /// exported with the list (absent in older records).
+    #[serde(default, skip_serializing_if = "LedgerEdits::is_empty")]
+    pub ledger: LedgerEdits,
 }
 
 /// An id that is not in the project.
@@ -262,6 +267,18 @@ mod tests {
 
     fn ids(p: &Project) -> Vec<&str> {
         p.entries.iter().map(|e| e.id.as_str()).collect()
+    }
+
+    #[test]
+    fn ledger_edits_are_stored_with_the_project() {
+        use crate::core::ledger::edits::LedgerOp;
+        let mut p = project(&["a"]);
+        let plain = serde_json::to_string(&p).unwrap();
+        assert!(!plain.contains("ledger"), "no edits, no field: {plain}");
+        assert_eq!(serde_json::from_str::<Project>(&plain).unwrap(), p, "records from before the ledger still read");
+        p.ledger.push(LedgerOp::Merge { from: "person:putin".into(), into: "person:vladimir putin".into() });
+        let back: Project = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+        assert_eq!(back.ledger, p.ledger);
     }
 
     #[test]

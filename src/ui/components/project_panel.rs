@@ -64,7 +64,12 @@ fn export_bundle(project: ProjectHandle) {
                 Err(err) => return project.fail(err.to_string()),
             }
         }
-        let result = bundle::export(&Bundle { project: json!({ "app": "newsmark" }), entries })
+        // The ledger's merges and splits travel in the manifest (project data).
+        let mut manifest = json!({ "app": "newsmark" });
+        if !project.state.project.ledger.is_empty() {
+            manifest["ledger"] = serde_json::to_value(&project.state.project.ledger).unwrap_or_default();
+        }
+        let result = bundle::export(&Bundle { project: manifest, entries })
             .map_err(|e| e.to_string())
             .and_then(|zip| download_bytes("newsmark-project.zip", "application/zip", &zip).map_err(|e| js_message(&e)));
         if let Err(e) = result {

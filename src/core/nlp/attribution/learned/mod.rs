@@ -13,6 +13,7 @@
 //! a rule cue it is confident is none.
 
 pub mod features;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod train;
 pub mod weights;
 

@@ -1,0 +1,180 @@
+// End-to-end test of the source ledger (issue 16) against the release `dist/`: import 50
+// articles, open the ledger, filter to anonymous sources, click through to a quote in
+// its article, merge two sources, reload (the merge persists), export CSV and JSON
+// (checked, and equal to `newsmark ledger` over the same articles with the same edits),
+// and axe-core finds no serious or critical violation in the ledger view.
+// Usage: node tests/e2e/ledger.mjs [dist-dir]
+
+import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { ROOT, serve, launch, makeRunner, assert } from './lib.mjs';
+import { articles, importJsonl, openLedger } from './ledger_lib.mjs';
+
+const DIST = path.resolve(ROOT, process.argv[2] || 'dist');
+const { check, finish } = makeRunner();
+
+async function download(page, button) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.locator(button).click()]);
+  return readFile(await d.path(), 'utf8');
+}
+
+const rowsOf = (page) => page.evaluate(() => [...document.querySelectorAll('.ledger-table tbody tr')].map((tr) => ({
+  key: tr.getAttribute('data-key'),
+  type: tr.getAttribute('data-type'),
+  name: tr.querySelector('.ledger-source').textContent,
+  quotes: Number(tr.querySelectorAll('td.n')[0].textContent),
+})));
+
+/** CSV lines into cells (RFC 4180 quoting). */
+function parseCsv(text) {
+  const rows = [];
+  let row = [], cell = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; }
+    else if (c === '\n') { row.push(cell.replace(/\r$/, '')); rows.push(row); row = []; cell = ''; }
+    else cell += c;
+  }
+  return rows;
+}
+
+const { server, base } = await serve(DIST);
+const profile = await mkdtemp(path.join(process.env.TMPDIR || tmpdir(), 'newsmark-ledger-'));
+const work = await mkdtemp(path.join(process.env.TMPDIR || tmpdir(), 'newsmark-ledger-files-'));
+let context = await launch(profile);
+const consoleErrors = [];
+const watch = (page) => {
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => d.accept());
+};
+let page = context.pages()[0] || (await context.newPage());
+watch(page);
+const stories = articles(50);
+let merged = null;
+let csv = null;
+let json = null;
+
+try {
+  await check('import 50 articles (the sample deleted, so the project is exactly them)', async () => {
+    await page.goto(base);
+    await page.locator('article p').first().waitFor();
+    await page.locator('[data-save-status=saved]').waitFor();
+    await importJsonl(page, 'stories.jsonl', stories);
+    await page.locator('.doc[data-doc-id="story-50"]').waitFor();
+    await page.locator('.project-progress').waitFor({ state: 'detached' });
+    const others = await page.locator('.doc:not([data-doc-id^="story-"])').evaluateAll((els) => els.map((e) => e.getAttribute('data-doc-id')));
+    for (const id of others) {
+      await page.locator(`.doc[data-doc-id="${id}"] .doc-delete`).click();
+      await page.locator(`.doc[data-doc-id="${id}"]`).waitFor({ state: 'detached' });
+    }
+    assert(await page.locator('.doc').count() === 50, 'exactly the 50 stories are listed');
+    await page.locator('[data-save-status=saved]').waitFor();
+  });
+
+  await check('open the ledger; filter to anonymous sources', async () => {
+    await openLedger(page);
+    const all = await rowsOf(page);
+    assert(all.some((r) => r.type === 'person') && all.some((r) => r.type === 'anonymous'), `people and anonymous sources: ${JSON.stringify(all.slice(0, 8))}`);
+    assert(await page.locator('#chart-top-sources svg .chart-row').count() > 0, 'the top sources chart has bars');
+    await page.locator('.ledger-type').selectOption('anonymous');
+    await page.waitForFunction(() => [...document.querySelectorAll('.ledger-table tbody tr')].every((tr) => tr.getAttribute('data-type') === 'anonymous'));
+    const anon = await rowsOf(page);
+    assert(anon.length > 0 && anon.length < all.length, `filtered to ${anon.length} of ${all.length}`);
+  });
+
+  await check('click a source, then one of its quotes: the article opens on that attribution', async () => {
+    await page.locator('.ledger-table tbody tr .ledger-source').first().click();
+    const quote = page.locator('.ledger-quote').first();
+    await quote.waitFor();
+    const doc = await quote.getAttribute('data-document');
+    const attribution = await quote.getAttribute('data-attribution');
+    await quote.locator('.ledger-jump').click();
+    await page.locator(`article[data-document="${doc}"]`).waitFor();
+    await page.waitForFunction((a) => document.activeElement && document.activeElement.getAttribute('data-frame') === a, attribution);
+    assert(await page.locator('section.ledger').count() === 0, 'the ledger gave way to the article');
+  });
+
+  await check('merge two sources: one row with both counts', async () => {
+    await openLedger(page);
+    await page.locator('.ledger-type').selectOption('person');
+    await page.waitForFunction(() => [...document.querySelectorAll('.ledger-table tbody tr')].every((tr) => tr.getAttribute('data-type') === 'person'));
+    const people = await rowsOf(page);
+    assert(people.length >= 2, `two people to merge: ${JSON.stringify(people)}`);
+    const [a, b] = people;
+    await page.locator(`tr[data-key="${a.key}"] input[type=checkbox]`).check();
+    await page.locator(`tr[data-key="${b.key}"] input[type=checkbox]`).check();
+    await page.locator('.ledger-merge').click();
+    await page.locator(`tr[data-key="${b.key}"]`).waitFor({ state: 'detached' });
+    const after = await rowsOf(page);
+    const row = after.find((r) => r.key === a.key);
+    assert(row && row.quotes === a.quotes + b.quotes, `merged row ${JSON.stringify(row)} = ${a.quotes} + ${b.quotes}`);
+    merged = { into: a, from: b };
+    await page.locator('[data-save-status=saved]').waitFor();
+  });
+
+  await check('reload: the merge persists', async () => {
+    assert(merged, 'needs the merge');
+    await page.reload();
+    await page.locator('article p').first().waitFor();
+    await openLedger(page);
+    const rows = await rowsOf(page);
+    assert(!rows.some((r) => r.key === merged.from.key), 'the merged-away source stays gone');
+    const row = rows.find((r) => r.key === merged.into.key);
+    assert(row && row.quotes === merged.into.quotes + merged.from.quotes, `after reload: ${JSON.stringify(row)}`);
+  });
+
+  await check('export CSV and JSON: the merged source, every row well formed', async () => {
+    csv = await download(page, '.ledger-csv');
+    json = await download(page, '.ledger-json');
+    const rows = parseCsv(csv);
+    assert(rows[0].join(',') === 'key,name,type,roles,affiliations,gender,gender_evidence,attributions,articles,direct,mixed,indirect,documents', `header: ${rows[0]}`);
+    assert(rows.slice(1).every((r) => r.length === 13), 'every row has 13 cells');
+    const row = rows.find((r) => r[0] === merged.into.key);
+    assert(row && Number(row[7]) === merged.into.quotes + merged.from.quotes, `CSV row ${row}`);
+    assert(!rows.some((r) => r[0] === merged.from.key), 'no row for the merged-away source');
+    const parsed = JSON.parse(json);
+    assert(parsed.edits.ops.length === 1 && parsed.edits.ops[0].op === 'merge', `edits exported: ${JSON.stringify(parsed.edits)}`);
+    assert(parsed.summary.documents === 50, `50 documents: ${parsed.summary.documents}`);
+  });
+
+  await check('newsmark ledger over the same articles and edits equals the app\'s exports', async () => {
+    assert(csv && json, 'needs the exports');
+    const input = path.join(work, 'stories.jsonl');
+    const edits = path.join(work, 'app-ledger.json');
+    await writeFile(input, stories);
+    await writeFile(edits, json);
+    for (const [format, want] of [['csv', csv], ['json', json]]) {
+      const out = path.join(work, `cli.${format}`);
+      execFileSync('cargo', ['run', '--locked', '--quiet', '--bin', 'newsmark', '--', 'ledger', '--jsonl', input, '--pending',
+        '--edits', edits, '--format', format, '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+      const got = await readFile(out, 'utf8');
+      assert(got === want, `${format}: CLI and app differ\n--- app ---\n${want.slice(0, 800)}\n--- cli ---\n${got.slice(0, 800)}`);
+    }
+  });
+
+  await check('axe-core: no serious or critical violations in the ledger view', async () => {
+    await page.locator('.ledger-table tbody tr .ledger-source').first().click();
+    await page.locator('.ledger-detail').waitFor();
+    const axe = await readFile(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+    await page.addScriptTag({ content: axe });
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert(bad.length === 0, bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`).join('\n'));
+  });
+
+  await check('the console had no errors', async () => {
+    assert(consoleErrors.length === 0, consoleErrors.join('\n'));
+  });
+} finally {
+  await context.close();
+  server.close();
+  await rm(profile, { recursive: true, force: true });
+  await rm(work, { recursive: true, force: true });
+}
+finish('e2e ledger');
