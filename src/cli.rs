@@ -1,5 +1,6 @@
 //! The native command line: `newsmark extract FILE…|DIR… --out DIR`, `newsmark extract
-//! --jsonl IN --out OUT` (batch, see `cli_batch`) and `newsmark export` (see `cli_export`).
+//! --jsonl IN --out OUT` (batch, see `cli_batch`), `newsmark export` (see `cli_export`)
+//! and `newsmark agree A B` (see `cli_agree`).
 //!
 //! Runs the same `extract` pipeline as the browser and writes one annotations file per
 //! input, named after the input's stem (which is also the document id).
@@ -50,6 +51,15 @@ enum Command {
         /// A folder (json, w3c, brat) or a file (spacy, conll, doccano, labelstudio, bundle).
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Agreement of two annotators: entity F1 (exact, overlap, per label), Cohen's kappa on
+    /// token labels, attribution found/full F1. A and B: a .json file, a bundle .zip, or a
+    /// folder of them; documents pair by document.id.
+    Agree {
+        a: PathBuf,
+        b: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::cli_agree::Output,
     },
 }
 
@@ -148,6 +158,17 @@ pub fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+        Command::Agree { a, b, format } => match crate::cli_agree::run(&a, &b, format) {
+            Ok((report, notes)) => {
+                notes.iter().for_each(|n| eprintln!("newsmark: {n}"));
+                print!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("newsmark: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Export { format, files, out } => match crate::cli_export::run(format, &files, &out) {
             Ok(notes) => {
                 notes.iter().for_each(|n| eprintln!("newsmark: {n}"));
