@@ -3,15 +3,24 @@
 //! effects, never inside a reducer), imports many articles through the extraction worker
 //! and keeps a save status the UI shows.
 //!
-//! State transitions of the list are `extract::project`'s (host-tested); this module only
-//! wires them to IndexedDB ([`crate::ui::storage`]) and the worker ([`crate::ui::worker`]).
+//! State transitions of the list are `core::project`'s (host-tested); this module only
+//! wires them to revisioned storage ([`crate::ui::storage`]) and the worker
+//! ([`crate::ui::worker`]).
+//!
+//! Two tabs: each keeps the list as it last stored or read it (`base`); a change stored by
+//! another tab arrives through the change feed and is merged into this tab's list
+//! ([`Project::merge`]), so an import in one tab survives an edit in the other. The open
+//! document follows a newer version stored by another tab; when both wrote at once, this
+//! tab's version is kept aside (listed with "Export raw") and the stored one is shown.
+//! A document whose restore did not finish rendering last time is not reopened on start.
 
 use crate::core::model::history::History;
 use crate::core::project::persist::StoredHistory;
 use crate::core::project::project::{DocStatus, Filter, Project};
 use crate::core::AnnotationSet;
 use crate::ui::import::Picked;
-use crate::ui::storage::{SaveStatus, Store, StorageError};
+use crate::ui::pouch::Watch;
+use crate::ui::storage::{Aside, Change, SaveStatus, Store, StorageError};
 use crate::ui::worker::Extractor;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -35,6 +44,10 @@ pub struct ProjectState {
     pub ready: bool,
     /// Lines that could not be imported, shown until the next import.
     pub problems: Vec<String>,
+    /// Something the editor should know that is not an error ("updated in another tab").
+    pub notice: Option<String>,
+    /// Records kept aside instead of lost (record id, what it is).
+    pub asides: Vec<(String, Aside)>,
 }
 
 impl Default for ProjectState {
@@ -46,6 +59,8 @@ impl Default for ProjectState {
             status: SaveStatus::Loading,
             ready: false,
             problems: Vec::new(),
+            notice: None,
+            asides: Vec::new(),
         }
     }
 }
@@ -64,6 +79,11 @@ pub enum ProjectAction {
     Extracted { id: String, pending: usize },
     SetStatus { id: String, status: DocStatus },
     Problem { message: String },
+    /// Another tab stored `theirs` over `base` (what this tab last stored or read): merged
+    /// into the current list, whatever changed here meanwhile.
+    Merge { base: Project, theirs: Project },
+    Notice { text: Option<String> },
+    Asides { list: Vec<(String, Aside)> },
 }
 
 impl Reducible for ProjectState {
@@ -101,6 +121,9 @@ impl Reducible for ProjectState {
                 }
             }
             ProjectAction::Problem { message } => s.problems = vec![message],
+            ProjectAction::Merge { base, theirs } => s.project = s.project.merge(&base, &theirs),
+            ProjectAction::Notice { text } => s.notice = text,
+            ProjectAction::Asides { list } => s.asides = list,
             ProjectAction::SetStatus { id, status } => {
                 s.project.set_status(&id, status);
             }
@@ -117,6 +140,11 @@ pub struct ProjectHandle {
     store: Rc<RefCell<Option<Store>>>,
     extractor: Rc<Extractor>,
     restore: Callback<History>,
+    /// The list as this tab last stored or read it (the base of a merge).
+    base: Rc<RefCell<Option<Project>>>,
+    /// The JSON last stored or read per document id, so unchanged states are not written
+    /// again and this tab's own writes are not taken for another tab's.
+    last_saved: Rc<RefCell<Option<(String, String)>>>,
 }
 
 /// The project context, provided by the app.
@@ -148,9 +176,11 @@ impl ProjectHandle {
         let Some(store) = self.store.borrow().clone() else { return };
         let (restore, report, dispatch) = (self.restore.clone(), self.report(), self.state.dispatcher());
         let id = id.to_string();
+        let last_saved = self.last_saved.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            match store.load_document(&id).await {
-                Ok(Some(history)) => {
+            match store.load_document_json(&id).await {
+                Ok(Some((history, json))) => {
+                    *last_saved.borrow_mut() = Some((id.clone(), json));
                     dispatch.dispatch(ProjectAction::Replace { project });
                     restore.emit(history);
                 }
@@ -200,11 +230,14 @@ impl ProjectHandle {
     /// Opens `id` without changing the list (it was just replaced).
     fn open_after_replace(&self, id: &str) {
         let Some(store) = self.store.borrow().clone() else { return };
-        let (restore, report) = (self.restore.clone(), self.report());
+        let (restore, report, last_saved) = (self.restore.clone(), self.report(), self.last_saved.clone());
         let id = id.to_string();
         wasm_bindgen_futures::spawn_local(async move {
-            match store.load_document(&id).await {
-                Ok(Some(h)) => restore.emit(h),
+            match store.load_document_json(&id).await {
+                Ok(Some((h, json))) => {
+                    *last_saved.borrow_mut() = Some((id.clone(), json));
+                    restore.emit(h)
+                }
                 Ok(None) => report(Err(StorageError::Damaged(format!("{id} is listed but not stored")))),
                 Err(e) => report(Err(e)),
             }
@@ -273,6 +306,23 @@ impl ProjectHandle {
         }
     }
 
+    /// Drops a record kept aside (after the user exported it, or does not want it).
+    pub fn discard_aside(&self, id: &str) {
+        let Some(store) = self.store.borrow().clone() else { return };
+        let (id, dispatch, report) = (id.to_string(), self.state.dispatcher(), self.report());
+        wasm_bindgen_futures::spawn_local(async move {
+            match store.discard_aside(&id).await {
+                Ok(()) => refresh_asides(&store, &dispatch).await,
+                Err(e) => report(Err(e)),
+            }
+        });
+    }
+
+    /// Clears the notice line.
+    pub fn dismiss_notice(&self) {
+        self.state.dispatch(ProjectAction::Notice { text: None });
+    }
+
     /// The open database, if storage works.
     pub fn store(&self) -> Option<Store> {
         self.store.borrow().clone()
@@ -295,6 +345,69 @@ impl ProjectHandle {
     }
 }
 
+async fn refresh_asides(store: &Store, dispatch: &UseReducerDispatcher<ProjectState>) {
+    if let Ok(list) = store.asides().await {
+        dispatch.dispatch(ProjectAction::Asides { list });
+    }
+}
+
+/// localStorage key naming the document being restored at start, cleared once it has
+/// rendered: still set on the next start means the last restore crashed the page.
+const OPENING: &str = "newsmark.opening";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// Another tab stored the list: merge it into ours.
+fn follow_project(store: Store, base: Rc<RefCell<Option<Project>>>, dispatch: UseReducerDispatcher<ProjectState>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        match store.load_project_checked().await {
+            Ok((Some(theirs), damage)) => {
+                let old = base.borrow_mut().replace(theirs.clone()).unwrap_or_default();
+                dispatch.dispatch(ProjectAction::Merge { base: old, theirs });
+                if let Some(e) = damage {
+                    dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) });
+                    refresh_asides(&store, &dispatch).await;
+                }
+            }
+            Ok((None, _)) => {}
+            Err(e) => dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) }),
+        }
+    });
+}
+
+/// Another tab stored the open document: show that version (ours, if it differs and was
+/// not stored, has been kept aside by the autosave before this runs).
+fn follow_document(
+    store: Store,
+    id: String,
+    last_saved: Rc<RefCell<Option<(String, String)>>>,
+    restore: Callback<History>,
+    dispatch: UseReducerDispatcher<ProjectState>,
+) {
+    wasm_bindgen_futures::spawn_local(async move {
+        match store.load_document_json(&id).await {
+            Ok(Some((history, json))) => {
+                let same = last_saved.borrow().as_ref().is_some_and(|(i, j)| *i == id && *j == json);
+                if same {
+                    return;
+                }
+                *last_saved.borrow_mut() = Some((id.clone(), json));
+                restore.emit(history);
+                dispatch.dispatch(ProjectAction::Notice {
+                    text: Some(format!("“{id}” was changed in another tab: showing that version.")),
+                });
+            }
+            Ok(None) => {}
+            Err(e) => {
+                dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) });
+                refresh_asides(&store, &dispatch).await;
+            }
+        }
+    });
+}
+
 /// Sets up storage for the app. `source` is the app's reducer handle and `history` reads the
 /// open document's history from it (so nothing is cloned per render); `version` changes
 /// whenever that history may have changed (e.g. the reducer's `Rc` address), and `restore`
@@ -314,13 +427,25 @@ where
     let state = use_reducer(ProjectState::default);
     let store: Rc<RefCell<Option<Store>>> = use_mut_ref(|| None);
     let extractor = use_memo((), |_| Extractor::new());
-    // The JSON last written per document id, so unchanged states are not written again.
     let last_saved: Rc<RefCell<Option<(String, String)>>> = use_mut_ref(|| None);
-    let handle = ProjectHandle { state: state.clone(), store: store.clone(), extractor, restore: restore.clone() };
+    let base: Rc<RefCell<Option<Project>>> = use_mut_ref(|| None);
+    // The open document's id, for the change feed (which outlives every render).
+    let open_id: Rc<RefCell<Option<String>>> = use_mut_ref(|| None);
+    let watch: Rc<RefCell<Option<Watch>>> = use_mut_ref(|| None);
+    let handle = ProjectHandle {
+        state: state.clone(),
+        store: store.clone(),
+        extractor,
+        restore: restore.clone(),
+        base: base.clone(),
+        last_saved: last_saved.clone(),
+    };
 
-    // Start: open the database, read the project, restore the open document.
+    // Start: open the database, read the project, restore the open document, follow
+    // other tabs' changes.
     {
         let (state, store, restore) = (state.clone(), store.clone(), restore.clone());
+        let (base, last_saved, open_id, watch) = (base.clone(), last_saved.clone(), open_id.clone(), watch.clone());
         let initial = history(&source).current().document.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
@@ -337,30 +462,77 @@ where
                     }
                 };
                 *store.borrow_mut() = Some(s.clone());
-                let project = match s.load_project().await {
-                    Ok(p) => p,
+                let project = match s.load_project_checked().await {
+                    Ok((p, damage)) => {
+                        if let Some(e) = damage {
+                            state.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) });
+                        }
+                        p
+                    }
                     Err(e) => {
                         state.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) });
                         None
                     }
                 };
                 let project = project.unwrap_or_default();
+                *base.borrow_mut() = Some(project.clone());
+                let crashed = local_storage().and_then(|l| l.get_item(OPENING).ok().flatten());
                 if let Some(id) = project.current.clone().filter(|_| reopen) {
-                    match s.load_document(&id).await {
-                        Ok(Some(h)) => restore.emit(h),
-                        Ok(None) => {}
-                        Err(e) => state.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) }),
+                    if crashed.as_deref() == Some(id.as_str()) {
+                        state.dispatch(ProjectAction::Notice {
+                            text: Some(format!(
+                                "“{id}” was not reopened: it stopped the page last time. Open it from the list, or export the project."
+                            )),
+                        });
+                        if let Some(l) = local_storage() {
+                            let _ = l.remove_item(OPENING);
+                        }
+                    } else {
+                        match s.load_document_json(&id).await {
+                            Ok(Some((h, json))) => {
+                                if let Some(l) = local_storage() {
+                                    let _ = l.set_item(OPENING, &id);
+                                }
+                                *last_saved.borrow_mut() = Some((id.clone(), json));
+                                restore.emit(h)
+                            }
+                            Ok(None) => {}
+                            Err(e) => state.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) }),
+                        }
                     }
                 }
                 state.dispatch(ProjectAction::Ready { project });
+                refresh_asides(&s, &state.dispatcher()).await;
+                let (feed_store, dispatch) = (s.clone(), state.dispatcher());
+                let feed = s.watch(move |change, rev| match change {
+                    Change::Project if !feed_store.knows(Store::PROJECT_RECORD, &rev) => {
+                        follow_project(feed_store.clone(), base.clone(), dispatch.clone())
+                    }
+                    Change::Document(id)
+                        if open_id.borrow().as_deref() == Some(id.as_str())
+                            && !feed_store.knows(&Store::doc_record(&id), &rev) =>
+                    {
+                        follow_document(feed_store.clone(), id, last_saved.clone(), restore.clone(), dispatch.clone())
+                    }
+                    Change::Aside => {
+                        let (st, d) = (feed_store.clone(), dispatch.clone());
+                        wasm_bindgen_futures::spawn_local(async move { refresh_asides(&st, &d).await });
+                    }
+                    _ => {}
+                });
+                match feed {
+                    Ok(w) => *watch.borrow_mut() = Some(w),
+                    Err(e) => state.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) }),
+                }
             });
         });
     }
 
     // Every change of the open document: refresh its list entry and store its history.
     {
-        let (state, store, last_saved) = (state.clone(), store.clone(), last_saved.clone());
+        let (state, store, last_saved, open_id) = (state.clone(), store.clone(), last_saved.clone(), open_id.clone());
         let ready = state.ready;
+        let restore = restore.clone();
         use_effect_with((version, ready), move |_| {
             if !ready {
                 return;
@@ -368,6 +540,13 @@ where
             let history = history(&source);
             let set = history.current();
             let id = set.document.id.clone();
+            *open_id.borrow_mut() = Some(id.clone());
+            // It rendered: a restore that stops the page is the only thing the marker catches.
+            if let Some(l) = local_storage() {
+                if l.get_item(OPENING).ok().flatten().as_deref() == Some(id.as_str()) {
+                    let _ = l.remove_item(OPENING);
+                }
+            }
             let mut project = state.project.clone();
             if project.get(&id).is_none() {
                 // Opened from a file, pasted, or the first start's sample: it joins the list
@@ -385,7 +564,7 @@ where
             if project != state.project {
                 state.dispatch(ProjectAction::Replace { project });
             }
-            let json = StoredHistory::to_json(&history);
+            let json = StoredHistory::to_json(history);
             let unchanged = last_saved.borrow().as_ref().is_some_and(|(i, j)| *i == id && *j == json);
             let Some(store) = store.borrow().clone() else { return };
             if unchanged {
@@ -395,25 +574,46 @@ where
             state.dispatch(ProjectAction::Status { status: SaveStatus::Saving });
             let dispatch = state.dispatcher();
             wasm_bindgen_futures::spawn_local(async move {
-                let r = store.put_document_json(&id, json).await;
-                dispatch.dispatch(ProjectAction::Status {
-                    status: r.map(|_| SaveStatus::Saved).unwrap_or_else(SaveStatus::Error),
-                });
+                match store.put_document_json(&id, &json).await {
+                    Ok(()) => dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Saved }),
+                    Err(StorageError::Conflict(what)) => {
+                        // Another tab stored this document since we read it: ours is kept
+                        // aside (exportable), theirs is shown. Nothing is overwritten.
+                        let reason = format!("your version of {what}, not saved: another tab changed it at the same time");
+                        let kept = store.keep_aside(&Store::doc_record(&id), reason, json).await;
+                        let status = match kept {
+                            Ok(()) => SaveStatus::Error(StorageError::Conflict(what)),
+                            Err(e) => SaveStatus::Error(e),
+                        };
+                        dispatch.dispatch(ProjectAction::Status { status });
+                        refresh_asides(&store, &dispatch).await;
+                        follow_document(store, id, last_saved, restore, dispatch);
+                    }
+                    Err(e) => dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) }),
+                }
             });
         });
     }
 
-    // Every change of the list: store it.
+    // Every change of the list: store it over the revision this tab last saw (merging with
+    // another tab's if it changed meanwhile).
     {
-        let (store, dispatch) = (store.clone(), state.dispatcher());
+        let (store, dispatch, base) = (store.clone(), state.dispatcher(), base.clone());
         let (project, ready) = (state.project.clone(), state.ready);
         use_effect_with((project, ready), move |(project, ready)| {
             let store = store.borrow().clone();
-            if let (true, Some(store)) = (*ready, store) {
+            let known = base.borrow().clone().unwrap_or_default();
+            if let (true, Some(store), false) = (*ready, store, *project == known) {
                 let project = project.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(e) = store.save(Some(&project), &[]).await {
-                        dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) });
+                    match store.save_project(&project, &known).await {
+                        Ok(stored) => {
+                            *base.borrow_mut() = Some(stored.clone());
+                            if stored != project {
+                                dispatch.dispatch(ProjectAction::Merge { base: project, theirs: stored });
+                            }
+                        }
+                        Err(e) => dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) }),
                     }
                 });
             }
@@ -422,4 +622,3 @@ where
 
     handle
 }
-

@@ -15,6 +15,7 @@ mod side_panel;
 mod source_chart;
 mod project_panel;
 mod save_status;
+mod kept_aside;
 mod toolbar;
 
 pub use alert::AlertRegion;
@@ -32,4 +33,5 @@ pub use side_panel::SidePanel;
 pub use source_chart::SourceChart;
 pub use project_panel::ProjectPanel;
 pub use save_status::SaveStatus;
+pub use kept_aside::KeptAside;
 pub use toolbar::Toolbar;
