@@ -140,6 +140,9 @@ async fn damaged_records_are_kept_aside_and_reported() {
     assert_eq!(asides.len(), 1);
     assert_eq!(asides[0].1.record, "project");
     assert_eq!(asides[0].1.raw, "{\"entries\": [oops");
+    // The rebuilt list was stored over the damaged one; reading again keeps nothing twice.
+    assert_eq!(store.load_project_checked().await.unwrap(), (Some(project), None));
+    assert_eq!(store.asides().await.unwrap().len(), 1);
 
     // A history whose attribution content has no fragments: refused, kept aside, no panic.
     let mut h = History::new(AnnotationSet::new(Document::new("bad", None, "Ana said it rained.")));
@@ -152,6 +155,7 @@ async fn damaged_records_are_kept_aside_and_reported() {
     .unwrap();
     let json = StoredHistory::to_json(&h).replace(r#""fragments":[{"start":9,"end":18}]"#, r#""fragments":[]"#);
     db.put("doc:bad", None, &json).await.unwrap();
+    assert!(matches!(store.load_document("bad").await, Err(StorageError::Damaged(_))));
     assert!(matches!(store.load_document("bad").await, Err(StorageError::Damaged(_))));
     let asides = store.asides().await.unwrap();
     assert_eq!(asides.len(), 2);

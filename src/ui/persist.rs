@@ -345,6 +345,65 @@ impl ProjectHandle {
     }
 }
 
+/// What a queued write stores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Job {
+    Document,
+    Project,
+}
+
+type Write = std::pin::Pin<Box<dyn std::future::Future<Output = Option<StorageError>>>>;
+
+#[derive(Default)]
+struct WriterState {
+    busy: bool,
+    /// The newest write asked for per kind while another ran; older ones are superseded
+    /// (each write stores the whole record).
+    next: Vec<(Job, Write)>,
+}
+
+/// This tab's writes, one at a time: each is based on the revision the previous one
+/// returned, so a tab never conflicts with itself, and the status says "Saving…" until the
+/// last one (document or list) is stored.
+#[derive(Clone, Default)]
+struct Writer(Rc<RefCell<WriterState>>);
+
+impl Writer {
+    fn push(&self, job: Job, write: Write, dispatch: UseReducerDispatcher<ProjectState>) {
+        {
+            let mut w = self.0.borrow_mut();
+            w.next.retain(|(j, _)| *j != job);
+            w.next.push((job, write));
+            if w.busy {
+                return;
+            }
+            w.busy = true;
+        }
+        dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Saving });
+        let this = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let mut error = None;
+            loop {
+                let next = {
+                    let mut w = this.0.borrow_mut();
+                    if w.next.is_empty() {
+                        w.busy = false;
+                        None
+                    } else {
+                        Some(w.next.remove(0).1)
+                    }
+                };
+                let Some(write) = next else { break };
+                if let Some(e) = write.await {
+                    error = Some(e);
+                }
+            }
+            let status = error.map(SaveStatus::Error).unwrap_or(SaveStatus::Saved);
+            dispatch.dispatch(ProjectAction::Status { status });
+        });
+    }
+}
+
 async fn refresh_asides(store: &Store, dispatch: &UseReducerDispatcher<ProjectState>) {
     if let Ok(list) = store.asides().await {
         dispatch.dispatch(ProjectAction::Asides { list });
@@ -432,6 +491,7 @@ where
     // The open document's id, for the change feed (which outlives every render).
     let open_id: Rc<RefCell<Option<String>>> = use_mut_ref(|| None);
     let watch: Rc<RefCell<Option<Watch>>> = use_mut_ref(|| None);
+    let writer: Writer = use_mut_ref(Writer::default).borrow().clone();
     let handle = ProjectHandle {
         state: state.clone(),
         store: store.clone(),
@@ -533,6 +593,7 @@ where
         let (state, store, last_saved, open_id) = (state.clone(), store.clone(), last_saved.clone(), open_id.clone());
         let ready = state.ready;
         let restore = restore.clone();
+        let writer = writer.clone();
         use_effect_with((version, ready), move |_| {
             if !ready {
                 return;
@@ -571,51 +632,54 @@ where
                 return;
             }
             *last_saved.borrow_mut() = Some((id.clone(), json.clone()));
-            state.dispatch(ProjectAction::Status { status: SaveStatus::Saving });
             let dispatch = state.dispatcher();
-            wasm_bindgen_futures::spawn_local(async move {
+            let job = async move {
                 match store.put_document_json(&id, &json).await {
-                    Ok(()) => dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Saved }),
+                    Ok(()) => None,
                     Err(StorageError::Conflict(what)) => {
                         // Another tab stored this document since we read it: ours is kept
                         // aside (exportable), theirs is shown. Nothing is overwritten.
                         let reason = format!("your version of {what}, not saved: another tab changed it at the same time");
                         let kept = store.keep_aside(&Store::doc_record(&id), reason, json).await;
-                        let status = match kept {
-                            Ok(()) => SaveStatus::Error(StorageError::Conflict(what)),
-                            Err(e) => SaveStatus::Error(e),
-                        };
-                        dispatch.dispatch(ProjectAction::Status { status });
                         refresh_asides(&store, &dispatch).await;
                         follow_document(store, id, last_saved, restore, dispatch);
+                        Some(kept.err().unwrap_or(StorageError::Conflict(what)))
                     }
-                    Err(e) => dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) }),
+                    Err(e) => Some(e),
                 }
-            });
+            };
+            writer.push(Job::Document, Box::pin(job), state.dispatcher());
         });
     }
 
     // Every change of the list: store it over the revision this tab last saw (merging with
     // another tab's if it changed meanwhile).
     {
-        let (store, dispatch, base) = (store.clone(), state.dispatcher(), base.clone());
+        let (store, dispatch, base, writer) = (store.clone(), state.dispatcher(), base.clone(), writer.clone());
         let (project, ready) = (state.project.clone(), state.ready);
         use_effect_with((project, ready), move |(project, ready)| {
             let store = store.borrow().clone();
-            let known = base.borrow().clone().unwrap_or_default();
-            if let (true, Some(store), false) = (*ready, store, *project == known) {
-                let project = project.clone();
-                wasm_bindgen_futures::spawn_local(async move {
+            let unchanged = base.borrow().as_ref().is_some_and(|b| b == project);
+            if let (true, Some(store), false) = (*ready, store, unchanged) {
+                let (project, status) = (project.clone(), dispatch.clone());
+                let job = async move {
+                    // The base is read when the write runs: the previous write has set it.
+                    let known = base.borrow().clone().unwrap_or_default();
+                    if known == project {
+                        return None;
+                    }
                     match store.save_project(&project, &known).await {
                         Ok(stored) => {
                             *base.borrow_mut() = Some(stored.clone());
                             if stored != project {
                                 dispatch.dispatch(ProjectAction::Merge { base: project, theirs: stored });
                             }
+                            None
                         }
-                        Err(e) => dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) }),
+                        Err(e) => Some(e),
                     }
-                });
+                };
+                writer.push(Job::Project, Box::pin(job), status);
             }
         });
     }

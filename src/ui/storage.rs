@@ -20,7 +20,7 @@ use crate::core::project::project::Project;
 use crate::ui::pouch::{Db, PouchError, Watch};
 use crate::ui::storage_legacy;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::rc::Rc;
 
@@ -131,6 +131,9 @@ pub struct Store {
     db: Db,
     /// Record id → the revision this tab last read or wrote.
     revs: Rc<RefCell<HashMap<String, String>>>,
+    /// Every (record id, revision) this tab read or wrote: a change-feed event for one of
+    /// them is this tab's own, even when it arrives after a later write.
+    seen: Rc<RefCell<HashSet<(String, String)>>>,
 }
 
 impl PartialEq for Store {
@@ -154,7 +157,7 @@ impl Store {
     /// from the old hand-written IndexedDB layout first.
     pub async fn open() -> Result<Store, StorageError> {
         let db = Db::open(DB_NAME).await.map_err(|e| StorageError::Unavailable(e.message))?;
-        let store = Store { db, revs: Rc::default() };
+        let store = Store { db, revs: Rc::default(), seen: Rc::default() };
         store.migrate().await?;
         Ok(store)
     }
@@ -185,16 +188,21 @@ impl Store {
     }
 
     fn set_rev(&self, id: &str, rev: String) {
+        self.seen.borrow_mut().insert((id.to_string(), rev.clone()));
         self.revs.borrow_mut().insert(id.to_string(), rev);
     }
 
-    /// Whether `rev` of record `id` is what this tab already has (its own write, or read).
+    /// Whether this tab wrote or read revision `rev` of record `id`.
     pub fn knows(&self, id: &str, rev: &str) -> bool {
-        self.revs.borrow().get(id).is_some_and(|r| r == rev)
+        self.seen.borrow().contains(&(id.to_string(), rev.to_string()))
     }
 
-    /// Keeps `raw` aside under a fresh id (never overwriting anything).
+    /// Keeps `raw` aside under a fresh id (never overwriting anything); once per record
+    /// and body, however often the damaged record is read.
     pub async fn keep_aside(&self, record: &str, reason: String, raw: String) -> Result<(), StorageError> {
+        if self.asides().await?.iter().any(|(_, a)| a.record == record && a.raw == raw) {
+            return Ok(());
+        }
         let aside = Aside { record: record.to_string(), reason, raw };
         let body = serde_json::to_string(&aside).expect("strings always serialise");
         let stamp = js_sys::Date::now() as u64;
@@ -241,7 +249,14 @@ impl Store {
             Err(e) => {
                 let reason = format!("the project list could not be read ({e})");
                 self.keep_aside(PROJECT, reason.clone(), r.body).await?;
-                Ok((Some(self.rebuild_project().await?), Some(StorageError::Damaged(reason))))
+                // The raw list is safe aside: store the rebuilt one over it, so the next
+                // read (here or in another tab) finds a list again.
+                let rebuilt = self.rebuild_project().await?;
+                let body = serde_json::to_string(&rebuilt).expect("a project always serialises");
+                if let Ok(rev) = self.db.put(PROJECT, Some(&r.rev), &body).await {
+                    self.set_rev(PROJECT, rev);
+                }
+                Ok((Some(rebuilt), Some(StorageError::Damaged(reason))))
             }
         }
     }
