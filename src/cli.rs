@@ -1,6 +1,8 @@
 //! The native command line: `newsmark extract FILE…|DIR… --out DIR`, `newsmark extract
 //! --jsonl IN --out OUT` (batch, see `cli_batch`), `newsmark export` (see `cli_export`) and
 //! `newsmark ledger` (see `cli_ledger`).
+//! --jsonl IN --out OUT` (batch, see `cli_batch`), `newsmark export` (see `cli_export`)
+//! and `newsmark agree A B` (see `cli_agree`).
 //!
 //! Runs the same `extract` pipeline as the browser and writes one annotations file per
 //! input, named after the input's stem (which is also the document id).
@@ -72,6 +74,15 @@ enum Command {
         /// Replay the merges and splits of a ledger JSON exported from the app.
         #[arg(long)]
         edits: Option<PathBuf>,
+    },
+    /// Agreement of two annotators: entity F1 (exact, overlap, per label), Cohen's kappa on
+    /// token labels, attribution found/full F1. A and B: a .json file, a bundle .zip, or a
+    /// folder of them; documents pair by document.id.
+    Agree {
+        a: PathBuf,
+        b: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::cli_agree::Output,
     },
 }
 
@@ -219,6 +230,17 @@ pub fn main() -> ExitCode {
                 }
             }
         }
+        Command::Agree { a, b, format } => match crate::cli_agree::run(&a, &b, format) {
+            Ok((report, notes)) => {
+                notes.iter().for_each(|n| eprintln!("newsmark: {n}"));
+                print!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("newsmark: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Export { format, files, out } => match crate::cli_export::run(format, &files, &out) {
             Ok(notes) => {
                 notes.iter().for_each(|n| eprintln!("newsmark: {n}"));

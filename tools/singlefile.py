@@ -72,6 +72,17 @@ def inline_app(html: str, dist: Path) -> str:
     return html[: m.start()] + script + html[m.end():]
 
 
+def inline_storage(html: str, dist: Path) -> str:
+    """The storage bridge (pouch.js) inline, with PouchDB inline before it: the bridge
+    loads pouchdb.min.js by URL only when the page does not have it already."""
+    def repl(m: re.Match) -> str:
+        pouchdb = read_asset(dist, "pouchdb.min.js").read_text(encoding="utf-8")
+        bridge = read_asset(dist, m.group(1)).read_text(encoding="utf-8")
+        return "".join("<script>\n" + js.replace("</script", "<\\/script") + "\n</script>" for js in (pouchdb, bridge))
+
+    return re.sub(r"<script defer src=\"(pouch\.js)\"></script>", repl, html)
+
+
 def drop_links(html: str) -> str:
     # Preloads point at files that are now inline; a manifest cannot load from file://.
     return re.sub(r"<link\b[^>]*\brel=\"?(modulepreload|preload|manifest)\"?[^>]*>\s*", "", html)
@@ -107,7 +118,7 @@ def build(dist: Path, out: Path) -> int:
     if not index.is_file():
         raise SingleFileError(f"{index} not found: run `trunk build --release` first")
     html = index.read_text(encoding="utf-8")
-    html = single_file_csp(drop_links(inline_app(inline_css(html, dist), dist)))
+    html = single_file_csp(drop_links(inline_app(inline_storage(inline_css(html, dist), dist), dist)))
     leftover = re.findall(r"(?:src|href)=\"(?!data:|#|https?:)([^\"]+)\"", html)
     if leftover:
         raise SingleFileError(f"index.html still references files: {', '.join(leftover)}")

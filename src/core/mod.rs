@@ -1,7 +1,7 @@
 //! The core: everything newsmark knows about articles and annotations, in pure Rust.
 //! Nothing here imports yew, web-sys, gloo or wasm-bindgen (those crates are not even
 //! compiled for the host), so the command line, the tests and the wasm app run the same
-//! code. Five rooms, each with its own reason to change:
+//! code. Six rooms, each with its own reason to change:
 //!
 //! - [`model`]: what an annotation is (spans, labels, ids, documents, undo history);
 //! - [`nlp`]: the pipeline that pre-annotates an article (tokens → entities → attributions);
@@ -9,10 +9,12 @@
 //! - [`project`]: a project's documents, their stored form, and article import;
 //! - [`format`]: import and export in every interchange format;
 //! - [`ledger`]: who is quoted across a project (the source ledger, its charts and exports).
+//! - [`compare`]: agreement between annotators.
 //!
 //! Dependencies point one way: `nlp`, `edit`, `project` and `format` use `model`; `edit`
 //! and `project` use `format` and `nlp`; `model` uses nothing else in the core.
 
+pub mod compare;
 pub mod edit;
 pub mod format;
 pub mod ledger;

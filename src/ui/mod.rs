@@ -15,7 +15,9 @@ pub mod persist;
 pub mod sample;
 pub mod selection;
 pub mod state;
+pub mod pouch;
 pub mod storage;
+pub mod storage_legacy;
 pub mod view;
 pub mod worker;
 

@@ -3,15 +3,24 @@
 //! effects, never inside a reducer), imports many articles through the extraction worker
 //! and keeps a save status the UI shows.
 //!
-//! State transitions of the list are `extract::project`'s (host-tested); this module only
-//! wires them to IndexedDB ([`crate::ui::storage`]) and the worker ([`crate::ui::worker`]).
+//! State transitions of the list are `core::project`'s (host-tested); this module only
+//! wires them to revisioned storage ([`crate::ui::storage`]) and the worker
+//! ([`crate::ui::worker`]).
+//!
+//! Two tabs: each keeps the list as it last stored or read it (`base`); a change stored by
+//! another tab arrives through the change feed and is merged into this tab's list
+//! ([`Project::merge`]), so an import in one tab survives an edit in the other. The open
+//! document follows a newer version stored by another tab; when both wrote at once, this
+//! tab's version is kept aside (listed with "Export raw") and the stored one is shown.
+//! A document whose restore did not finish rendering last time is not reopened on start.
 
 use crate::core::model::history::History;
 use crate::core::project::persist::StoredHistory;
 use crate::core::project::project::{DocStatus, Filter, Project};
 use crate::core::AnnotationSet;
 use crate::ui::import::Picked;
-use crate::ui::storage::{SaveStatus, Store, StorageError};
+use crate::ui::pouch::Watch;
+use crate::ui::storage::{Aside, Change, SaveStatus, Store, StorageError};
 use crate::ui::worker::{Extractor, ReadMode};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -40,6 +49,10 @@ pub struct ProjectState {
     pub notices: Vec<String>,
     /// Files being read (in the worker) before they are added.
     pub reading: usize,
+    /// Something the editor should know that is not an error ("updated in another tab").
+    pub notice: Option<String>,
+    /// Records kept aside instead of lost (record id, what it is).
+    pub asides: Vec<(String, Aside)>,
 }
 
 impl Default for ProjectState {
@@ -53,6 +66,8 @@ impl Default for ProjectState {
             problems: Vec::new(),
             notices: Vec::new(),
             reading: 0,
+            notice: None,
+            asides: Vec::new(),
         }
     }
 }
@@ -75,6 +90,11 @@ pub enum ProjectAction {
     Problem { message: String },
     /// One more problem beside the earlier ones (a document the worker failed on).
     AddProblem { message: String },
+    /// Another tab stored `theirs` over `base` (what this tab last stored or read): merged
+    /// into the current list, whatever changed here meanwhile.
+    Merge { base: Project, theirs: Project },
+    Notice { text: Option<String> },
+    Asides { list: Vec<(String, Aside)> },
 }
 
 impl Reducible for ProjectState {
@@ -119,6 +139,9 @@ impl Reducible for ProjectState {
                 s.reading = 0;
             }
             ProjectAction::AddProblem { message } => s.problems.push(message),
+            ProjectAction::Merge { base, theirs } => s.project = s.project.merge(&base, &theirs),
+            ProjectAction::Notice { text } => s.notice = text,
+            ProjectAction::Asides { list } => s.asides = list,
             ProjectAction::SetStatus { id, status } => {
                 s.project.set_status(&id, status);
             }
@@ -140,6 +163,11 @@ pub struct ProjectHandle {
     /// The state handle of the latest render: work that finishes later (a file read in the
     /// worker) must add to the list as it is then, not as it was when it started.
     latest: Rc<RefCell<Option<UseReducerHandle<ProjectState>>>>,
+    /// The list as this tab last stored or read it (the base of a merge).
+    base: Rc<RefCell<Option<Project>>>,
+    /// The JSON last stored or read per document id, so unchanged states are not written
+    /// again and this tab's own writes are not taken for another tab's.
+    last_saved: Rc<RefCell<Option<(String, String)>>>,
 }
 
 /// Counts a write as pending while it runs (see the unload warning in `use_persistence`).
@@ -179,9 +207,11 @@ impl ProjectHandle {
         let Some(store) = self.store.borrow().clone() else { return };
         let (restore, report, dispatch) = (self.restore.clone(), self.report(), self.state.dispatcher());
         let id = id.to_string();
+        let last_saved = self.last_saved.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            match store.load_document(&id).await {
-                Ok(Some(history)) => {
+            match store.load_document_json(&id).await {
+                Ok(Some((history, json))) => {
+                    *last_saved.borrow_mut() = Some((id.clone(), json));
                     dispatch.dispatch(ProjectAction::Replace { project });
                     restore.emit(history);
                 }
@@ -231,11 +261,14 @@ impl ProjectHandle {
     /// Opens `id` without changing the list (it was just replaced).
     fn open_after_replace(&self, id: &str) {
         let Some(store) = self.store.borrow().clone() else { return };
-        let (restore, report) = (self.restore.clone(), self.report());
+        let (restore, report, last_saved) = (self.restore.clone(), self.report(), self.last_saved.clone());
         let id = id.to_string();
         wasm_bindgen_futures::spawn_local(async move {
-            match store.load_document(&id).await {
-                Ok(Some(h)) => restore.emit(h),
+            match store.load_document_json(&id).await {
+                Ok(Some((h, json))) => {
+                    *last_saved.borrow_mut() = Some((id.clone(), json));
+                    restore.emit(h)
+                }
                 Ok(None) => report(Err(StorageError::Damaged(format!("{id} is listed but not stored")))),
                 Err(e) => report(Err(e)),
             }
@@ -382,6 +415,23 @@ impl ProjectHandle {
         }
     }
 
+    /// Drops a record kept aside (after the user exported it, or does not want it).
+    pub fn discard_aside(&self, id: &str) {
+        let Some(store) = self.store.borrow().clone() else { return };
+        let (id, dispatch, report) = (id.to_string(), self.state.dispatcher(), self.report());
+        wasm_bindgen_futures::spawn_local(async move {
+            match store.discard_aside(&id).await {
+                Ok(()) => refresh_asides(&store, &dispatch).await,
+                Err(e) => report(Err(e)),
+            }
+        });
+    }
+
+    /// Clears the notice line.
+    pub fn dismiss_notice(&self) {
+        self.state.dispatch(ProjectAction::Notice { text: None });
+    }
+
     /// The open database, if storage works.
     pub fn store(&self) -> Option<Store> {
         self.store.borrow().clone()
@@ -417,6 +467,128 @@ impl ProjectHandle {
     }
 }
 
+/// What a queued write stores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Job {
+    Document,
+    Project,
+}
+
+type Write = std::pin::Pin<Box<dyn std::future::Future<Output = Option<StorageError>>>>;
+
+#[derive(Default)]
+struct WriterState {
+    busy: bool,
+    /// The newest write asked for per kind while another ran; older ones are superseded
+    /// (each write stores the whole record).
+    next: Vec<(Job, Write)>,
+}
+
+/// This tab's writes, one at a time: each is based on the revision the previous one
+/// returned, so a tab never conflicts with itself, and the status says "Saving…" until the
+/// last one (document or list) is stored.
+#[derive(Clone, Default)]
+struct Writer(Rc<RefCell<WriterState>>);
+
+impl Writer {
+    fn push(&self, job: Job, write: Write, dispatch: UseReducerDispatcher<ProjectState>) {
+        {
+            let mut w = self.0.borrow_mut();
+            w.next.retain(|(j, _)| *j != job);
+            w.next.push((job, write));
+            if w.busy {
+                return;
+            }
+            w.busy = true;
+        }
+        dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Saving });
+        let this = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let mut error = None;
+            loop {
+                let next = {
+                    let mut w = this.0.borrow_mut();
+                    if w.next.is_empty() {
+                        w.busy = false;
+                        None
+                    } else {
+                        Some(w.next.remove(0).1)
+                    }
+                };
+                let Some(write) = next else { break };
+                if let Some(e) = write.await {
+                    error = Some(e);
+                }
+            }
+            let status = error.map(SaveStatus::Error).unwrap_or(SaveStatus::Saved);
+            dispatch.dispatch(ProjectAction::Status { status });
+        });
+    }
+}
+
+async fn refresh_asides(store: &Store, dispatch: &UseReducerDispatcher<ProjectState>) {
+    if let Ok(list) = store.asides().await {
+        dispatch.dispatch(ProjectAction::Asides { list });
+    }
+}
+
+/// localStorage key naming the document being restored at start, cleared once it has
+/// rendered: still set on the next start means the last restore crashed the page.
+const OPENING: &str = "newsmark.opening";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// Another tab stored the list: merge it into ours.
+fn follow_project(store: Store, base: Rc<RefCell<Option<Project>>>, dispatch: UseReducerDispatcher<ProjectState>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        match store.load_project_checked().await {
+            Ok((Some(theirs), damage)) => {
+                let old = base.borrow_mut().replace(theirs.clone()).unwrap_or_default();
+                dispatch.dispatch(ProjectAction::Merge { base: old, theirs });
+                if let Some(e) = damage {
+                    dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) });
+                    refresh_asides(&store, &dispatch).await;
+                }
+            }
+            Ok((None, _)) => {}
+            Err(e) => dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) }),
+        }
+    });
+}
+
+/// Another tab stored the open document: show that version (ours, if it differs and was
+/// not stored, has been kept aside by the autosave before this runs).
+fn follow_document(
+    store: Store,
+    id: String,
+    last_saved: Rc<RefCell<Option<(String, String)>>>,
+    restore: Callback<History>,
+    dispatch: UseReducerDispatcher<ProjectState>,
+) {
+    wasm_bindgen_futures::spawn_local(async move {
+        match store.load_document_json(&id).await {
+            Ok(Some((history, json))) => {
+                let same = last_saved.borrow().as_ref().is_some_and(|(i, j)| *i == id && *j == json);
+                if same {
+                    return;
+                }
+                *last_saved.borrow_mut() = Some((id.clone(), json));
+                restore.emit(history);
+                dispatch.dispatch(ProjectAction::Notice {
+                    text: Some(format!("“{id}” was changed in another tab: showing that version.")),
+                });
+            }
+            Ok(None) => {}
+            Err(e) => {
+                dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) });
+                refresh_asides(&store, &dispatch).await;
+            }
+        }
+    });
+}
+
 /// Sets up storage for the app. `source` is the app's reducer handle and `history` reads the
 /// open document's history from it (so nothing is cloned per render); `version` changes
 /// whenever that history may have changed (e.g. the reducer's `Rc` address), and `restore`
@@ -436,9 +608,13 @@ where
     let state = use_reducer(ProjectState::default);
     let store: Rc<RefCell<Option<Store>>> = use_mut_ref(|| None);
     let extractor = use_memo((), |_| Extractor::new());
-    // The JSON last written per document id, so unchanged states are not written again.
     let last_saved: Rc<RefCell<Option<(String, String)>>> = use_mut_ref(|| None);
     let writes: Rc<Cell<usize>> = use_memo((), |_| Cell::new(0usize));
+    let base: Rc<RefCell<Option<Project>>> = use_mut_ref(|| None);
+    // The open document's id, for the change feed (which outlives every render).
+    let open_id: Rc<RefCell<Option<String>>> = use_mut_ref(|| None);
+    let watch: Rc<RefCell<Option<Watch>>> = use_mut_ref(|| None);
+    let writer: Writer = use_mut_ref(Writer::default).borrow().clone();
     let handle = ProjectHandle {
         state: state.clone(),
         store: store.clone(),
@@ -446,6 +622,8 @@ where
         restore: restore.clone(),
         writes: writes.clone(),
         latest: use_mut_ref(|| None),
+        base: base.clone(),
+        last_saved: last_saved.clone(),
     };
     *handle.latest.borrow_mut() = Some(state.clone());
 
@@ -470,9 +648,11 @@ where
         });
     }
 
-    // Start: open the database, read the project, restore the open document.
+    // Start: open the database, read the project, restore the open document, follow
+    // other tabs' changes.
     {
         let (state, store, restore) = (state.clone(), store.clone(), restore.clone());
+        let (base, last_saved, open_id, watch) = (base.clone(), last_saved.clone(), open_id.clone(), watch.clone());
         let initial = history(&source).current().document.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
@@ -489,30 +669,78 @@ where
                     }
                 };
                 *store.borrow_mut() = Some(s.clone());
-                let project = match s.load_project().await {
-                    Ok(p) => p,
+                let project = match s.load_project_checked().await {
+                    Ok((p, damage)) => {
+                        if let Some(e) = damage {
+                            state.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) });
+                        }
+                        p
+                    }
                     Err(e) => {
                         state.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) });
                         None
                     }
                 };
                 let project = project.unwrap_or_default();
+                *base.borrow_mut() = Some(project.clone());
+                let crashed = local_storage().and_then(|l| l.get_item(OPENING).ok().flatten());
                 if let Some(id) = project.current.clone().filter(|_| reopen) {
-                    match s.load_document(&id).await {
-                        Ok(Some(h)) => restore.emit(h),
-                        Ok(None) => {}
-                        Err(e) => state.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) }),
+                    if crashed.as_deref() == Some(id.as_str()) {
+                        state.dispatch(ProjectAction::Notice {
+                            text: Some(format!(
+                                "“{id}” was not reopened: it stopped the page last time. Open it from the list, or export the project."
+                            )),
+                        });
+                        if let Some(l) = local_storage() {
+                            let _ = l.remove_item(OPENING);
+                        }
+                    } else {
+                        match s.load_document_json(&id).await {
+                            Ok(Some((h, json))) => {
+                                if let Some(l) = local_storage() {
+                                    let _ = l.set_item(OPENING, &id);
+                                }
+                                *last_saved.borrow_mut() = Some((id.clone(), json));
+                                restore.emit(h)
+                            }
+                            Ok(None) => {}
+                            Err(e) => state.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) }),
+                        }
                     }
                 }
                 state.dispatch(ProjectAction::Ready { project });
+                refresh_asides(&s, &state.dispatcher()).await;
+                let (feed_store, dispatch) = (s.clone(), state.dispatcher());
+                let feed = s.watch(move |change, rev| match change {
+                    Change::Project if !feed_store.knows(Store::PROJECT_RECORD, &rev) => {
+                        follow_project(feed_store.clone(), base.clone(), dispatch.clone())
+                    }
+                    Change::Document(id)
+                        if open_id.borrow().as_deref() == Some(id.as_str())
+                            && !feed_store.knows(&Store::doc_record(&id), &rev) =>
+                    {
+                        follow_document(feed_store.clone(), id, last_saved.clone(), restore.clone(), dispatch.clone())
+                    }
+                    Change::Aside => {
+                        let (st, d) = (feed_store.clone(), dispatch.clone());
+                        wasm_bindgen_futures::spawn_local(async move { refresh_asides(&st, &d).await });
+                    }
+                    _ => {}
+                });
+                match feed {
+                    Ok(w) => *watch.borrow_mut() = Some(w),
+                    Err(e) => state.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) }),
+                }
             });
         });
     }
 
     // Every change of the open document: refresh its list entry and store its history.
     {
-        let (state, store, last_saved, writes) = (state.clone(), store.clone(), last_saved.clone(), writes.clone());
+        let (state, store, last_saved, open_id, writes) = (state.clone(), store.clone(), last_saved.clone(), open_id.clone(), writes.clone());
         let ready = state.ready;
+        let restore = restore.clone();
+        let writer = writer.clone();
         use_effect_with((version, ready), move |_| {
             if !ready {
                 return;
@@ -520,6 +748,13 @@ where
             let history = history(&source);
             let set = history.current();
             let id = set.document.id.clone();
+            *open_id.borrow_mut() = Some(id.clone());
+            // It rendered: a restore that stops the page is the only thing the marker catches.
+            if let Some(l) = local_storage() {
+                if l.get_item(OPENING).ok().flatten().as_deref() == Some(id.as_str()) {
+                    let _ = l.remove_item(OPENING);
+                }
+            }
             let mut project = state.project.clone();
             if project.get(&id).is_none() {
                 // Opened from a file, pasted, or the first start's sample: it joins the list
@@ -537,42 +772,65 @@ where
             if project != state.project {
                 state.dispatch(ProjectAction::Replace { project });
             }
-            let json = StoredHistory::to_json(&history);
+            let json = StoredHistory::to_json(history);
             let unchanged = last_saved.borrow().as_ref().is_some_and(|(i, j)| *i == id && *j == json);
             let Some(store) = store.borrow().clone() else { return };
             if unchanged {
                 return;
             }
             *last_saved.borrow_mut() = Some((id.clone(), json.clone()));
-            state.dispatch(ProjectAction::Status { status: SaveStatus::Saving });
             let dispatch = state.dispatcher();
             let writes = writes.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let r = tracked(&writes, store.put_document_json(&id, json)).await;
-                dispatch.dispatch(ProjectAction::Status {
-                    status: r.map(|_| SaveStatus::Saved).unwrap_or_else(SaveStatus::Error),
-                });
-            });
+            let job = async move {
+                match tracked(&writes, store.put_document_json(&id, &json)).await {
+                    Ok(()) => None,
+                    Err(StorageError::Conflict(what)) => {
+                        // Another tab stored this document since we read it: ours is kept
+                        // aside (exportable), theirs is shown. Nothing is overwritten.
+                        let reason = format!("your version of {what}, not saved: another tab changed it at the same time");
+                        let kept = store.keep_aside(&Store::doc_record(&id), reason, json).await;
+                        refresh_asides(&store, &dispatch).await;
+                        follow_document(store, id, last_saved, restore, dispatch);
+                        Some(kept.err().unwrap_or(StorageError::Conflict(what)))
+                    }
+                    Err(e) => Some(e),
+                }
+            };
+            writer.push(Job::Document, Box::pin(job), state.dispatcher());
         });
     }
 
-    // Every change of the list: store it.
+    // Every change of the list: store it over the revision this tab last saw (merging with
+    // another tab's if it changed meanwhile).
     {
-        let (store, dispatch, writes) = (store.clone(), state.dispatcher(), writes.clone());
+        let (store, dispatch, base, writer, writes) = (store.clone(), state.dispatcher(), base.clone(), writer.clone(), writes.clone());
         let (project, ready) = (state.project.clone(), state.ready);
         use_effect_with((project, ready), move |(project, ready)| {
             let store = store.borrow().clone();
-            if let (true, Some(store)) = (*ready, store) {
-                let project = project.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(e) = tracked(&writes, store.save(Some(&project), &[])).await {
-                        dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) });
+            let unchanged = base.borrow().as_ref().is_some_and(|b| b == project);
+            if let (true, Some(store), false) = (*ready, store, unchanged) {
+                let (project, status) = (project.clone(), dispatch.clone());
+                let job = async move {
+                    // The base is read when the write runs: the previous write has set it.
+                    let known = base.borrow().clone().unwrap_or_default();
+                    if known == project {
+                        return None;
                     }
-                });
+                    match tracked(&writes, store.save_project(&project, &known)).await {
+                        Ok(stored) => {
+                            *base.borrow_mut() = Some(stored.clone());
+                            if stored != project {
+                                dispatch.dispatch(ProjectAction::Merge { base: project, theirs: stored });
+                            }
+                            None
+                        }
+                        Err(e) => Some(e),
+                    }
+                };
+                writer.push(Job::Project, Box::pin(job), status);
             }
         });
     }
 
     handle
 }
-

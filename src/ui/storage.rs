@@ -1,42 +1,46 @@
-//! IndexedDB persistence: the project list and one stored undo history per document.
+//! Revisioned local storage: the project list and one stored undo history per document,
+//! in a PouchDB database (IndexedDB underneath, see [`crate::ui::pouch`]).
 //!
-//! Plain `web_sys` Idb* calls behind three futures (open, read, write) instead of a wrapper
-//! crate: the app needs two object stores and whole-record puts, which costs a few hundred
-//! bytes of wasm here against tens of kilobytes for `rexie`/`indexed_db_futures`.
+//! Records (database `newsmark`):
+//! - `project`: the [`Project`] as JSON;
+//! - `doc:<id>`: one document's history as [`StoredHistory`] JSON;
+//! - `aside:<n>`: something kept aside instead of lost: a record that failed to parse, or
+//!   this tab's version of a document that another tab changed at the same moment
+//!   ([`Aside`]); the app lists them with "Export raw".
 //!
-//! Layout (database `newsmark`, version 1):
-//! - store `project`, key `"project"`: the [`Project`] as JSON;
-//! - store `docs`, key = document id: the history as [`StoredHistory`] JSON (text once,
-//!   snapshots as deltas).
-//!
-//! Every write waits for the transaction to *complete*, so a full disk (QuotaExceededError,
-//! reported on the transaction) comes back as [`StorageError::Full`] instead of being lost.
-//! Writes are issued in order and IndexedDB runs overlapping read-write transactions in
-//! the order they were created, so the last change always wins.
+//! Every write names the revision it is based on (the last one this tab read or wrote), so
+//! a write based on a stale revision fails (409) instead of overwriting another tab's work:
+//! the project list is then merged ([`Project::merge`]) and written again, a document is
+//! kept aside and the newer version followed ([`crate::ui::persist`]). A `Store` is shared
+//! by one tab; other tabs have their own and see each change through [`Store::watch`].
 
 use crate::core::model::history::History;
 use crate::core::project::persist::{RestoreError, StoredHistory};
 use crate::core::project::project::Project;
+use crate::ui::pouch::{Db, PouchError, Watch};
+use crate::ui::storage_legacy;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
+use std::rc::Rc;
 
 const DB_NAME: &str = "newsmark";
-const DB_VERSION: u32 = 1;
 const PROJECT: &str = "project";
-const DOCS: &str = "docs";
+const DOC_PREFIX: &str = "doc:";
+const ASIDE_PREFIX: &str = "aside:";
 
 /// Why storage failed; shown to the user as it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StorageError {
-    /// No IndexedDB (private mode in some browsers, disabled storage, `file://` in some).
+    /// No storage engine (IndexedDB disabled, private mode in some browsers, or the page was
+    /// built without `pouch.js`).
     Unavailable(String),
     /// The quota is used up.
     Full,
-    /// A stored record could not be read back.
+    /// A stored record could not be read back; it was kept aside.
     Damaged(String),
+    /// Another tab wrote the record since this tab read it; nothing was overwritten.
+    Conflict(String),
     /// Anything else the browser reported.
     Failed(String),
 }
@@ -48,7 +52,8 @@ impl fmt::Display for StorageError {
                 write!(f, "browser storage is unavailable ({m}): changes are not saved, export your work")
             }
             StorageError::Full => write!(f, "browser storage is full: changes are not saved, export your work and delete documents you no longer need"),
-            StorageError::Damaged(m) => write!(f, "a saved document could not be read: {m}"),
+            StorageError::Damaged(m) => write!(f, "a saved record could not be read and was kept aside: {m}"),
+            StorageError::Conflict(m) => write!(f, "{m} was changed in another tab at the same time: that version is shown, yours is kept aside (export it below)"),
             StorageError::Failed(m) => write!(f, "saving failed ({m}): export your work"),
         }
     }
@@ -62,24 +67,15 @@ impl From<RestoreError> for StorageError {
     }
 }
 
-/// A readable message from a thrown JS value.
-fn js_message(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "unknown browser error".to_string())
-}
-
-/// Maps a DOMException (or anything thrown) to a typed error.
-fn classify(e: &JsValue) -> StorageError {
-    if let Some(dom) = e.dyn_ref::<web_sys::DomException>() {
-        return match dom.name().as_str() {
-            "QuotaExceededError" => StorageError::Full,
-            "SecurityError" | "InvalidStateError" | "NotAllowedError" => StorageError::Unavailable(dom.message()),
-            _ => StorageError::Failed(format!("{}: {}", dom.name(), dom.message())),
-        };
+fn classify(e: PouchError) -> StorageError {
+    let text = format!("{} {}", e.name, e.message);
+    if text.contains("QuotaExceeded") || text.to_lowercase().contains("quota") {
+        StorageError::Full
+    } else if e.message.contains("pouchdb") || e.name == "ReferenceError" || e.name.contains("idb") {
+        StorageError::Unavailable(e.message)
+    } else {
+        StorageError::Failed(format!("{}: {}", e.name, e.message))
     }
-    StorageError::Failed(js_message(e))
 }
 
 /// What the status line shows.
@@ -110,45 +106,34 @@ impl SaveStatus {
     }
 }
 
-/// Resolves when `req` succeeds (with its result) or fails.
-async fn request(req: &IdbRequest) -> Result<JsValue, StorageError> {
-    let promise = js_sys::Promise::new(&mut |resolve, reject| {
-        let r2 = req.clone();
-        let ok = Closure::once_into_js(move || {
-            let _ = resolve.call1(&JsValue::NULL, &r2.result().unwrap_or(JsValue::UNDEFINED));
-        });
-        let r3 = req.clone();
-        let fail = Closure::once_into_js(move || {
-            let err = r3.error().ok().flatten().map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-            let _ = reject.call1(&JsValue::NULL, &err);
-        });
-        req.set_onsuccess(Some(ok.unchecked_ref()));
-        req.set_onerror(Some(fail.unchecked_ref()));
-    });
-    JsFuture::from(promise).await.map_err(|e| classify(&e))
+/// A record kept aside instead of being lost.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Aside {
+    /// The storage record id it came from (`project`, `doc:<id>`).
+    pub record: String,
+    /// Why it was kept aside, in words.
+    pub reason: String,
+    /// The record's body exactly as it was.
+    pub raw: String,
 }
 
-/// Resolves when a transaction commits; an abort (quota, I/O) is an error.
-async fn committed(tx: &IdbTransaction) -> Result<(), StorageError> {
-    let promise = js_sys::Promise::new(&mut |resolve, reject| {
-        let done = Closure::once_into_js(move || {
-            let _ = resolve.call0(&JsValue::NULL);
-        });
-        let t2 = tx.clone();
-        let aborted = Closure::once_into_js(move || {
-            let err = t2.error().map(JsValue::from).unwrap_or_else(|| JsValue::from_str("transaction aborted"));
-            let _ = reject.call1(&JsValue::NULL, &err);
-        });
-        tx.set_oncomplete(Some(done.unchecked_ref()));
-        tx.set_onabort(Some(aborted.unchecked_ref()));
-    });
-    JsFuture::from(promise).await.map(|_| ()).map_err(|e| classify(&e))
+/// A change seen on the database (this tab's own writes included).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    Project,
+    Document(String),
+    Aside,
 }
 
-/// An open database. Cheap to clone (one JS handle).
-#[derive(Clone, Debug)]
+/// The open database of one tab. Cheap to clone (shared handle and revision table).
+#[derive(Clone)]
 pub struct Store {
-    db: IdbDatabase,
+    db: Db,
+    /// Record id → the revision this tab last read or wrote.
+    revs: Rc<RefCell<HashMap<String, String>>>,
+    /// Every (record id, revision) this tab read or wrote: a change-feed event for one of
+    /// them is this tab's own, even when it arrives after a later write.
+    seen: Rc<RefCell<HashSet<(String, String)>>>,
 }
 
 impl PartialEq for Store {
@@ -157,124 +142,268 @@ impl PartialEq for Store {
     }
 }
 
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Store")
+    }
+}
+
+fn doc_key(id: &str) -> String {
+    format!("{DOC_PREFIX}{id}")
+}
+
 impl Store {
-    /// Opens (and on first use creates) the database.
+    /// Opens (and on first use creates) the database, moving an existing user's work over
+    /// from the old hand-written IndexedDB layout first.
     pub async fn open() -> Result<Store, StorageError> {
-        let unavailable = |m: &str| StorageError::Unavailable(m.to_string());
-        let window = web_sys::window().ok_or_else(|| unavailable("no window"))?;
-        // `indexed_db()` throws in some sandboxed contexts and is `None` where disabled.
-        let factory = window
-            .indexed_db()
-            .map_err(|e| StorageError::Unavailable(js_message(&e)))?
-            .ok_or_else(|| unavailable("IndexedDB is disabled"))?;
-        let open: IdbOpenDbRequest =
-            factory.open_with_u32(DB_NAME, DB_VERSION).map_err(|e| StorageError::Unavailable(js_message(&e)))?;
-        let upgrade = Closure::<dyn FnMut(web_sys::IdbVersionChangeEvent)>::new(
-            move |e: web_sys::IdbVersionChangeEvent| {
-                let Some(req) = e.target().and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok()) else { return };
-                let Ok(db) = req.result().and_then(|r| r.dyn_into::<IdbDatabase>().map_err(JsValue::from)) else {
-                    return;
-                };
-                let names = db.object_store_names();
-                for store in [PROJECT, DOCS] {
-                    if !names.contains(store) {
-                        let _ = db.create_object_store(store);
+        let db = Db::open(DB_NAME).await.map_err(|e| StorageError::Unavailable(e.message))?;
+        let store = Store { db, revs: Rc::default(), seen: Rc::default() };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Copies the old database's records (raw, so a damaged one is kept aside on first read
+    /// like any other), then deletes it. A copy that was interrupted is finished on the
+    /// next start: records already copied conflict and are left as they are.
+    async fn migrate(&self) -> Result<(), StorageError> {
+        let Ok(Some(old)) = storage_legacy::read().await else { return Ok(()) };
+        let put_new = |id: String, body: String| async move {
+            match self.db.put(&id, None, &body).await {
+                Ok(_) => Ok(()),
+                Err(e) if e.is_conflict() => Ok(()),
+                Err(e) => Err(classify(e)),
+            }
+        };
+        for (id, json) in old.docs {
+            put_new(doc_key(&id), json).await?;
+        }
+        if let Some(p) = old.project {
+            put_new(PROJECT.to_string(), p).await?;
+        }
+        storage_legacy::delete().await.map_err(StorageError::Failed)
+    }
+
+    fn rev(&self, id: &str) -> Option<String> {
+        self.revs.borrow().get(id).cloned()
+    }
+
+    fn set_rev(&self, id: &str, rev: String) {
+        self.seen.borrow_mut().insert((id.to_string(), rev.clone()));
+        self.revs.borrow_mut().insert(id.to_string(), rev);
+    }
+
+    /// Whether this tab wrote or read revision `rev` of record `id`.
+    pub fn knows(&self, id: &str, rev: &str) -> bool {
+        self.seen.borrow().contains(&(id.to_string(), rev.to_string()))
+    }
+
+    /// Keeps `raw` aside under a fresh id (never overwriting anything); once per record
+    /// and body, however often the damaged record is read.
+    pub async fn keep_aside(&self, record: &str, reason: String, raw: String) -> Result<(), StorageError> {
+        if self.asides().await?.iter().any(|(_, a)| a.record == record && a.raw == raw) {
+            return Ok(());
+        }
+        let aside = Aside { record: record.to_string(), reason, raw };
+        let body = serde_json::to_string(&aside).expect("strings always serialise");
+        let stamp = js_sys::Date::now() as u64;
+        let id = format!("{ASIDE_PREFIX}{stamp:015}:{}", js_sys::Math::random().to_bits() % 1_000_000);
+        self.db.put(&id, None, &body).await.map(|_| ()).map_err(classify)
+    }
+
+    /// Everything kept aside, oldest first, with its record id.
+    pub async fn asides(&self) -> Result<Vec<(String, Aside)>, StorageError> {
+        let records = self.db.all(ASIDE_PREFIX).await.map_err(classify)?;
+        Ok(records
+            .into_iter()
+            .map(|r| {
+                let aside = serde_json::from_str(&r.body).unwrap_or_else(|_| Aside {
+                    record: r.id.clone(),
+                    reason: "an unreadable note".into(),
+                    raw: r.body.clone(),
+                });
+                (r.id, aside)
+            })
+            .collect())
+    }
+
+    /// Drops one kept-aside record (the user exported or dismissed it).
+    pub async fn discard_aside(&self, id: &str) -> Result<(), StorageError> {
+        if let Some(r) = self.db.get(id).await.map_err(classify)? {
+            self.db.remove(id, &r.rev).await.map_err(classify)?;
+        }
+        Ok(())
+    }
+
+    /// The saved project, if any. A record that does not parse is kept aside and the list
+    /// rebuilt from the stored documents (never replaced by an empty one); the error says so.
+    pub async fn load_project(&self) -> Result<Option<Project>, StorageError> {
+        Ok(self.load_project_checked().await?.0)
+    }
+
+    /// [`Store::load_project`], plus the damage it found (already kept aside).
+    pub async fn load_project_checked(&self) -> Result<(Option<Project>, Option<StorageError>), StorageError> {
+        let Some(r) = self.db.get(PROJECT).await.map_err(classify)? else { return Ok((None, None)) };
+        self.set_rev(PROJECT, r.rev.clone());
+        match serde_json::from_str::<Project>(&r.body) {
+            Ok(p) => Ok((Some(p), None)),
+            Err(e) => {
+                let reason = format!("the project list could not be read ({e})");
+                self.keep_aside(PROJECT, reason.clone(), r.body).await?;
+                // The raw list is safe aside: store the rebuilt one over it, so the next
+                // read (here or in another tab) finds a list again.
+                let rebuilt = self.rebuild_project().await?;
+                let body = serde_json::to_string(&rebuilt).expect("a project always serialises");
+                if let Ok(rev) = self.db.put(PROJECT, Some(&r.rev), &body).await {
+                    self.set_rev(PROJECT, rev);
+                }
+                Ok((Some(rebuilt), Some(StorageError::Damaged(reason))))
+            }
+        }
+    }
+
+    /// A project list from the stored documents (after the list itself was damaged).
+    async fn rebuild_project(&self) -> Result<Project, StorageError> {
+        let mut project = Project::default();
+        for r in self.db.all(DOC_PREFIX).await.map_err(classify)? {
+            if let Ok(h) = StoredHistory::from_json(&r.body) {
+                let set = h.current();
+                project.add(vec![set.document.clone()]);
+                project.update(set, h.can_undo());
+            }
+        }
+        Ok(project)
+    }
+
+    /// The saved history of one document, if any (its revision is remembered for the next
+    /// write). A record that does not restore is kept aside and reported.
+    pub async fn load_document(&self, id: &str) -> Result<Option<History>, StorageError> {
+        Ok(self.load_document_json(id).await?.map(|(h, _)| h))
+    }
+
+    /// [`Store::load_document`] with the stored JSON (so the autosave knows it is stored).
+    pub async fn load_document_json(&self, id: &str) -> Result<Option<(History, String)>, StorageError> {
+        let key = doc_key(id);
+        let Some(r) = self.db.get(&key).await.map_err(classify)? else { return Ok(None) };
+        match StoredHistory::from_json(&r.body) {
+            Ok(h) => {
+                self.set_rev(&key, r.rev);
+                Ok(Some((h, r.body)))
+            }
+            Err(e) => {
+                let reason = format!("document {id}: {e}");
+                self.keep_aside(&key, reason.clone(), r.body).await?;
+                Err(StorageError::Damaged(reason))
+            }
+        }
+    }
+
+    /// Writes the project list over the revision this tab last saw. When another tab wrote
+    /// it meanwhile, theirs is read, merged with ours over `base` (the list as this tab last
+    /// stored or read it), and written again. Returns what is now stored.
+    pub async fn save_project(&self, mine: &Project, base: &Project) -> Result<Project, StorageError> {
+        let mut ours = mine.clone();
+        for _ in 0..8 {
+            let body = serde_json::to_string(&ours).expect("a project always serialises");
+            match self.db.put(PROJECT, self.rev(PROJECT).as_deref(), &body).await {
+                Ok(rev) => {
+                    self.set_rev(PROJECT, rev);
+                    return Ok(ours);
+                }
+                Err(e) if e.is_conflict() => {
+                    let Some(r) = self.db.get(PROJECT).await.map_err(classify)? else {
+                        self.revs.borrow_mut().remove(PROJECT);
+                        continue;
+                    };
+                    self.set_rev(PROJECT, r.rev);
+                    match serde_json::from_str::<Project>(&r.body) {
+                        Ok(theirs) => ours = mine.merge(base, &theirs),
+                        // Theirs is unreadable: keep it aside, ours replaces it.
+                        Err(err) => {
+                            self.keep_aside(PROJECT, format!("the project list could not be read ({err})"), r.body).await?
+                        }
                     }
                 }
-            },
-        );
-        open.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
-        let result = request(&open).await;
-        drop(upgrade);
-        let db: IdbDatabase = result
-            .map_err(|e| match e {
-                StorageError::Failed(m) => StorageError::Unavailable(m),
-                other => other,
-            })?
-            .dyn_into()
-            .map_err(|_| unavailable("not a database"))?;
-        Ok(Store { db })
-    }
-
-    fn tx(&self, stores: &[&str], mode: IdbTransactionMode) -> Result<IdbTransaction, StorageError> {
-        let names = js_sys::Array::new();
-        for s in stores {
-            names.push(&JsValue::from_str(s));
+                Err(e) => return Err(classify(e)),
+            }
         }
-        self.db.transaction_with_str_sequence_and_mode(&names, mode).map_err(|e| classify(&e))
+        Err(StorageError::Failed("the project list kept changing in another tab; try again".into()))
     }
 
-    async fn get_string(&self, store: &str, key: &str) -> Result<Option<String>, StorageError> {
-        let tx = self.tx(&[store], IdbTransactionMode::Readonly)?;
-        let req = tx.object_store(store).and_then(|s| s.get(&JsValue::from_str(key))).map_err(|e| classify(&e))?;
-        let value = request(&req).await?;
-        Ok(value.as_string())
-    }
-
-    /// The saved project, if any.
-    pub async fn load_project(&self) -> Result<Option<Project>, StorageError> {
-        match self.get_string(PROJECT, PROJECT).await? {
-            None => Ok(None),
-            Some(json) => serde_json::from_str(&json).map(Some).map_err(|e| StorageError::Damaged(e.to_string())),
+    /// Stores an already serialised [`StoredHistory`] over the revision this tab last saw.
+    /// A stale revision stores nothing and fails with [`StorageError::Conflict`].
+    pub async fn put_document_json(&self, id: &str, json: &str) -> Result<(), StorageError> {
+        let key = doc_key(id);
+        match self.db.put(&key, self.rev(&key).as_deref(), json).await {
+            Ok(rev) => {
+                self.set_rev(&key, rev);
+                Ok(())
+            }
+            Err(e) if e.is_conflict() => Err(StorageError::Conflict(format!("“{id}”"))),
+            Err(e) => Err(classify(e)),
         }
-    }
-
-    /// The saved history of one document, if any.
-    pub async fn load_document(&self, id: &str) -> Result<Option<History>, StorageError> {
-        match self.get_string(DOCS, id).await? {
-            None => Ok(None),
-            Some(json) => Ok(Some(StoredHistory::from_json(&json)?)),
-        }
-    }
-
-    /// Saves the project list and any number of document histories in one transaction:
-    /// either all of it is stored or none (a crash in between leaves the previous state).
-    pub async fn save(&self, project: Option<&Project>, docs: &[&History]) -> Result<(), StorageError> {
-        let tx = self.tx(&[PROJECT, DOCS], IdbTransactionMode::Readwrite)?;
-        let put = |store: &str, key: &str, json: String| -> Result<(), StorageError> {
-            tx.object_store(store)
-                .and_then(|s| s.put_with_key(&JsValue::from_str(&json), &JsValue::from_str(key)))
-                .map(|_| ())
-                .map_err(|e| classify(&e))
-        };
-        if let Some(p) = project {
-            put(PROJECT, PROJECT, serde_json::to_string(p).expect("a project always serialises"))?;
-        }
-        for h in docs {
-            put(DOCS, &h.current().document.id, StoredHistory::to_json(h))?;
-        }
-        committed(&tx).await
-    }
-
-    /// Stores an already serialised [`StoredHistory`] (the autosave serialises first, so it
-    /// can skip writes that would store the same bytes again).
-    pub async fn put_document_json(&self, id: &str, json: String) -> Result<(), StorageError> {
-        let tx = self.tx(&[DOCS], IdbTransactionMode::Readwrite)?;
-        tx.object_store(DOCS)
-            .and_then(|s| s.put_with_key(&JsValue::from_str(&json), &JsValue::from_str(id)))
-            .map_err(|e| classify(&e))?;
-        committed(&tx).await
     }
 
     /// Saves one document's history.
     pub async fn save_document(&self, history: &History) -> Result<(), StorageError> {
-        self.save(None, &[history]).await
+        self.put_document_json(&history.current().document.id, &StoredHistory::to_json(history)).await
+    }
+
+    /// Saves the project list (merging if needed) and any number of document histories.
+    pub async fn save(&self, project: Option<&Project>, docs: &[&History]) -> Result<(), StorageError> {
+        for h in docs {
+            self.save_document(h).await?;
+        }
+        if let Some(p) = project {
+            self.save_project(p, p).await?;
+        }
+        Ok(())
     }
 
     /// Drops a document's stored history (after its trash slot is reused).
     pub async fn delete_document(&self, id: &str) -> Result<(), StorageError> {
-        let tx = self.tx(&[DOCS], IdbTransactionMode::Readwrite)?;
-        tx.object_store(DOCS).and_then(|s| s.delete(&JsValue::from_str(id))).map_err(|e| classify(&e))?;
-        committed(&tx).await
-    }
-
-    /// Removes everything (tests, and "start over").
-    pub async fn clear(&self) -> Result<(), StorageError> {
-        let tx = self.tx(&[PROJECT, DOCS], IdbTransactionMode::Readwrite)?;
-        for s in [PROJECT, DOCS] {
-            tx.object_store(s).and_then(|s| s.clear()).map_err(|e| classify(&e))?;
+        let key = doc_key(id);
+        if let Some(r) = self.db.get(&key).await.map_err(classify)? {
+            self.db.remove(&key, &r.rev).await.map_err(classify)?;
         }
-        committed(&tx).await
+        self.revs.borrow_mut().remove(&key);
+        Ok(())
     }
-}
 
+    /// Removes every record (tests, and "start over").
+    pub async fn clear(&self) -> Result<(), StorageError> {
+        for prefix in [PROJECT, DOC_PREFIX, ASIDE_PREFIX] {
+            for r in self.db.all(prefix).await.map_err(classify)? {
+                self.db.remove(&r.id, &r.rev).await.map_err(classify)?;
+            }
+        }
+        self.revs.borrow_mut().clear();
+        Ok(())
+    }
+
+    /// Calls `on_change` for every change another tab (or this one) makes from now on,
+    /// with the changed record's revision; [`Store::knows`] tells this tab's own writes.
+    pub fn watch(&self, mut on_change: impl FnMut(Change, String) + 'static) -> Result<Watch, StorageError> {
+        self.db
+            .watch(move |id, rev, _deleted| {
+                let change = if id == PROJECT {
+                    Change::Project
+                } else if let Some(doc) = id.strip_prefix(DOC_PREFIX) {
+                    Change::Document(doc.to_string())
+                } else if id.starts_with(ASIDE_PREFIX) {
+                    Change::Aside
+                } else {
+                    return;
+                };
+                on_change(change, rev)
+            })
+            .map_err(classify)
+    }
+
+    /// The record id of a document (for [`Store::knows`]).
+    pub fn doc_record(id: &str) -> String {
+        doc_key(id)
+    }
+
+    /// The record id of the project list (for [`Store::knows`]).
+    pub const PROJECT_RECORD: &'static str = PROJECT;
+}

@@ -59,6 +59,26 @@ impl LedgerEdits {
         true
     }
 
+    /// Three-way merge of two tabs' corrections that both started from `base`: the
+    /// operations either side added since `base` are all kept, theirs first (each is a
+    /// merge or split by stable ids, so replaying both lists is well defined); the redo
+    /// list is ours when we changed anything, else theirs.
+    pub fn merge(&self, base: &LedgerEdits, theirs: &LedgerEdits) -> LedgerEdits {
+        if self == base {
+            return theirs.clone();
+        }
+        if theirs == base || theirs == self {
+            return self.clone();
+        }
+        let common = |x: &[LedgerOp]| base.ops.iter().zip(x).take_while(|(a, b)| a == b).count();
+        let (keep_t, keep_m) = (common(&theirs.ops), common(&self.ops));
+        let shared = keep_t.min(keep_m);
+        let mut ops: Vec<LedgerOp> = base.ops[..shared].to_vec();
+        ops.extend(theirs.ops[shared..].iter().cloned());
+        ops.extend(self.ops[shared..].iter().filter(|op| !theirs.ops[shared..].contains(op)).cloned());
+        LedgerEdits { ops, undone: self.undone.clone() }
+    }
+
     pub fn can_undo(&self) -> bool {
         !self.ops.is_empty()
     }
@@ -115,6 +135,22 @@ mod tests {
 
     fn m(doc: &str, key: &str) -> MemberId {
         MemberId { document: doc.into(), key: key.into() }
+    }
+
+    /// Two tabs correcting the ledger at once: neither tab's merges are lost.
+    #[test]
+    fn three_way_merge_keeps_both_tabs_operations() {
+        let op = |a: &str, b: &str| LedgerOp::Merge { from: a.into(), into: b.into() };
+        let base = LedgerEdits { ops: vec![op("x", "y")], undone: vec![] };
+        let mut ours = base.clone();
+        ours.push(op("p", "q"));
+        let mut theirs = base.clone();
+        theirs.push(LedgerOp::Split { member: m("d", "k") });
+        let merged = ours.merge(&base, &theirs);
+        assert_eq!(merged.ops, vec![op("x", "y"), LedgerOp::Split { member: m("d", "k") }, op("p", "q")]);
+        assert_eq!(ours.merge(&base, &base), ours, "only we changed");
+        assert_eq!(base.merge(&base, &theirs), theirs, "only they changed");
+        assert_eq!(ours.merge(&base, &ours), ours, "the same change on both sides counts once");
     }
 
     #[test]

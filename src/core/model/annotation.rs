@@ -307,6 +307,53 @@ impl AnnotationSet {
         v
     }
 
+    /// Checks what deserialising a stored set cannot (serde builds any value): every span
+    /// non-empty, inside the text and on char boundaries, every extent non-empty, ordered
+    /// and disjoint, every label in the schema, ids unique, every source link resolving.
+    /// Records read back from storage pass here before the view sees them, as imports do,
+    /// so a damaged record is reported instead of panicking a render.
+    pub fn validate(&self) -> Result<(), String> {
+        let span_ok = |what: String, s: Span| -> Result<(), String> {
+            self.check_span(s).map(|_| ()).map_err(|_| format!("{what}: bad span {}..{}", s.start, s.end))
+        };
+        let mut ids = std::collections::HashSet::new();
+        for e in &self.entities {
+            if !ids.insert(e.id.to_string()) {
+                return Err(format!("entity {} appears twice", e.id));
+            }
+            span_ok(format!("entity {}", e.id), e.span)?;
+            self.check_label(&e.label).map_err(|_| format!("entity {}: unknown label {}", e.id, e.label.as_str()))?;
+        }
+        for a in &self.attributions {
+            if !ids.insert(a.id.to_string()) {
+                return Err(format!("attribution {} appears twice", a.id));
+            }
+            Extent::from_fragments(a.content.fragments().to_vec())
+                .map_err(|e| format!("attribution {} content: {e:?}", a.id))?;
+            for f in a.content.fragments() {
+                span_ok(format!("attribution {} content", a.id), *f)?;
+            }
+            if let Some(c) = a.cue {
+                span_ok(format!("attribution {} cue", a.id), c)?;
+            }
+            if let Some(src) = &a.source {
+                span_ok(format!("attribution {} source", a.id), src.span)?;
+                if let Some(id) = src.entity {
+                    if !self.entities.iter().any(|e| e.id == id) {
+                        return Err(format!("attribution {} source names missing entity {id}", a.id));
+                    }
+                }
+            }
+        }
+        for b in &self.boilerplate {
+            if !ids.insert(b.id.to_string()) {
+                return Err(format!("region {} appears twice", b.id));
+            }
+            span_ok(format!("region {}", b.id), b.span)?;
+        }
+        Ok(())
+    }
+
     fn check_span(&self, span: Span) -> Result<Span, EditError> {
         if span.is_empty() || !span.is_valid_in(self.text()) {
             return Err(EditError::BadSpan(span));

@@ -196,6 +196,9 @@ impl StoredHistory {
             };
             states.push(rebuild(&doc, b));
         }
+        for (i, set) in states.iter().enumerate() {
+            set.validate().map_err(|m| RestoreError::Corrupt(format!("step {i}: {m}")))?;
+        }
         let n = states.len();
         History::from_states(states, self.at).ok_or_else(|| RestoreError::Corrupt(format!("position {} of {n}", self.at)))
     }
@@ -216,6 +219,37 @@ mod tests {
     use crate::core::model::annotation::{Edit, Status, Target};
     use crate::core::model::label::Label;
     use crate::core::model::span::Span;
+
+    /// Records read back are validated like imports: an attribution whose content has no
+    /// fragments (serde accepts it; the view would panic on its hull), a span past the text
+    /// or inside a character, and a dangling source link are refused, not restored.
+    #[test]
+    fn damaged_records_are_refused_not_restored() {
+        let text = "Ana said it rained in Łódź.";
+        let mut h = History::new(AnnotationSet::new(Document::new("d", None, text)));
+        h.apply(&[Edit::AddEntity { label: Label::Person, span: Span::new(0, 3) }]).unwrap();
+        h.apply(&[Edit::AddAttribution {
+            kind: crate::core::model::annotation::Kind::Indirect,
+            source: Some(Span::new(0, 3)),
+            cue: Some(Span::new(4, 8)),
+            content: crate::core::model::span::Extent::single(Span::new(9, 26)),
+        }])
+        .unwrap();
+        let good = StoredHistory::to_json(&h);
+        assert!(StoredHistory::from_json(&good).is_ok());
+        let fragments = r#""fragments":[{"start":9,"end":26}]"#;
+        assert!(good.contains(fragments), "{good}");
+        let cases = [
+            good.replace(fragments, r#""fragments":[]"#),
+            good.replace(r#""start":0,"end":3"#, r#""start":0,"end":300"#),
+            // Inside the two-byte Ł.
+            good.replace(r#""start":9,"end":26"#, r#""start":9,"end":23"#),
+        ];
+        for bad in cases {
+            assert_ne!(bad, good);
+            assert!(matches!(StoredHistory::from_json(&bad), Err(RestoreError::Corrupt(_))), "{bad}");
+        }
+    }
 
     /// A history with adds, removes, relabels, a schema change and an undo.
     fn sample_history(n: usize) -> History {

@@ -228,6 +228,44 @@ impl Project {
         true
     }
 
+    /// Three-way merge of two tabs' (or devices') lists that both started from `base`:
+    /// `theirs` was stored meanwhile, `self` is this tab's. Entries either side added are
+    /// kept (theirs first, in their order, then ours); one either side deleted is gone; an
+    /// entry both have takes our version where we changed it since `base`, else theirs.
+    /// `current` stays ours (each tab has its own open document) while it still exists; the
+    /// trash is ours if we deleted since `base`, else theirs. So an import in one tab and
+    /// an edit in another never undo each other.
+    pub fn merge(&self, base: &Project, theirs: &Project) -> Project {
+        let changed_here = |e: &Entry| base.get(&e.id) != Some(e);
+        let mut entries: Vec<Entry> = Vec::with_capacity(theirs.entries.len() + self.entries.len());
+        for t in &theirs.entries {
+            let deleted_here = base.get(&t.id).is_some() && self.get(&t.id).is_none();
+            if deleted_here {
+                continue;
+            }
+            match self.get(&t.id) {
+                Some(m) if changed_here(m) => entries.push(m.clone()),
+                _ => entries.push(t.clone()),
+            }
+        }
+        for m in &self.entries {
+            let added_here = base.get(&m.id).is_none() && theirs.get(&m.id).is_none();
+            if added_here {
+                entries.push(m.clone());
+            }
+        }
+        let trash = if self.trash != base.trash { self.trash.clone() } else { theirs.trash.clone() };
+        let ledger = self.ledger.merge(&base.ledger, &theirs.ledger);
+        let mut merged = Project { entries, current: None, trash, ledger };
+        merged.current = self
+            .current
+            .clone()
+            .filter(|c| merged.get(c).is_some())
+            .or_else(|| theirs.current.clone().filter(|c| merged.get(c).is_some()))
+            .or_else(|| merged.entries.first().map(|e| e.id.clone()));
+        merged
+    }
+
     /// The entries to show, in list order.
     pub fn filtered(&self, filter: &Filter) -> Vec<&Entry> {
         self.entries.iter().filter(|e| filter.matches(e)).collect()
@@ -254,6 +292,47 @@ mod tests {
     use crate::core::model::annotation::{Edit, Status};
     use crate::core::model::label::Label;
     use crate::core::model::span::Span;
+
+    /// Issue 13's two-tab case and its neighbours, as merges: tab B imports while tab A
+    /// (opened earlier, so its base lacks B's imports) edits, deletes or marks done.
+    #[test]
+    fn merge_keeps_both_sides_work() {
+        let base = project(&["a", "b"]);
+        let mut theirs = base.clone();
+        theirs.add((1..=5).map(|i| doc(&format!("new{i}"), None)).collect());
+        // A edits "a".
+        let mut mine = base.clone();
+        mine.set_status("a", DocStatus::InProgress);
+        let m = mine.merge(&base, &theirs);
+        let ids: Vec<&str> = m.entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "new1", "new2", "new3", "new4", "new5"]);
+        assert_eq!(m.get("a").unwrap().status, DocStatus::InProgress);
+        assert_eq!(m.current, mine.current);
+        // A deletes "b": gone, the trash is A's; B's imports stay.
+        let mut mine = base.clone();
+        mine.delete("b").unwrap();
+        let m = mine.merge(&base, &theirs);
+        assert!(m.get("b").is_none() && m.get("new5").is_some());
+        assert_eq!(m.trash.as_ref().unwrap().entry.id, "b");
+        // B deleted "a" (and changed nothing else) while A imported "c": both happen.
+        let mut theirs = base.clone();
+        theirs.delete("a").unwrap();
+        let mut mine = base.clone();
+        mine.add(vec![doc("c", None)]);
+        let m = mine.merge(&base, &theirs);
+        let ids: Vec<&str> = m.entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["b", "c"]);
+        assert_eq!(m.current.as_deref(), Some("b"), "our open document was deleted there");
+        // Nothing changed on either side: the merge is the identity.
+        assert_eq!(base.merge(&base, &base), base);
+        // Only they changed: theirs, with our open document.
+        let mut theirs = base.clone();
+        theirs.set_status("b", DocStatus::Done);
+        theirs.current = Some("b".into());
+        let m = base.merge(&base, &theirs);
+        assert_eq!(m.get("b").unwrap().status, DocStatus::Done);
+        assert_eq!(m.current, base.current);
+    }
 
     fn doc(id: &str, title: Option<&str>) -> Document {
         Document::new(id, title.map(str::to_string), "Alice met Bob in Paris.")

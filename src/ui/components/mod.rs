@@ -18,6 +18,7 @@ mod project_panel;
 mod save_status;
 mod storage_persist;
 mod update_banner;
+mod kept_aside;
 mod toolbar;
 
 pub use alert::AlertRegion;
@@ -38,4 +39,5 @@ pub use project_panel::ProjectPanel;
 pub use save_status::SaveStatus;
 pub use storage_persist::StoragePersistence;
 pub use update_banner::UpdateBanner;
+pub use kept_aside::KeptAside;
 pub use toolbar::Toolbar;

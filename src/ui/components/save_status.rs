@@ -20,6 +20,9 @@ pub fn SaveStatus() -> Html {
     let live = if status.is_error() { "assertive" } else { "polite" };
     let class = classes!("save-status", status.is_error().then_some("save-status-error"));
     html! {
-        <p {class} aria-live={live} data-save-status={key}>{ status.text() }</p>
+        <>
+            <p {class} aria-live={live} data-save-status={key}>{ status.text() }</p>
+            <super::KeptAside />
+        </>
     }
 }
