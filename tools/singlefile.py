@@ -5,13 +5,15 @@ the wasm (base64), its JS glue and the CSS are inlined.
 Why a rewrite is needed: Trunk's page imports its JS as a separate module and fetches the
 .wasm, and browsers refuse both for file:// pages. Here the wasm-bindgen glue is pasted
 into an inline module script (inline modules need no fetch) and initialised from an
-inlined byte array. The extraction worker is left out: its script would need a second
-wasm; the app sees `window.__newsmarkSingleFile` and runs extraction on the main thread.
-The service worker and manifest are dropped too (file:// pages cannot use them).
+inlined byte array. The extraction worker (the only wasm with the model) is inlined once
+too: the page turns its glue and bytes into a `blob:` script and leaves its URL in
+`window.__newsmarkWorkerUrl`, which `ui::worker` starts instead of `newsmark-worker.js`.
+The service worker and manifest are dropped (file:// pages cannot use them).
 
 Usage: python3 tools/singlefile.py [DIST_DIR] [OUT_FILE]   (defaults: dist, dist-single/newsmark.html)
 """
 import base64
+import json
 import re
 import sys
 from pathlib import Path
@@ -55,11 +57,13 @@ def inline_app(html: str, dist: Path) -> str:
         raise SingleFileError("the wasm-bindgen glue imports snippets; they would need inlining too")
     wasm = read_asset(dist, wasm_href.group(1)).read_bytes()
     b64 = base64.b64encode(wasm).decode("ascii")
+    worker = inline_worker(dist)
     # `export` declarations are legal in an inline module (nothing can import them), so the
     # glue is pasted unchanged; only the loader's import and fetch are replaced.
     script = (
         '<script type="module">\n'
         "window.__newsmarkSingleFile = true;\n"
+        + worker
         + glue.replace("</script", "<\\/script")
         + "\nconst __newsmarkWasm = Uint8Array.from(atob(\"" + b64 + "\"), (c) => c.charCodeAt(0));\n"
         # The glue already declares a module-level `wasm`; do not redeclare it.
@@ -68,6 +72,28 @@ def inline_app(html: str, dist: Path) -> str:
         "</script>"
     )
     return html[: m.start()] + script + html[m.end():]
+
+
+WORKER_JS = "newsmark-worker.js"
+WORKER_WASM = "newsmark-worker_bg.wasm"
+
+
+def inline_worker(dist: Path) -> str:
+    """A script line that makes the worker (its no-modules glue, then its wasm from an
+    inlined byte array) a `blob:` URL and leaves it in `window.__newsmarkWorkerUrl`."""
+    glue = read_asset(dist, WORKER_JS).read_text(encoding="utf-8")
+    wasm = read_asset(dist, WORKER_WASM).read_bytes()
+    if "wasm_bindgen" not in glue:
+        raise SingleFileError(f"{WORKER_JS} is not wasm-bindgen no-modules glue (no `wasm_bindgen`)")
+    b64 = base64.b64encode(wasm).decode("ascii")
+    start = (
+        '\nwasm_bindgen({ module_or_path: Uint8Array.from(atob("' + b64 + '"), (c) => c.charCodeAt(0)) });\n'
+    )
+    # JSON string literals are valid JS; `</` is escaped so the page's <script> never ends early.
+    source = json.dumps(glue + start).replace("</", "<\\/")
+    return (
+        "window.__newsmarkWorkerUrl = URL.createObjectURL(new Blob([" + source + '], { type: "text/javascript" }));\n'
+    )
 
 
 def drop_links(html: str) -> str:

@@ -4,11 +4,16 @@
 //! The worker is the second Trunk binary (`src/bin/newsmark-worker.rs`, emitted as
 //! `newsmark-worker.js` + `newsmark-worker_bg.wasm` next to `index.html`). Messages are
 //! JSON rather than gloo's default bincode: the model uses serde attributes (skipped and
-//! defaulted fields) that bincode cannot read back. Where no worker can be started (the
-//! single-file build opened from `file://` has no worker script beside it), jobs run on the
-//! main thread after yielding once, so the progress indicator still paints first.
+//! defaulted fields) that bincode cannot read back.
+//!
+//! Only the worker's wasm holds the model and lexicons: the page never calls `extract`
+//! (its first article's suggestions are embedded, see `ui::sample`), so the linker leaves
+//! them out of the page wasm and they are downloaded once. The single-file build has no
+//! worker file beside it: its loader inlines the worker's script and wasm once and hands
+//! the page a `blob:` URL for it (`window.__newsmarkWorkerUrl`, see `tools/singlefile.py`).
 
 use crate::core::{extract, AnnotationSet, Document};
+use std::cell::Cell;
 use gloo_worker::{Codec, HandlerId, Registrable, Spawnable, Worker, WorkerBridge, WorkerScope};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -80,11 +85,16 @@ struct Inner {
     waiting: HashMap<u32, Callback>,
 }
 
+/// Whether the worker has answered once (its wasm, with the model, is loaded).
+#[derive(Clone, Default)]
+pub struct Loaded(Rc<Cell<bool>>);
+
 /// The main-thread handle: submit documents, get their suggestions back in a callback.
 #[derive(Clone)]
 pub struct Extractor {
     bridge: Option<Rc<WorkerBridge<ExtractWorker>>>,
     inner: Rc<RefCell<Inner>>,
+    loaded: Loaded,
 }
 
 impl PartialEq for Extractor {
@@ -93,40 +103,42 @@ impl PartialEq for Extractor {
     }
 }
 
-/// True in the single-file build, whose loader sets this flag (no worker file exists there).
-fn single_file() -> bool {
+/// The single-file build's worker: a `blob:` URL its loader made (no worker file exists there).
+fn single_file_worker() -> Option<String> {
     web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("__newsmarkSingleFile")).ok())
-        .is_some_and(|v| v.is_truthy())
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("__newsmarkWorkerUrl")).ok())
+        .and_then(|v| v.as_string())
 }
 
 impl Extractor {
-    /// Starts the worker (or prepares the main-thread fallback).
+    /// Starts the worker (its wasm loads in the background; the page is already shown).
     pub fn new() -> Extractor {
         let inner = Rc::new(RefCell::new(Inner::default()));
-        let bridge = if single_file() || web_sys::window().is_none() {
-            None
-        } else {
-            let inner2 = inner.clone();
+        let loaded = Loaded::default();
+        let bridge = web_sys::window().map(|_| {
+            let (inner2, loaded2) = (inner.clone(), loaded.clone());
+            let mut spawner = ExtractWorker::spawner().encoding::<Json>();
+            spawner.callback(move |done: Done| {
+                loaded2.0.set(true);
+                let cb = inner2.borrow_mut().waiting.remove(&done.seq);
+                if let Some(cb) = cb {
+                    cb(done.set);
+                }
+            });
             // `new Worker(blob:)` does not fail for a same-origin page; a missing worker
             // script would only show as jobs that never finish, which `dist/` rules out.
-            let bridge = ExtractWorker::spawner()
-                .encoding::<Json>()
-                .callback(move |done: Done| {
-                    let cb = inner2.borrow_mut().waiting.remove(&done.seq);
-                    if let Some(cb) = cb {
-                        cb(done.set);
-                    }
-                })
-                .spawn(WORKER_PATH);
-            Some(Rc::new(bridge))
-        };
-        Extractor { bridge, inner }
+            Rc::new(match single_file_worker() {
+                Some(url) => spawner.spawn_with_loader(&url),
+                None => spawner.spawn(WORKER_PATH),
+            })
+        });
+        Extractor { bridge, inner, loaded }
     }
 
-    /// Whether jobs run in a worker (false: on the main thread).
-    pub fn in_worker(&self) -> bool {
-        self.bridge.is_some()
+    /// Whether the worker has its model loaded (it has answered once); until then the UI
+    /// says "loading the model…".
+    pub fn loaded(&self) -> bool {
+        self.loaded.0.get()
     }
 
     /// Jobs submitted and not finished yet.
@@ -134,38 +146,18 @@ impl Extractor {
         self.inner.borrow().waiting.len()
     }
 
-    /// Pre-annotates `document`; `done` runs with the result.
+    /// Pre-annotates `document` in the worker; `done` runs with the result. Without a
+    /// window (no worker can exist) the job is dropped and `done` never runs.
     pub fn run(&self, document: Document, done: impl FnOnce(AnnotationSet) + 'static) {
-        match &self.bridge {
-            Some(bridge) => {
-                let seq = {
-                    let mut inner = self.inner.borrow_mut();
-                    inner.next += 1;
-                    let seq = inner.next;
-                    inner.waiting.insert(seq, Box::new(done));
-                    seq
-                };
-                bridge.send(Job { seq, document });
-            }
-            None => {
-                let seq = {
-                    let mut inner = self.inner.borrow_mut();
-                    inner.next += 1;
-                    inner.next
-                };
-                let inner = self.inner.clone();
-                inner.borrow_mut().waiting.insert(seq, Box::new(done));
-                // Yield first so the progress indicator is painted before the work starts.
-                gloo::timers::callback::Timeout::new(0, move || {
-                    let set = extract(&document);
-                    let cb = inner.borrow_mut().waiting.remove(&seq);
-                    if let Some(cb) = cb {
-                        cb(set);
-                    }
-                })
-                .forget();
-            }
-        }
+        let Some(bridge) = &self.bridge else { return };
+        let seq = {
+            let mut inner = self.inner.borrow_mut();
+            inner.next += 1;
+            let seq = inner.next;
+            inner.waiting.insert(seq, Box::new(done));
+            seq
+        };
+        bridge.send(Job { seq, document });
     }
 }
 
