@@ -1,5 +1,5 @@
 //! Which paragraphs a long article draws: the ones near the viewport, with the height of
-//! everything else stood in for by two spacers, and the in-app search that replaces the
+//! everything else stood in for by empty boxes, and the in-app search that replaces the
 //! browser's find where most paragraphs are not in the DOM. Pure and host-tested; the UI
 //! (`ui::components::article`) measures heights and scroll positions and applies the result.
 
@@ -57,7 +57,7 @@ impl Heights {
     }
 }
 
-/// The paragraphs to draw and the spacers around them.
+/// The paragraphs to draw and the height left out above and below them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Window {
     pub range: Range<usize>,

@@ -5,8 +5,8 @@
 //! mirrored to the DOM focus (J / K scroll to the item).
 //!
 //! A long article (more than [`DRAW_WHOLE_UP_TO`] paragraphs) is drawn only near the
-//! viewport (`core::edit::viewport`): two spacers stand in for the rest, heights are
-//! measured as paragraphs are drawn, and a key press re-cuts only the drawn paragraphs.
+//! viewport (`core::edit::viewport`): blocks of paragraphs far from it are empty boxes of
+//! their measured or estimated height, and a key press re-cuts only the drawn paragraphs.
 //! What needs the rest of the article still works: J / K draw the paragraph of the item
 //! they go to before focusing it, a selection keeps the paragraphs of its two ends drawn,
 //! and Ctrl+F opens an in-app search over the whole text (the browser's find only sees
