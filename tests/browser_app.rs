@@ -160,3 +160,25 @@ fn open_file_table() {
         }
     }
 }
+
+/// Many highlights over the same words nest a bounded number of `<mark>`s (not one per
+/// overlap); the innermost names the others, and every entity can still be focused.
+#[wasm_bindgen_test]
+async fn deep_overlaps_nest_a_bounded_number_of_marks() {
+    let doc = newsmark::ui::sample::sample_document();
+    let span = span_of(&doc.text, "Moscow");
+    let labels = [Label::Gpe, Label::Loc, Label::Org, Label::Norp, Label::Person, Label::Date];
+    let edits: Vec<Edit> = labels.iter().map(|l| Edit::AddEntity { label: l.clone(), span }).collect();
+    let set = AnnotationSet::new(doc).apply_all(&edits).unwrap();
+    let root = mount(Some(set)).await;
+    let all = marks(&root);
+    assert_eq!(all.len(), newsmark::ui::view::MAX_MARKS, "{} marks around one word", all.len());
+    let innermost = all.last().unwrap();
+    let also = innermost.get_attribute("data-also").expect("the innermost mark lists the others");
+    assert_eq!(also.split(' ').count(), labels.len() - newsmark::ui::view::MAX_MARKS);
+    for id in also.split(' ') {
+        let id: u32 = id.trim_start_matches('e').parse().unwrap();
+        let el = newsmark::ui::components::focus_element(core::Target::Entity(core::EntityId(id)));
+        assert!(el.is_some(), "e{id} has an element to focus");
+    }
+}

@@ -26,3 +26,13 @@ fn wasm_output_equals_native_golden() {
         );
     }
 }
+
+/// The page opens on the sample with suggestions computed at build time (it has no model):
+/// they are exactly what the pipeline gives, and nothing is lost in the import.
+#[wasm_bindgen_test]
+fn embedded_sample_suggestions_equal_the_pipeline() {
+    let set = newsmark::ui::sample::sample_set();
+    let doc = newsmark::ui::sample::sample_document();
+    assert!(!set.entities.is_empty(), "the embedded sample has no suggestions");
+    assert_eq!(json::export(&set), json::export(&core::extract(&doc)));
+}

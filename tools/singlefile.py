@@ -5,15 +5,17 @@ the wasm (base64), its JS glue and the CSS are inlined.
 Why a rewrite is needed: Trunk's page imports its JS as a separate module and fetches the
 .wasm, and browsers refuse both for file:// pages. Here the wasm-bindgen glue is pasted
 into an inline module script (inline modules need no fetch) and initialised from an
-inlined byte array. The extraction worker is left out: its script would need a second
-wasm; the app sees `window.__newsmarkSingleFile` and runs extraction on the main thread.
-The service worker and manifest are dropped too (file:// pages cannot use them). The
+inlined byte array. The extraction worker (the only wasm with the model) is inlined once
+too: the page turns its glue and bytes into a `blob:` script and leaves its URL in
+`window.__newsmarkWorkerUrl`, which `ui::worker` starts instead of the worker file.
+The service worker and manifest are dropped (file:// pages cannot use them). The
 Content-Security-Policy is rewritten for a page that loads nothing: inline scripts and
-styles by hash (see `single_file_csp`).
+styles by hash, the worker from its `blob:` URL (see `single_file_csp`).
 
 Usage: python3 tools/singlefile.py [DIST_DIR] [OUT_FILE]   (defaults: dist, dist-single/newsmark.html)
 """
 import base64
+import json
 import re
 import sys
 from pathlib import Path
@@ -57,11 +59,13 @@ def inline_app(html: str, dist: Path) -> str:
         raise SingleFileError("the wasm-bindgen glue imports snippets; they would need inlining too")
     wasm = read_asset(dist, wasm_href.group(1)).read_bytes()
     b64 = base64.b64encode(wasm).decode("ascii")
+    worker = inline_worker(dist)
     # `export` declarations are legal in an inline module (nothing can import them), so the
     # glue is pasted unchanged; only the loader's import and fetch are replaced.
     script = (
         '<script type="module">\n'
         "window.__newsmarkSingleFile = true;\n"
+        + worker
         + glue.replace("</script", "<\\/script")
         + "\nconst __newsmarkWasm = Uint8Array.from(atob(\"" + b64 + "\"), (c) => c.charCodeAt(0));\n"
         # The glue already declares a module-level `wasm`; do not redeclare it.
@@ -81,6 +85,28 @@ def inline_storage(html: str, dist: Path) -> str:
         return "".join("<script>\n" + js.replace("</script", "<\\/script") + "\n</script>" for js in (pouchdb, bridge))
 
     return re.sub(r"<script defer src=\"(pouch\.js)\"></script>", repl, html)
+
+
+WORKER_JS = "newsmark-worker.js"
+WORKER_WASM = "newsmark-worker_bg.wasm"
+
+
+def inline_worker(dist: Path) -> str:
+    """A script line that makes the worker (its no-modules glue, then its wasm from an
+    inlined byte array) a `blob:` URL and leaves it in `window.__newsmarkWorkerUrl`."""
+    glue = read_asset(dist, WORKER_JS).read_text(encoding="utf-8")
+    wasm = read_asset(dist, WORKER_WASM).read_bytes()
+    if "wasm_bindgen" not in glue:
+        raise SingleFileError(f"{WORKER_JS} is not wasm-bindgen no-modules glue (no `wasm_bindgen`)")
+    b64 = base64.b64encode(wasm).decode("ascii")
+    start = (
+        '\nwasm_bindgen({ module_or_path: Uint8Array.from(atob("' + b64 + '"), (c) => c.charCodeAt(0)) });\n'
+    )
+    # JSON string literals are valid JS; `</` is escaped so the page's <script> never ends early.
+    source = json.dumps(glue + start).replace("</", "<\\/")
+    return (
+        "window.__newsmarkWorkerUrl = URL.createObjectURL(new Blob([" + source + '], { type: "text/javascript" }));\n'
+    )
 
 
 def drop_links(html: str) -> str:
@@ -106,6 +132,8 @@ def single_file_csp(html: str) -> str:
     policy = (
         "default-src 'none'; "
         f"script-src 'wasm-unsafe-eval' {' '.join(scripts)}; "
+        # The extraction worker is inlined as a `blob:` script (see `inline_worker`).
+        "worker-src blob:; "
         f"style-src {' '.join(styles) or chr(39) + 'none' + chr(39)}; style-src-attr 'unsafe-inline'; "
         "img-src data:; connect-src https: http://localhost:* http://127.0.0.1:*; "
         "object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'"

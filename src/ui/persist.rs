@@ -461,9 +461,9 @@ impl ProjectHandle {
         self.import(Picked { documents: vec![doc], ..Picked::default() });
     }
 
-    /// Whether extraction runs in a worker (false in the single-file build).
-    pub fn in_worker(&self) -> bool {
-        self.extractor.in_worker()
+    /// Whether the extraction worker has its model loaded (false until it first answers).
+    pub fn model_loaded(&self) -> bool {
+        self.extractor.loaded()
     }
 }
 

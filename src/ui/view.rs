@@ -25,7 +25,16 @@ pub struct MarkData {
     pub aria: AttrValue,
     /// A `--mark-colour: #rrggbb` declaration, only for a valid hex colour.
     pub style: Option<AttrValue>,
+    /// On the innermost mark of a run covered by more than [`MAX_MARKS`] entities: the ids
+    /// (`e4 e9`) of the middle ones, which get no element of their own there.
+    pub also: Option<AttrValue>,
 }
+
+/// At most this many `<mark>`s are nested around one run of text: the outermost ones and
+/// the innermost. A file with thousands of highlights over the same words therefore makes
+/// a few elements, not one nested element per overlap (the DOM and the layout would
+/// otherwise grow as deep as the overlap).
+pub const MAX_MARKS: usize = 3;
 
 /// A run of text and everything drawn around it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,6 +74,7 @@ fn mark_view(set: &AnnotationSet, entity: &Entity, first: bool, schema: &LabelSc
         first,
         aria: if first { review::entity_aria_label(set, entity).into() } else { AttrValue::default() },
         style,
+        also: None,
     }
 }
 
@@ -106,17 +116,28 @@ pub fn paragraphs(set: &AnnotationSet) -> Vec<ParagraphData> {
 /// previous call with the same cache; the others are the very same values (their `Rc`s
 /// compare by pointer), so yew skips them without a deep comparison.
 pub fn paragraphs_cached(set: &AnnotationSet, cache: &mut ViewCache) -> Vec<ParagraphData> {
+    paragraphs_window(set, cache, &layout::paragraph_spans(set.text()))
+}
+
+/// [`paragraphs_cached`] for some consecutive paragraphs only (a slice of
+/// [`layout::paragraph_spans`]): the ones near the viewport. The cost is that of the
+/// window, plus one comparison per annotation elsewhere, whatever the article's length;
+/// the cache keeps the window's paragraphs.
+pub fn paragraphs_window(set: &AnnotationSet, cache: &mut ViewCache, spans: &[Span]) -> Vec<ParagraphData> {
     let same_text = cache.text.as_ref().is_some_and(|t| Arc::ptr_eq(t, &set.document.text));
     if !same_text || cache.schema.as_ref() != Some(&set.schema) {
         cache.paragraphs.clear();
         cache.text = Some(set.document.text.clone());
         cache.schema = Some(set.schema.clone());
     }
-    // Looked up per segment: maps keep a 2,000-highlight article linear.
-    let entities: HashMap<EntityId, &Entity> = set.entities.iter().map(|e| (e.id, e)).collect();
-    let attributions: HashMap<AttributionId, &Attribution> = set.attributions.iter().map(|a| (a.id, a)).collect();
-    let mut fresh = HashMap::with_capacity(cache.paragraphs.len());
-    let out = layout::paragraph_inputs(set)
+    let inputs = layout::paragraph_inputs_for(set, spans);
+    // Looked up per segment: maps of what the window shows keep a long article linear.
+    let entities: HashMap<EntityId, &Entity> = inputs.iter().flat_map(|i| i.entities.iter().map(|e| (e.id, *e))).collect();
+    let wanted: std::collections::HashSet<AttributionId> = inputs.iter().flat_map(|i| i.roles.iter().map(|r| r.1)).collect();
+    let attributions: HashMap<AttributionId, &Attribution> =
+        set.attributions.iter().filter(|a| wanted.contains(&a.id)).map(|a| (a.id, a)).collect();
+    let mut fresh = HashMap::with_capacity(inputs.len());
+    let out = inputs
         .into_iter()
         .map(|input| {
             let frames: Vec<String> = input
@@ -145,6 +166,23 @@ pub fn paragraphs_cached(set: &AnnotationSet, cache: &mut ViewCache) -> Vec<Para
         .collect();
     cache.paragraphs = fresh;
     out
+}
+
+/// The marks around one run: every covering entity up to [`MAX_MARKS`], else the outermost
+/// ones and the innermost, which lists the others in `also`.
+fn marks_of(set: &AnnotationSet, s: &layout::Segment, entities: &HashMap<EntityId, &Entity>) -> Vec<MarkData> {
+    let covering: Vec<&Entity> = s.entities.iter().filter_map(|id| entities.get(id).copied()).collect();
+    let view = |e: &Entity| mark_view(set, e, e.span.start == s.span.start, &set.schema);
+    if covering.len() <= MAX_MARKS {
+        return covering.into_iter().map(view).collect();
+    }
+    let (outer, rest) = covering.split_at(MAX_MARKS - 1);
+    let (middle, inner) = rest.split_at(rest.len() - 1);
+    let mut marks: Vec<MarkData> = outer.iter().copied().map(view).collect();
+    let mut innermost = view(inner[0]);
+    innermost.also = Some(middle.iter().map(|e| e.id.to_string()).collect::<Vec<_>>().join(" ").into());
+    marks.push(innermost);
+    marks
 }
 
 fn paragraph_view(
@@ -183,12 +221,7 @@ fn paragraph_view(
                 .map(|a| (AttrValue::from(a.id.to_string()), AttrValue::from(attribution_aria(set, a))));
             SegmentData {
                 text: s.span.slice(text).unwrap_or("").to_string().into(),
-                marks: s
-                    .entities
-                    .iter()
-                    .filter_map(|id| entities.get(id).copied())
-                    .map(|e| mark_view(set, e, e.span.start == s.span.start, &set.schema))
-                    .collect(),
+                marks: marks_of(set, s, entities),
                 classes,
                 attributions: ids.join(" ").into(),
                 frame,

@@ -21,9 +21,16 @@
 //! (an exception in the glue, a trap that is not a panic) fails the oldest request in
 //! flight instead: the worker handles requests one at a time, in order.
 //!
-//! Where no worker can run (the single-file build opened from `file://` has no worker
-//! script beside it; a worker script that fails to load), requests run on the main thread
-//! after yielding once, so the progress indicator still paints first.
+//! Only the worker's wasm holds the model and lexicons: the page never calls `extract`
+//! (its first article's suggestions are embedded, see `ui::sample`), so the linker leaves
+//! them out of the page wasm and they are downloaded once. The single-file build has no
+//! worker file beside it: its loader inlines the worker's script and wasm once and hands
+//! the page a `blob:` URL for it (`window.__newsmarkWorkerUrl`, see `tools/singlefile.py`).
+//!
+//! Where no worker starts at all (a worker script that fails to load), files are still
+//! read on the main thread after yielding once, so the progress indicator paints first;
+//! pre-annotation then fails with a clear message (the page has no model), and the
+//! articles open without suggestions.
 
 use crate::core::project::project::DocStatus;
 use crate::core::{extract, AnnotationSet, Document};
@@ -87,7 +94,7 @@ pub enum Reply {
     Failed { seq: u32, message: String },
 }
 
-/// Does what `request` asks, on the calling thread (in the worker, or as the fallback).
+/// Does what `request` asks, in the worker.
 pub fn handle(request: Request, bytes: &[u8]) -> Reply {
     match request {
         Request::Extract { seq, document } => Reply::Extracted { seq, set: extract(&document) },
@@ -209,18 +216,21 @@ impl PartialEq for Extractor {
     }
 }
 
-/// True in the single-file build, whose loader sets this flag (no worker file exists there).
-fn single_file() -> bool {
+/// The single-file build's worker: a `blob:` URL its loader made (no worker file exists there).
+fn single_file_worker() -> Option<String> {
     web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("__newsmarkSingleFile")).ok())
-        .is_some_and(|v| v.is_truthy())
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("__newsmarkWorkerUrl")).ok())
+        .and_then(|v| v.as_string())
 }
+
+/// Why an article got no suggestions when no worker could start.
+const NO_WORKER: &str = "the extraction worker did not start, so this article has no suggestions (reload to try again)";
 
 impl Extractor {
     /// Starts the worker (or prepares the main-thread fallback).
     pub fn new() -> Extractor {
         let extractor = Extractor { inner: Rc::new(RefCell::new(Inner::default())) };
-        if !single_file() && web_sys::window().is_some() {
+        if web_sys::window().is_some() {
             extractor.start();
         }
         extractor
@@ -233,10 +243,11 @@ impl Extractor {
             inner.generation += 1;
             inner.generation
         };
-        let worker = match web_sys::Worker::new(WORKER_PATH) {
+        let url = single_file_worker().unwrap_or_else(|| WORKER_PATH.to_string());
+        let worker = match web_sys::Worker::new(&url) {
             Ok(w) => w,
             Err(e) => {
-                web_sys::console::warn_2(&"newsmark: no worker, extracting on the page:".into(), &e);
+                web_sys::console::warn_2(&"newsmark: no worker, reading files on the page:".into(), &e);
                 self.inner.borrow_mut().live = None;
                 return self.drain_on_page();
             }
@@ -315,7 +326,7 @@ impl Extractor {
         };
         if !was_ready {
             // The worker never started (its script is missing or broken): work on the page.
-            web_sys::console::warn_1(&format!("newsmark: the worker did not start ({message}); extracting on the page").into());
+            web_sys::console::warn_1(&format!("newsmark: the worker did not start ({message}); reading files on the page").into());
             return self.drain_on_page();
         }
         self.inner.borrow_mut().restarts += 1;
@@ -351,8 +362,13 @@ impl Extractor {
         gloo::timers::callback::Timeout::new(0, move || {
             let w = inner.borrow_mut().waiting.remove(&seq);
             if let Some(w) = w {
-                let reply = handle(w.request, &w.bytes);
-                (w.done)(Ok(reply));
+                // Never `handle`: that would link the pipeline, and with it the model, into
+                // the page wasm.
+                let reply = match w.request {
+                    Request::Read { seq, name, mode } => Ok(Reply::Read { seq, picked: read(&name, &w.bytes, mode) }),
+                    Request::Extract { .. } => Err(NO_WORKER.to_string()),
+                };
+                (w.done)(reply);
             }
         })
         .forget();
@@ -378,9 +394,10 @@ impl Extractor {
         }
     }
 
-    /// Whether requests run in a worker (false: on the main thread).
-    pub fn in_worker(&self) -> bool {
-        self.inner.borrow().live.is_some()
+    /// Whether the worker has its model loaded (it said `Ready`); until then the UI says
+    /// "loading the model…".
+    pub fn loaded(&self) -> bool {
+        self.inner.borrow().live.as_ref().is_some_and(|l| l.ready)
     }
 
     /// Requests submitted and not finished yet.

@@ -129,3 +129,40 @@ export async function selectText(page, needle, context = needle) {
   }, [needle, context]);
   assert(ok, `could not select ${needle}`);
 }
+
+const LABELS = ['PERSON', 'ORG', 'GPE', 'LOC', 'NORP', 'DATE', 'ROLE'];
+
+/** A long newsmark .json article made here (the project's own sample paragraphs repeated,
+ *  never shared corpora): `target` words, every 10th word highlighted. `suggested(n, total)`
+ *  says which highlights are pending suggestions (default: two in three); the rest are
+ *  accepted. Returns { id, file, words, paragraphs }. */
+export async function longArticle(target, suggested = (n) => n % 3 !== 0) {
+  const sample = (await readFile(path.join(ROOT, 'static/sample/seed-witkoff-moscow.txt'), 'utf8'))
+    .split('\n').filter((l) => l.trim());
+  const paras = [];
+  let words = 0;
+  for (let i = 0; words < target; i++) {
+    const p = sample[i % sample.length];
+    paras.push(p);
+    words += p.split(/\s+/).length;
+  }
+  const text = paras.join('\n');
+  const spans = [];
+  const cps = [...text];
+  let w = 0, start = -1;
+  for (let i = 0; i <= cps.length; i++) {
+    const isWord = i < cps.length && /[\p{L}\p{N}]/u.test(cps[i]);
+    if (isWord && start < 0) start = i;
+    if (!isWord && start >= 0) {
+      if (w % 10 === 0) spans.push([start, i]);
+      w++;
+      start = -1;
+    }
+  }
+  const entities = spans.map(([start, end], n) => ({ id: `e${n + 1}`, label: LABELS[n % LABELS.length], start, end,
+    text: cps.slice(start, end).join(''), origin: 'auto', status: suggested(n, spans.length) ? 'suggested' : 'accepted',
+    confidence: 0.5 }));
+  const id = `long-${target}`;
+  return { id, file: { format: 'newsmark.annotations', version: 1, document: { id, text }, entities, attributions: [], boilerplate: [] },
+    words, paragraphs: paras.length };
+}

@@ -5,7 +5,8 @@
 //
 // (a) an edit and its undo history survive a reload;
 // (b) after one visit the app reloads and works with the network off (service worker);
-// (c) the single-file build opened from file:// shows the sample and its highlights;
+// (c) the single-file build opened from file:// shows the sample and its highlights, and
+//     pre-annotates a new article (its worker inlined once, started from a blob: URL);
 // (d) a 50-article JSONL import, annotations in two documents, reload, project bundle
 //     export, re-import into a fresh profile: identical annotations.
 
@@ -179,6 +180,9 @@ try {
       assert(/object-src 'none'/.test(csp) && /script-src 'wasm-unsafe-eval' 'sha256-/.test(csp) && !/unsafe-eval'|'self'/.test(csp.replace("'wasm-unsafe-eval'", '')),
         `the single file has its own CSP: ${csp.slice(0, 200)}`);
       assert(await page.locator('article mark').count() > 0, 'with its highlights');
+      // A new article is pre-annotated by the worker, inlined once and started from blob:.
+      await importJsonl(page, 'single.jsonl', jsonl(1));
+      await page.locator('article[data-document="story-01"] mark').first().waitFor();
       const errors = b.errors.filter((e) => !/IndexedDB|storage/i.test(e));
       assert(errors.length === 0, errors.join('\n'));
     } finally {

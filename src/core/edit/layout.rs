@@ -80,50 +80,56 @@ pub struct ParagraphInput<'a> {
 /// it overlaps by binary search, so a long article costs O(items · log paragraphs), not
 /// paragraphs × items. Spans that are empty or not on character boundaries are ignored.
 pub fn paragraph_inputs(set: &AnnotationSet) -> Vec<ParagraphInput<'_>> {
+    paragraph_inputs_for(set, &paragraph_spans(set.text()))
+}
+
+/// [`paragraph_inputs`] for some consecutive paragraphs only (`spans` is a slice of
+/// [`paragraph_spans`]): what a view that draws the paragraphs near the viewport needs.
+/// Items outside the slice are skipped with one comparison each and nothing is allocated
+/// for them, so a key press in a 100,000-word article does not lay the article out again.
+pub fn paragraph_inputs_for<'a>(set: &'a AnnotationSet, spans: &[Span]) -> Vec<ParagraphInput<'a>> {
     let text = set.text();
-    let mut out: Vec<ParagraphInput> = paragraph_spans(text)
-        .into_iter()
-        .map(|span| ParagraphInput { span, entities: Vec::new(), roles: Vec::new(), boilerplate: Vec::new() })
+    let mut out: Vec<ParagraphInput> = spans
+        .iter()
+        .map(|&span| ParagraphInput { span, entities: Vec::new(), roles: Vec::new(), boilerplate: Vec::new() })
         .collect();
-    let usable = |s: &Span| !s.is_empty() && s.is_valid_in(text);
+    let (Some(first), Some(last)) = (spans.first(), spans.last()) else { return out };
+    let window = Span::new(first.start, last.end);
+    let usable = |s: &Span| !s.is_empty() && s.start < window.end && s.end > window.start && s.is_valid_in(text);
     // The paragraphs a span overlaps, as an index range.
     let touched = |out: &[ParagraphInput], s: &Span| {
         let first = out.partition_point(|p| p.span.end <= s.start);
         let last = out.partition_point(|p| p.span.start < s.end);
         first..last.max(first)
     };
-    for e in set.entities_in_order() {
-        if usable(&e.span) {
-            for i in touched(&out, &e.span) {
-                out[i].entities.push(e);
-            }
+    let mut entities: Vec<&Entity> = set.entities.iter().filter(|e| usable(&e.span)).collect();
+    entities.sort_by_key(|e| (e.span.start, std::cmp::Reverse(e.span.end), e.id));
+    for e in entities {
+        for i in touched(&out, &e.span) {
+            out[i].entities.push(e);
         }
     }
     let mut roles: Vec<(Span, AttributionId, AttributionRole)> = Vec::new();
     for a in &set.attributions {
-        if let Some(s) = &a.source {
+        if let Some(s) = a.source.as_ref().filter(|s| usable(&s.span)) {
             roles.push((s.span, a.id, AttributionRole::Source));
         }
-        if let Some(c) = a.cue {
+        if let Some(c) = a.cue.filter(|c| usable(c)) {
             roles.push((c, a.id, AttributionRole::Cue));
         }
-        for f in a.content.fragments() {
+        for f in a.content.fragments().iter().filter(|f| usable(f)) {
             roles.push((*f, a.id, AttributionRole::Content));
         }
     }
     roles.sort_by_key(|&(_, id, role)| (id, role));
     for r in roles {
-        if usable(&r.0) {
-            for i in touched(&out, &r.0) {
-                out[i].roles.push(r);
-            }
+        for i in touched(&out, &r.0) {
+            out[i].roles.push(r);
         }
     }
-    for b in &set.boilerplate {
-        if usable(&b.span) {
-            for i in touched(&out, &b.span) {
-                out[i].boilerplate.push(b.span);
-            }
+    for b in set.boilerplate.iter().filter(|b| usable(&b.span)) {
+        for i in touched(&out, &b.span) {
+            out[i].boilerplate.push(b.span);
         }
     }
     out
@@ -307,5 +313,40 @@ mod tests {
             assert!(seg.span.slice(text).is_some(), "{seg:?}");
         }
         assert_eq!(ps[0].segments.len(), 3);
+    }
+
+    /// A window of paragraphs gets exactly what the whole-article layout gives those
+    /// paragraphs: entities crossing line breaks, attributions spanning several paragraphs
+    /// and boilerplate included.
+    #[test]
+    fn inputs_for_any_window_equal_the_whole_layout() {
+        let text = "Ann Lee said\nit was \"fine and\nwell\" today.\n\nJOIN US now\nBob";
+        let at = |w: &str| text.find(w).unwrap();
+        let set = set_with(
+            text,
+            &[
+                ent(Label::Person, at("Ann"), at("Ann") + 7),
+                ent(Label::Person, at("Lee"), at("Lee") + 3),
+                ent(Label::Org, at("said") + 2, at("it") + 2),
+                ent(Label::Date, at("today"), at("today") + 5),
+                ent(Label::Person, at("Bob"), at("Bob") + 3),
+                Edit::AddAttribution {
+                    kind: Kind::Direct,
+                    source: Some(Span::new(at("Ann"), at("Ann") + 7)),
+                    cue: Some(Span::new(at("said"), at("said") + 4)),
+                    content: Extent::single(Span::new(at("\"fine"), at("today") - 1)),
+                },
+                Edit::AddBoilerplate { span: Span::new(at("JOIN"), at("Bob") + 3) },
+            ],
+        );
+        let spans = paragraph_spans(text);
+        let whole = paragraph_inputs(&set);
+        assert_eq!(whole.len(), 5);
+        for a in 0..spans.len() {
+            for b in a + 1..=spans.len() {
+                assert_eq!(paragraph_inputs_for(&set, &spans[a..b]), whole[a..b].to_vec(), "window {a}..{b}");
+            }
+        }
+        assert!(paragraph_inputs_for(&set, &[]).is_empty());
     }
 }

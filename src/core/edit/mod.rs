@@ -6,4 +6,5 @@ pub mod keys;
 pub mod layout;
 pub mod review;
 pub mod session;
+pub mod viewport;
 pub mod snap;

@@ -3,6 +3,7 @@
 mod alert;
 mod article;
 mod export_button;
+mod find_bar;
 mod help_dialog;
 mod inspector;
 mod ledger_view;
@@ -24,6 +25,7 @@ mod toolbar;
 pub use alert::AlertRegion;
 pub use article::{focus_element, Article, ArticleProps};
 pub use export_button::ExportButton;
+pub use find_bar::{FindBar, FindBarProps};
 pub use help_dialog::HelpDialog;
 pub use inspector::Inspector;
 pub use ledger_view::LedgerView;

@@ -1,5 +1,6 @@
 //! One paragraph: its segments as text, wrapped in one `<mark>` per covering entity
-//! (outermost first) and a `<span>` carrying attribution-role classes.
+//! (outermost first; at most `view::MAX_MARKS`, the innermost naming the others in
+//! `data-also`) and a `<span>` carrying attribution-role classes.
 //!
 //! Props are plain comparable values and carry no callbacks (the article delegates
 //! events), so yew skips every paragraph whose segments did not change: an edit repaints
@@ -65,6 +66,7 @@ fn mark(m: &MarkData, inner: Html) -> Html {
                 data-label={m.label.clone()}
                 data-status={m.status.clone()}
                 style={m.style.clone()}
+                data-also={m.also.clone()}
                 tabindex="0"
                 role="group"
                 aria-roledescription="highlight"
@@ -79,6 +81,7 @@ fn mark(m: &MarkData, inner: Html) -> Html {
                 data-label={m.label.clone()}
                 data-status={m.status.clone()}
                 style={m.style.clone()}
+                data-also={m.also.clone()}
             >{ inner }</mark>
         }
     }

@@ -207,8 +207,13 @@ pub fn ProjectPanel() -> Html {
             if let Some(p) = state.progress {
                 <div class="project-progress" aria-live="polite">
                     <label>
-                        { format!("Extracting {} of {}{}", p.done.min(p.total), p.total,
-                            if project.in_worker() { "" } else { " (on the page)" }) }
+                        // The worker's wasm (the model) loads after the first paint: until it
+                        // answers, say so rather than show a bar that does not move.
+                        if p.done == 0 && !project.model_loaded() {
+                            {"Loading the model…"}
+                        } else {
+                            { format!("Extracting {} of {}", p.done.min(p.total), p.total) }
+                        }
                         <progress max={p.total.to_string()} value={p.done.to_string()}></progress>
                     </label>
                 </div>
