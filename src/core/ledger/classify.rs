@@ -317,7 +317,7 @@ pub fn atom(set: &AnnotationSet, a: &Attribution) -> Option<Atom> {
 
     let person = linked
         .filter(|e| e.label == Label::Person)
-        .or_else(|| inside.iter().copied().filter(|e| e.label == Label::Person && head_span.contains(&e.span)).last());
+        .or_else(|| inside.iter().copied().rfind(|e| e.label == Label::Person && head_span.contains(&e.span)));
     let orgs: Vec<&Entity> = inside
         .iter()
         .copied()
@@ -457,7 +457,8 @@ mod tests {
 
     #[test]
     fn types_from_the_head_noun() {
-        let table: &[(&str, &[(Label, &str)], &str, SourceType)] = &[
+        type Case<'a> = (&'a str, &'a [(Label, &'a str)], &'a str, SourceType);
+        let table: &[Case] = &[
             ("Officials said so.", &[], "Officials", SourceType::Anonymous),
             ("White House officials said so.", &[(Label::Org, "White House")], "White House officials", SourceType::Anonymous),
             ("A person familiar with the talks said so.", &[], "A person familiar with the talks", SourceType::Anonymous),

@@ -171,7 +171,7 @@ fn ranked(items: impl Iterator<Item = String>) -> Vec<String> {
         }
     }
     // Stable: first seen stays first among equals.
-    seen.sort_by(|a, b| b.2.cmp(&a.2));
+    seen.sort_by_key(|e| std::cmp::Reverse(e.2));
     seen.into_iter().map(|(_, s, _)| s).collect()
 }
 

@@ -186,13 +186,15 @@ pub fn LedgerView(props: &LedgerViewProps) -> Html {
     // shows the first rows of the current order until asked for all.
     let show_all = use_state(|| false);
 
-    // Read every document once per opening (and again when the list of documents changes).
+    // Read every document once per opening, and again when the list of documents changes
+    // or an import finishes (imported articles are stored as their extraction completes).
     {
         let loaded = loaded.clone();
         let ids: Vec<String> = project.state.project.entries.iter().map(|e| e.id.clone()).collect();
+        let importing = project.state.progress.is_some();
         let store = project.store();
         let open = annotator.set().clone();
-        use_effect_with(ids, move |ids| load_all(ids.clone(), store, open, loaded));
+        use_effect_with((ids, importing), move |(ids, _)| load_all(ids.clone(), store, open, loaded));
     }
 
     let edits = project.state.project.ledger.clone();
@@ -234,8 +236,9 @@ pub fn LedgerView(props: &LedgerViewProps) -> Html {
 
     let s = &l.summary;
     let summary = format!(
-        "{} articles, {} quotes ({} without a source), {} sources; {} direct, {} mixed, {} indirect; anonymous share {:.1} %.",
+        "{} article{}, {} quotes ({} without a source), {} sources; {} direct, {} mixed, {} indirect; anonymous share {:.1} %.",
         s.documents,
+        if s.documents == 1 { "" } else { "s" },
         s.attributions,
         s.unsourced,
         s.sources,
