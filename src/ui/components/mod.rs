@@ -16,6 +16,7 @@ mod source_chart;
 mod project_panel;
 mod save_status;
 mod kept_aside;
+mod agreement;
 mod toolbar;
 
 pub use alert::AlertRegion;
@@ -34,4 +35,5 @@ pub use source_chart::SourceChart;
 pub use project_panel::ProjectPanel;
 pub use save_status::SaveStatus;
 pub use kept_aside::KeptAside;
+pub use agreement::AgreementPanel;
 pub use toolbar::Toolbar;
