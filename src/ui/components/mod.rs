@@ -20,6 +20,7 @@ mod save_status;
 mod storage_persist;
 mod update_banner;
 mod kept_aside;
+mod agreement;
 mod toolbar;
 
 pub use alert::AlertRegion;
@@ -42,4 +43,5 @@ pub use save_status::SaveStatus;
 pub use storage_persist::StoragePersistence;
 pub use update_banner::UpdateBanner;
 pub use kept_aside::KeptAside;
+pub use agreement::AgreementPanel;
 pub use toolbar::Toolbar;

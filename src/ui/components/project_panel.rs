@@ -84,6 +84,7 @@ pub fn ProjectPanel() -> Html {
     let files_input = use_node_ref();
     let folder_input = use_node_ref();
     let state = &project.state;
+    let agreement = use_state(|| false);
 
     let click = |r: &NodeRef| {
         let r = r.clone();
@@ -190,6 +191,10 @@ pub fn ProjectPanel() -> Html {
                 <button type="button" class="button" onclick={click(&files_input)}>{"Import articles…"}</button>
                 <button type="button" class="button" onclick={click(&folder_input)}>{"Import folder…"}</button>
                 <button type="button" class="button" onclick={onexport}>{"Export project"}</button>
+                <button type="button" class="button" aria-expanded={agreement.to_string()}
+                    onclick={{ let a = agreement.clone(); Callback::from(move |_: MouseEvent| a.set(!*a)) }}>
+                    {"Agreement…"}
+                </button>
                 <input ref={files_input} type="file" multiple=true hidden=true onchange={onchange.clone()}
                     accept=".txt,.md,.html,.htm,.json,.jsonl,.ndjson,.zip" />
                 <input ref={folder_input} type="file" multiple=true hidden=true webkitdirectory=true {onchange} />
@@ -203,6 +208,9 @@ pub fn ProjectPanel() -> Html {
                 <ul class="project-notices" aria-label="Import notes" aria-live="polite">
                     { for state.notices.iter().take(20).map(|m| html! { <li>{ m.clone() }</li> }) }
                 </ul>
+            }
+            if *agreement {
+                <super::AgreementPanel />
             }
             if let Some(p) = state.progress {
                 <div class="project-progress" aria-live="polite">

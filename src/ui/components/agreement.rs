@@ -1,0 +1,178 @@
+//! Agreement of two annotators in the app: pick each one's exports (annotation `.json`
+//! files or project bundles `.zip`), see the table and a bar chart of entity F1 per label.
+//! The figures are `core::compare::agree`'s, the same function `newsmark agree` prints.
+
+use crate::core::compare::agree::{self, Agreement, Counts};
+use crate::core::AnnotationSet;
+use crate::ui::import::{read_file, Picked};
+use crate::ui::js::read_bytes;
+use std::rc::Rc;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// One annotator's files, read.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Side {
+    sets: Vec<AnnotationSet>,
+    files: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Sides {
+    a: Option<Side>,
+    b: Option<Side>,
+    /// The agreement once both sides are read, or why it cannot be computed.
+    result: Option<Result<(Agreement, Vec<String>), String>>,
+}
+
+impl Sides {
+    fn with(&self, which: char, side: Side) -> Sides {
+        let mut next = self.clone();
+        if which == 'A' {
+            next.a = Some(side);
+        } else {
+            next.b = Some(side);
+        }
+        next.result = match (&next.a, &next.b) {
+            (Some(a), Some(b)) => Some(compute(a, b)),
+            _ => None,
+        };
+        next
+    }
+}
+
+fn compute(a: &Side, b: &Side) -> Result<(Agreement, Vec<String>), String> {
+    let paired = agree::pair_by_id(a.sets.clone(), b.sets.clone()).map_err(|e| e.to_string())?;
+    let result = agree::agree(paired.pairs.iter().map(|(x, y)| (x, y))).map_err(|e| e.to_string())?;
+    let mut notes = Vec::new();
+    for (side, ids) in [("A", &paired.only_a), ("B", &paired.only_b)] {
+        if !ids.is_empty() {
+            notes.push(format!("{} document(s) only in {side}, not compared: {}", ids.len(), ids.join(", ")));
+        }
+    }
+    Ok((result, notes))
+}
+
+/// Reads the picked files of one side.
+fn pick(which: char, input: HtmlInputElement, sides: UseStateHandle<Sides>, problems: UseStateHandle<Vec<String>>) {
+    let Some(list) = input.files() else { return };
+    let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut picked = Picked::default();
+        for file in &files {
+            match read_bytes(file).await {
+                Ok(bytes) => read_file(&file.name(), &bytes, &mut picked),
+                Err(e) => picked.problems.push(format!("{}: {e}", file.name())),
+            }
+        }
+        if !picked.documents.is_empty() {
+            picked.problems.push(format!(
+                "{}: {} plain article(s) skipped: agreement compares annotation files (.json) or bundles (.zip)",
+                which,
+                picked.documents.len()
+            ));
+        }
+        let side = Side { sets: picked.annotated.into_iter().map(|(s, _)| s).collect(), files: files.len() };
+        problems.set(picked.problems);
+        sides.set(sides.with(which, side));
+    });
+}
+
+fn f3(x: f64) -> String {
+    format!("{x:.3}")
+}
+
+fn row(name: &str, exact: &Counts, overlap: &Counts) -> Html {
+    let bar = |f: f64, class: &'static str| {
+        html! { <span class={classes!("agree-bar", class)} style={format!("width: {:.1}%", f * 100.0)}></span> }
+    };
+    html! {
+        <tr key={name.to_string()} data-label={name.to_string()}>
+            <th scope="row">{ name.to_string() }</th>
+            <td data-figure="exact">{ f3(exact.f1()) }</td>
+            <td data-figure="overlap">{ f3(overlap.f1()) }</td>
+            <td>{ exact.a }</td>
+            <td>{ exact.b }</td>
+            <td class="agree-chart" aria-hidden="true">
+                { bar(exact.f1(), "agree-bar-exact") }
+                { bar(overlap.f1(), "agree-bar-overlap") }
+            </td>
+        </tr>
+    }
+}
+
+fn report(r: &Agreement) -> Html {
+    let k = &r.kappa;
+    let att = |name: &str, c: &Counts| {
+        html! {
+            <p data-figure={name.to_string()}>
+                { format!("Attributions {name}: F1 {} (A {}, B {}, matched {})", f3(c.f1()), c.a, c.b, c.matched) }
+            </p>
+        }
+    };
+    html! {
+        <>
+            <p>{ format!("{} document(s) compared.", r.documents) }</p>
+            <table class="agree-table">
+                <caption>{ "Entities: F1 of B against A (bars: exact, overlap)" }</caption>
+                <thead><tr>
+                    <th scope="col">{ "Label" }</th><th scope="col">{ "Exact F1" }</th>
+                    <th scope="col">{ "Overlap F1" }</th><th scope="col">{ "A" }</th><th scope="col">{ "B" }</th>
+                    <th scope="col">{ "Chart" }</th>
+                </tr></thead>
+                <tbody>
+                    { row("all", &r.entities_exact, &r.entities_overlap) }
+                    { for r.per_label.iter().map(|(l, c)| row(l, &c.exact, &c.overlap)) }
+                </tbody>
+            </table>
+            <p data-figure="kappa">
+                { format!("Token labels: Cohen's κ {} (observed {}, chance {}, {} tokens)",
+                    k.kappa().map_or("n/a".into(), f3), f3(k.observed()), f3(k.expected()), k.tokens()) }
+            </p>
+            { att("found", &r.attributions_found) }
+            { att("full", &r.attributions_full) }
+        </>
+    }
+}
+
+#[component]
+pub fn AgreementPanel() -> Html {
+    let sides = use_state(Sides::default);
+    let problems = use_state(Vec::<String>::new);
+    let input = |which: char| {
+        let (sides, problems) = (sides.clone(), problems.clone());
+        Callback::from(move |e: Event| pick(which, e.target_unchecked_into(), sides.clone(), problems.clone()))
+    };
+    let loaded = |s: &Option<Side>| {
+        s.as_ref().map_or("none yet".to_string(), |s| format!("{} document(s) from {} file(s)", s.sets.len(), s.files))
+    };
+    let result = Rc::new(sides.result.clone());
+    html! {
+        <section class="agreement" aria-label="Agreement">
+            <h3>{ "Agreement of two annotators" }</h3>
+            <label>{ "Annotator A's exports " }
+                <input type="file" multiple=true accept=".json,.zip" data-side="A" onchange={input('A')} />
+                <span>{ loaded(&sides.a) }</span>
+            </label>
+            <label>{ "Annotator B's exports " }
+                <input type="file" multiple=true accept=".json,.zip" data-side="B" onchange={input('B')} />
+                <span>{ loaded(&sides.b) }</span>
+            </label>
+            if !problems.is_empty() {
+                <ul class="project-problems">{ for problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }</ul>
+            }
+            {
+                match &*result {
+                    Some(Ok((r, notes))) => html! {
+                        <div class="agree-result">
+                            { for notes.iter().map(|n| html! { <p>{ n.clone() }</p> }) }
+                            { report(r) }
+                        </div>
+                    },
+                    Some(Err(e)) => html! { <p class="agree-error" role="alert">{ e.clone() }</p> },
+                    None => html! {},
+                }
+            }
+        </section>
+    }
+}
