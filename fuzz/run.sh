@@ -8,7 +8,10 @@
 #
 # Built without a sanitizer (-s none: the crate forbids unsafe code, and ASan would only
 # slow it down) but with debug assertions, so integer overflows fail like panics do.
+# Built with the machine's one (stable) toolchain: RUSTC_BOOTSTRAP=1 lets it take the
+# nightly flags cargo-fuzz passes, since no other toolchain can be installed on CI.
 set -euo pipefail
+export RUSTC_BOOTSTRAP=1
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 secs=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
@@ -21,14 +24,14 @@ flags=(--release --debug-assertions -s none)
 
 command -v cargo-fuzz >/dev/null || { echo "fuzz/run.sh: cargo-fuzz is missing (./x installs it)" >&2; exit 1; }
 if [ ${#targets[@]} -eq 1 ]; then
-    cargo +nightly fuzz build "${flags[@]}" "${targets[0]}" >&2
+    cargo fuzz build "${flags[@]}" "${targets[0]}" >&2
 else
-    cargo +nightly fuzz build "${flags[@]}" >&2
+    cargo fuzz build "${flags[@]}" >&2
 fi
 
 # The binaries just built are run directly: `cargo fuzz run` would rebuild first whenever
 # a source changed meanwhile (minutes per target during a long run).
-bin="target/$(rustc +nightly -vV | awk '/^host:/ { print $2 }')/release"
+bin="target/$(rustc -vV | awk '/^host:/ { print $2 }')/release"
 total=0
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t" "artifacts/$t"

@@ -203,7 +203,7 @@ mod tests {
         let other = dir.path().join("sub/../a.json");
         std::fs::create_dir(dir.path().join("sub")).unwrap();
         let plan = [(other.clone(), a.clone())];
-        assert!(matches!(check(&[a.clone()], &plan), Err(Clash::OverwritesInput { .. })));
+        assert!(matches!(check(std::slice::from_ref(&a), &plan), Err(Clash::OverwritesInput { .. })));
         let b = dir.path().join("b.txt");
         let plan = [(dir.path().join("o/x.json"), a.clone()), (dir.path().join("o/x.json"), b.clone())];
         assert!(matches!(check(&[a.clone(), b.clone()], &plan), Err(Clash::SameOutput { .. })));

@@ -129,7 +129,7 @@ fn folder_walk_survives_symlink_loops() {
     std::fs::create_dir_all(src.join("sub")).unwrap();
     std::fs::write(src.join("sub/a.txt"), "Oslo agreed.").unwrap();
     std::os::unix::fs::symlink(&src, src.join("sub/loop")).unwrap();
-    let files = newsmark::cli_batch::expand(&[src.clone()]);
+    let files = newsmark::cli_batch::expand(std::slice::from_ref(&src));
     assert_eq!(files, [src.join("sub/a.txt")]);
 }
 

@@ -1,5 +1,5 @@
 //! Fuzz target: the brat standoff import (.txt + .ann).
-//! Run: `fuzz/run.sh 300 brat` (or `cargo +nightly fuzz run brat`).
+//! Run: `fuzz/run.sh 300 brat` (or `RUSTC_BOOTSTRAP=1 cargo fuzz run brat -s none`).
 
 #![no_main]
 

@@ -1,5 +1,5 @@
 //! Fuzz target: the project bundle (zip) import: never inflates past the limits, every document sound.
-//! Run: `fuzz/run.sh 300 bundle` (or `cargo +nightly fuzz run bundle`).
+//! Run: `fuzz/run.sh 300 bundle` (or `RUSTC_BOOTSTRAP=1 cargo fuzz run bundle -s none`).
 
 #![no_main]
 

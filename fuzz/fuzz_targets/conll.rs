@@ -1,5 +1,5 @@
 //! Fuzz target: the CoNLL IOB import.
-//! Run: `fuzz/run.sh 300 conll` (or `cargo +nightly fuzz run conll`).
+//! Run: `fuzz/run.sh 300 conll` (or `RUSTC_BOOTSTRAP=1 cargo fuzz run conll -s none`).
 
 #![no_main]
 

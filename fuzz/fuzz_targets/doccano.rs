@@ -1,5 +1,5 @@
 //! Fuzz target: the doccano JSONL import.
-//! Run: `fuzz/run.sh 300 doccano` (or `cargo +nightly fuzz run doccano`).
+//! Run: `fuzz/run.sh 300 doccano` (or `RUSTC_BOOTSTRAP=1 cargo fuzz run doccano -s none`).
 
 #![no_main]
 

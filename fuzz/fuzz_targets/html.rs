@@ -1,5 +1,5 @@
 //! Fuzz target: the HTML reducer: never panics, paragraphs are trimmed single lines, no blank lines.
-//! Run: `fuzz/run.sh 300 html` (or `cargo +nightly fuzz run html`).
+//! Run: `fuzz/run.sh 300 html` (or `RUSTC_BOOTSTRAP=1 cargo fuzz run html -s none`).
 
 #![no_main]
 

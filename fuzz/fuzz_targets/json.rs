@@ -1,5 +1,5 @@
 //! Fuzz target: the newsmark v1 JSON import on arbitrary bytes; whatever it accepts is a sound set.
-//! Run: `fuzz/run.sh 300 json` (or `cargo +nightly fuzz run json`).
+//! Run: `fuzz/run.sh 300 json` (or `RUSTC_BOOTSTRAP=1 cargo fuzz run json -s none`).
 
 #![no_main]
 

@@ -1,5 +1,5 @@
 //! Fuzz target: the JSONL article import: every document under the limits, errors numbered in order.
-//! Run: `fuzz/run.sh 300 jsonl` (or `cargo +nightly fuzz run jsonl`).
+//! Run: `fuzz/run.sh 300 jsonl` (or `RUSTC_BOOTSTRAP=1 cargo fuzz run jsonl -s none`).
 
 #![no_main]
 

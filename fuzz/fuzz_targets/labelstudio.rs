@@ -1,5 +1,5 @@
 //! Fuzz target: the Label Studio tasks import.
-//! Run: `fuzz/run.sh 300 labelstudio` (or `cargo +nightly fuzz run labelstudio`).
+//! Run: `fuzz/run.sh 300 labelstudio` (or `RUSTC_BOOTSTRAP=1 cargo fuzz run labelstudio -s none`).
 
 #![no_main]
 

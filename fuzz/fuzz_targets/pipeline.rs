@@ -1,7 +1,7 @@
 //! Fuzz target: the extraction pipeline on arbitrary UTF-8 (raw and normalised): every
 //! span it proposes is sound and its output round-trips through the v1 JSON; plus the
 //! text decoder on arbitrary bytes.
-//! Run: `fuzz/run.sh 300 pipeline` (or `cargo +nightly fuzz run pipeline`).
+//! Run: `fuzz/run.sh 300 pipeline` (or `RUSTC_BOOTSTRAP=1 cargo fuzz run pipeline -s none`).
 
 #![no_main]
 

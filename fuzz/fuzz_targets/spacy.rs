@@ -1,5 +1,5 @@
 //! Fuzz target: the spaCy/Prodigy JSONL import.
-//! Run: `fuzz/run.sh 300 spacy` (or `cargo +nightly fuzz run spacy`).
+//! Run: `fuzz/run.sh 300 spacy` (or `RUSTC_BOOTSTRAP=1 cargo fuzz run spacy -s none`).
 
 #![no_main]
 

@@ -1,5 +1,5 @@
 //! Fuzz target: the W3C Web Annotation import (re-anchored onto a document text).
-//! Run: `fuzz/run.sh 300 w3c` (or `cargo +nightly fuzz run w3c`).
+//! Run: `fuzz/run.sh 300 w3c` (or `RUSTC_BOOTSTRAP=1 cargo fuzz run w3c -s none`).
 
 #![no_main]
 

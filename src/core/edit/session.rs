@@ -86,10 +86,7 @@ pub struct Session {
 const NEW_LABEL_COLOURS: [&str; 6] = ["#ffadad", "#bdb2ff", "#d0f4de", "#fcf6bd", "#a9def9", "#f1c0e8"];
 
 /// Whether `s` is a `#rrggbb` colour (schema colours end up in CSS: nothing else gets in).
-pub fn is_hex_colour(s: &str) -> bool {
-    let hex = s.strip_prefix('#').unwrap_or("");
-    hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit())
-}
+pub use crate::core::model::label::is_hex_colour;
 
 /// Direct when the content is wholly a quotation, mixed when it holds one, else indirect.
 pub fn guess_kind(content: &str) -> Kind {

@@ -223,7 +223,7 @@ pub enum EditError {
     LabelInUse(Label),
     /// Two labels of the schema share a name or a key.
     DuplicateInSchema(String),
-    /// A label's colour is not `#rgb`/`#rrggbb` hex.
+    /// A label's colour is not `#rrggbb` hex.
     BadColour { label: Label, colour: String },
 }
 

@@ -102,11 +102,12 @@ impl<'de> Deserialize<'de> for Label {
     }
 }
 
-/// Whether `s` is a hex colour, `#rgb` or `#rrggbb` — the only colours a schema may hold,
-/// so nothing a file says can reach CSS (`style="background: …"`) or an exported format
-/// (Label Studio's XML) as anything but a colour.
+/// Whether `s` is a hex colour `#rrggbb` — the only colours a schema may hold (the
+/// format's JSON Schema and the colour picker say the same), so nothing a file says can
+/// reach CSS (`--mark-colour: …`) or an exported format (Label Studio's XML) as anything
+/// but a colour.
 pub fn is_hex_colour(s: &str) -> bool {
-    s.strip_prefix('#').is_some_and(|h| (h.len() == 3 || h.len() == 6) && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    s.strip_prefix('#').is_some_and(|h| h.len() == 6 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// One label of the schema as the editor shows it.
@@ -185,10 +186,10 @@ mod tests {
 
     #[test]
     fn hex_colours_only() {
-        for ok in ["#fff", "#A0c4FF", "#000000"] {
+        for ok in ["#A0c4FF", "#000000"] {
             assert!(is_hex_colour(ok), "{ok}");
         }
-        for bad in ["", "#", "fff", "#ffff", "#ggg", "red", "#fff\"/><X/>", "#fff;x:y", "#ffffff ", "＃fff", "#ｆｆｆ"] {
+        for bad in ["", "#", "fff", "#fff", "#ffff", "#ggg", "red", "#fff\"/><X/>", "#fff;x:y", "#ffffff ", "＃fff", "#ｆｆｆ"] {
             assert!(!is_hex_colour(bad), "{bad}");
         }
         assert!(LabelSchema::default().labels.iter().all(|d| is_hex_colour(&d.colour)));
