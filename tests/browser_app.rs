@@ -125,7 +125,12 @@ async fn sample_shows_suggested_highlights() {
 #[wasm_bindgen_test]
 fn open_file_table() {
     let exported = core::format::json::export(&annotated_sample());
+    // One byte over the article limit: refused whole, with a message naming the limit.
+    let big = vec![b'a'; core::project::limits::MAX_ARTICLE_BYTES + 1];
+    let big_html = [b"<p>".as_slice(), &big, b"</p>"].concat();
     let cases: Vec<(&str, &[u8], Result<(&str, usize), &str>)> = vec![
+        ("big.txt", &big, Err("cannot open big.txt: too large: 5242881 bytes, over the limit of 5 MB")),
+        ("big.html", &big_html, Err("cannot open big.html: too large:")),
         ("a.txt", b"Ann said hi.\r\n", Ok(("a", 0))),
         ("A.TXT", b"x", Ok(("A", 0))),
         ("seed.annotations.json", exported.as_bytes(), Ok(("seed-witkoff-moscow", 4))),

@@ -33,13 +33,14 @@ pub fn read_file(name: &str, bytes: &[u8], into: &mut Picked) {
             into.documents.extend(batch.documents);
             into.problems.extend(batch.errors.iter().map(|e| format!("{name}: {e}")));
         }),
-        "txt" | "md" | "text" => {
-            decoded().map(|t| into.documents.push(Document::new(stem(name), None, text::normalize(&t))))
-        }
-        "html" | "htm" => decoded().map(|t| {
-            let title = html::html_title(&t);
-            into.documents.push(Document::new(stem(name), title, text::normalize(&html::html_to_text(&t))))
-        }),
+        // Articles go through the core's size limits: one over them is refused, never
+        // half-loaded, and the message names the limit.
+        "txt" | "md" | "text" => text::decode_article(bytes)
+            .map_err(|e| format!("{name}: {e}"))
+            .map(|t| into.documents.push(Document::new(stem(name), None, t))),
+        "html" | "htm" => html::read_page(bytes)
+            .map_err(|e| format!("{name}: {e}"))
+            .map(|page| into.documents.push(Document::new(stem(name), page.title, page.text))),
         "json" => decoded().and_then(|t| {
             let set = json::import(&t).map_err(|e| format!("{name}: {e}"))?;
             into.annotated.push((set, DocStatus::InProgress));

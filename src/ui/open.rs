@@ -14,7 +14,8 @@ pub enum OpenError {
     Unsupported { name: String },
     /// The browser could not read the file.
     Unreadable { name: String, reason: String },
-    NotUtf8 { name: String, error: DecodeError },
+    /// Not UTF-8, or over a size limit (the message names the limit).
+    Decode { name: String, error: DecodeError },
     Import { name: String, error: ImportError },
 }
 
@@ -25,7 +26,7 @@ impl fmt::Display for OpenError {
                 write!(f, "cannot open {name}: choose a .txt, .md or .html article or a newsmark .json annotations file")
             }
             OpenError::Unreadable { name, reason } => write!(f, "cannot read {name}: {reason}"),
-            OpenError::NotUtf8 { name, error } => write!(f, "cannot open {name}: {error}"),
+            OpenError::Decode { name, error } => write!(f, "cannot open {name}: {error}"),
             OpenError::Import { name, error } => write!(f, "cannot open {name}: {error}"),
         }
     }
@@ -70,18 +71,17 @@ pub fn read_opened(name: &str, bytes: &[u8]) -> Result<Opened, OpenError> {
     let (kind, stem) = classify(name).ok_or_else(|| OpenError::Unsupported { name: name.to_string() })?;
     match kind {
         FileKind::Text => {
-            let text = text::decode(bytes).map_err(|error| OpenError::NotUtf8 { name: name.to_string(), error })?;
+            let text = text::decode_article(bytes).map_err(|error| OpenError::Decode { name: name.to_string(), error })?;
             Ok(Opened::Article(Document::new(stem, None, text)))
         }
         FileKind::Html => {
-            let html = text::decode(bytes).map_err(|error| OpenError::NotUtf8 { name: name.to_string(), error })?;
-            let body = text::normalize(&crate::core::project::html::html_to_text(&html));
-            let title = crate::core::project::html::html_title(&html);
-            Ok(Opened::Article(Document::new(stem, title, body)))
+            let page = crate::core::project::html::read_page(bytes)
+                .map_err(|error| OpenError::Decode { name: name.to_string(), error })?;
+            Ok(Opened::Article(Document::new(stem, page.title, page.text)))
         }
         FileKind::Annotations => {
             // No normalisation here: offsets in the file refer to the text exactly as stored.
-            let input = std::str::from_utf8(bytes).map_err(|e| OpenError::NotUtf8 {
+            let input = std::str::from_utf8(bytes).map_err(|e| OpenError::Decode {
                 name: name.to_string(),
                 error: DecodeError::NotUtf8 { offset: e.valid_up_to() },
             })?;

@@ -331,10 +331,11 @@ try {
     try {
       const { page } = b;
       await start(page, base);
-      // Hold the database: a read-write transaction on both stores, kept alive until
+      // Hold the database: a read-write transaction on every store, kept alive until
       // released, so the app's next save waits behind it (as on a slow disk).
       await page.evaluate(() => new Promise((resolve, reject) => {
-        const open = indexedDB.open('newsmark');
+        // PouchDB's IndexedDB adapter keeps the database `newsmark` as `_pouch_newsmark`.
+        const open = indexedDB.open('_pouch_newsmark');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const tx = open.result.transaction(open.result.objectStoreNames, 'readwrite');

@@ -36,7 +36,14 @@ pub fn PasteDialog(props: &PasteDialogProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let raw = area.cast::<HtmlTextAreaElement>().map(|a| a.value()).unwrap_or_default();
             let t = title.cast::<HtmlInputElement>().map(|a| a.value()).unwrap_or_default();
-            let body = text::normalize(&raw);
+            // A paste over the article limit is refused whole, naming the limit.
+            let body = match text::decode_article(raw.as_bytes()) {
+                Ok(body) => body,
+                Err(e) => {
+                    dispatcher.dispatch(Action::Fail { message: format!("cannot paste: {e}") });
+                    return;
+                }
+            };
             if body.trim().is_empty() {
                 dispatcher.dispatch(Action::Fail { message: "paste some text first".into() });
                 return;
