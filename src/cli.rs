@@ -7,7 +7,7 @@
 //! Runs the same `extract` pipeline as the browser and writes one annotations file per
 //! input, named after the input's stem (which is also the document id).
 
-use crate::core::{self, format::json, model::text, project::limits::Limit};
+use crate::core::{self, format::json, model::text, model::limits::Limit};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

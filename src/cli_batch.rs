@@ -7,7 +7,7 @@
 //! however unevenly long its articles are; output keeps input order. A bad line is
 //! reported with its number and skipped; it never stops the batch.
 
-use crate::core::{self, format::json, project::jsonl, project::limits};
+use crate::core::{self, format::json, project::jsonl, model::limits};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};

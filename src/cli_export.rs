@@ -7,7 +7,7 @@
 
 use crate::core::model::annotation::AnnotationSet;
 use crate::core::format::{brat, bundle, conll, doccano, json, labelstudio, spacy, w3c};
-use crate::core::project::limits::Limit;
+use crate::core::model::limits::Limit;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};

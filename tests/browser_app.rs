@@ -126,7 +126,7 @@ async fn sample_shows_suggested_highlights() {
 fn open_file_table() {
     let exported = core::format::json::export(&annotated_sample());
     // One byte over the article limit: refused whole, with a message naming the limit.
-    let big = vec![b'a'; core::project::limits::MAX_ARTICLE_BYTES + 1];
+    let big = vec![b'a'; core::model::limits::MAX_ARTICLE_BYTES + 1];
     let big_html = [b"<p>".as_slice(), &big, b"</p>"].concat();
     let cases: Vec<(&str, &[u8], Result<(&str, usize), &str>)> = vec![
         ("big.txt", &big, Err("cannot open big.txt: too large: 5242881 bytes, over the limit of 5 MB")),

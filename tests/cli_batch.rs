@@ -172,7 +172,7 @@ fn export_sanitises_ids_and_refuses_one_id_twice() {
 /// A JSONL line over the limit is a bad line with its number; the others go through.
 #[test]
 fn jsonl_line_limit_is_a_clear_error() {
-    use newsmark::core::project::limits::MAX_JSONL_LINE_BYTES;
+    use newsmark::core::model::limits::MAX_JSONL_LINE_BYTES;
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.jsonl");
     let long = format!("{{\"id\": \"big\", \"text\": \"{}\"}}\n", "a ".repeat(MAX_JSONL_LINE_BYTES / 2 + 1));

@@ -220,7 +220,7 @@ fn huge_ids_are_renumbered_and_ids_stay_unique() {
 /// Too large files and articles are refused naming the limit, before parsing.
 #[test]
 fn size_limits_are_named() {
-    use newsmark::core::project::limits::{Limit, MAX_ARTICLE_BYTES, MAX_FILE_BYTES};
+    use newsmark::core::model::limits::{Limit, MAX_ARTICLE_BYTES, MAX_FILE_BYTES};
     let mut v = base();
     v["document"]["text"] = "a".repeat(MAX_ARTICLE_BYTES + 1).into();
     v["entities"] = serde_json::json!([]);

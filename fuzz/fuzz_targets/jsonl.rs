@@ -8,7 +8,7 @@ mod check;
 
 use libfuzzer_sys::fuzz_target;
 use newsmark::core::project::jsonl;
-use newsmark::core::project::limits::MAX_ARTICLE_BYTES;
+use newsmark::core::model::limits::MAX_ARTICLE_BYTES;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else { return };

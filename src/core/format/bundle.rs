@@ -13,7 +13,7 @@ use crate::core::model::annotation::AnnotationSet;
 use crate::core::format::common::{BundleFileError, FormatError};
 use crate::core::format::json;
 use crate::core::format::zipfile::{ZipError, ZipReader, ZipWriter};
-use crate::core::project::limits::{self, Limit};
+use crate::core::model::limits::{self, Limit};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 

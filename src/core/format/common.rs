@@ -7,7 +7,7 @@
 
 pub use crate::core::model::annotation::MAX_KEPT_ID;
 use crate::core::model::annotation::{AnnotationSet, Attribution, EntityId, Kind, Origin, Source, Status};
-use crate::core::project::limits::{Limit, LimitError};
+use crate::core::model::limits::{Limit, LimitError};
 use crate::core::format::json;
 use crate::core::model::label::{Label, LabelDef};
 use crate::core::model::offsets::OffsetMap;
@@ -37,7 +37,7 @@ pub enum FormatError {
     Archive { reason: String },
     /// A file inside a bundle failed; `error` says how.
     InBundle { file: String, error: Box<BundleFileError> },
-    /// Over a size limit ([`crate::core::project::limits`]); nothing was loaded.
+    /// Over a size limit ([`crate::core::model::limits`]); nothing was loaded.
     TooLarge(LimitError),
 }
 
@@ -173,7 +173,7 @@ pub fn parse_json(input: &str) -> Result<Value, FormatError> {
 }
 
 /// The non-blank lines of a JSONL file with their 1-based numbers, each parsed; a line
-/// over [`MAX_JSONL_LINE_BYTES`](crate::core::project::limits::MAX_JSONL_LINE_BYTES) is
+/// over [`MAX_JSONL_LINE_BYTES`](crate::core::model::limits::MAX_JSONL_LINE_BYTES) is
 /// refused unparsed.
 pub fn jsonl_lines(input: &str) -> impl Iterator<Item = (usize, Result<Value, FormatError>)> + '_ {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);

@@ -11,7 +11,7 @@ use crate::core::model::annotation::{
 use crate::core::model::label::{is_hex_colour, Label, LabelDef, LabelSchema};
 use crate::core::model::offsets::OffsetMap;
 use crate::core::model::span::{Extent, Span};
-use crate::core::project::limits::Limit;
+use crate::core::model::limits::Limit;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::fmt;
@@ -40,7 +40,7 @@ pub enum ImportError {
     BadFragments { item: String, reason: String },
     BadSchema { reason: String },
     /// The file or its article is over a size limit (nothing was loaded).
-    TooLarge(crate::core::project::limits::LimitError),
+    TooLarge(crate::core::model::limits::LimitError),
 }
 
 impl fmt::Display for ImportError {

@@ -21,8 +21,8 @@ pub fn normalize(raw: &str) -> String {
 pub enum DecodeError {
     /// Not UTF-8; `offset` is the first bad byte.
     NotUtf8 { offset: usize },
-    /// Over a size limit (see [`crate::core::project::limits`]); nothing was decoded.
-    TooLarge(crate::core::project::limits::LimitError),
+    /// Over a size limit (see [`crate::core::model::limits`]); nothing was decoded.
+    TooLarge(crate::core::model::limits::LimitError),
 }
 
 impl std::fmt::Display for DecodeError {
@@ -46,10 +46,10 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
 }
 
 /// Decodes one article's text (a `.txt` file, a paste), refusing more than
-/// [`MAX_ARTICLE_BYTES`](crate::core::project::limits::MAX_ARTICLE_BYTES) before decoding
+/// [`MAX_ARTICLE_BYTES`](crate::core::model::limits::MAX_ARTICLE_BYTES) before decoding
 /// and again after normalising (NFC may lengthen a text).
 pub fn decode_article(bytes: &[u8]) -> Result<String, DecodeError> {
-    use crate::core::project::limits::Limit;
+    use crate::core::model::limits::Limit;
     Limit::ArticleBytes.check(bytes.len()).map_err(DecodeError::TooLarge)?;
     let t = decode(bytes)?;
     Limit::ArticleBytes.check(t.len()).map_err(DecodeError::TooLarge)?;
@@ -82,7 +82,7 @@ mod tests {
 
     #[test]
     fn decode_article_refuses_over_the_limit() {
-        use crate::core::project::limits::{Limit, MAX_ARTICLE_BYTES};
+        use crate::core::model::limits::{Limit, MAX_ARTICLE_BYTES};
         let big = vec![b'a'; MAX_ARTICLE_BYTES + 1];
         match decode_article(&big) {
             Err(DecodeError::TooLarge(e)) => assert_eq!(e.limit, Limit::ArticleBytes),

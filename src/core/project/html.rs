@@ -6,7 +6,7 @@
 //! never panics and never interprets markup (the result is plain text, shown as text).
 
 use crate::core::model::text::DecodeError;
-use crate::core::project::limits::Limit;
+use crate::core::model::limits::Limit;
 
 /// Elements whose content is never article text.
 const SKIPPED: &[&str] = &["script", "style", "noscript", "template", "head", "svg", "iframe", "object", "canvas"];
@@ -67,7 +67,7 @@ pub struct Page {
 }
 
 /// Reads an `.html` file as an article: refuses a page over
-/// [`MAX_HTML_BYTES`](crate::core::project::limits::MAX_HTML_BYTES) before decoding it, and
+/// [`MAX_HTML_BYTES`](crate::core::model::limits::MAX_HTML_BYTES) before decoding it, and
 /// a reduced text over the article limit, naming the limit.
 pub fn read_page(bytes: &[u8]) -> Result<Page, DecodeError> {
     Limit::HtmlBytes.check(bytes.len()).map_err(DecodeError::TooLarge)?;
@@ -381,9 +381,9 @@ mod tests {
     fn read_page_checks_the_limits() {
         let p = read_page(b"<head><title>T</title></head><p>Body</p>").unwrap();
         assert_eq!(p, Page { title: Some("T".into()), text: "Body".into() });
-        let big = vec![b' '; crate::core::project::limits::MAX_HTML_BYTES + 1];
+        let big = vec![b' '; crate::core::model::limits::MAX_HTML_BYTES + 1];
         assert!(matches!(read_page(&big), Err(DecodeError::TooLarge(e)) if e.limit == Limit::HtmlBytes));
-        let long = format!("<p>{}</p>", "a".repeat(crate::core::project::limits::MAX_ARTICLE_BYTES + 1));
+        let long = format!("<p>{}</p>", "a".repeat(crate::core::model::limits::MAX_ARTICLE_BYTES + 1));
         assert!(matches!(read_page(long.as_bytes()), Err(DecodeError::TooLarge(e)) if e.limit == Limit::ArticleBytes));
     }
 

@@ -8,7 +8,7 @@
 
 use crate::core::model::annotation::Document;
 use crate::core::model::text::normalize;
-use crate::core::project::limits::{Limit, LimitError};
+use crate::core::model::limits::{Limit, LimitError};
 use serde_json::Value;
 use std::fmt;
 
@@ -96,7 +96,7 @@ pub fn parse_line(line: usize, raw: &str) -> Result<Option<Document>, LineError>
 }
 
 /// Reads a whole JSONL file. Lines are split on `\n` (a trailing `\r` is tolerated).
-/// At most [`MAX_DOCUMENTS`](crate::core::project::limits::MAX_DOCUMENTS) documents are
+/// At most [`MAX_DOCUMENTS`](crate::core::model::limits::MAX_DOCUMENTS) documents are
 /// read: the first line past it is reported with that limit and the rest left unread.
 pub fn parse(input: &str) -> JsonlBatch {
     let mut batch = JsonlBatch::default();
@@ -160,7 +160,7 @@ mod tests {
 
     #[test]
     fn limits_are_named() {
-        use crate::core::project::limits::{MAX_ARTICLE_BYTES, MAX_DOCUMENTS, MAX_JSONL_LINE_BYTES};
+        use crate::core::model::limits::{MAX_ARTICLE_BYTES, MAX_DOCUMENTS, MAX_JSONL_LINE_BYTES};
         let long_text = format!("{{\"text\":\"{}\"}}", "a".repeat(MAX_ARTICLE_BYTES + 1));
         let e = parse_line(4, &long_text).unwrap_err();
         assert_eq!(e.line, 4);

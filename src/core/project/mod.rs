@@ -3,7 +3,6 @@
 
 pub mod html;
 pub mod jsonl;
-pub mod limits;
 pub mod persist;
 #[allow(clippy::module_inception)]
 pub mod project;
