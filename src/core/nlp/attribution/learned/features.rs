@@ -170,7 +170,15 @@ fn ent_name(v: &View, i: usize) -> &'static str {
 }
 
 fn lex(ctx: &Ctx, i: usize) -> &'static str {
-    match cue_word(ctx.word(i)).filter(|_| ctx.is_word(i)) {
+    if ctx.is_word(i) {
+        lex_of(ctx.word(i))
+    } else {
+        "-"
+    }
+}
+
+fn lex_of(w: &str) -> &'static str {
+    match cue_word(w) {
         None => "-",
         Some(c) => match (c.form, c.strength) {
             (Form::Base, Strength::Speech) => "base-s",
@@ -206,14 +214,51 @@ pub fn taggable(ctx: &Ctx, i: usize) -> bool {
     }
 }
 
-/// The cue tagger's features for token `i` (O / B / I scored from the same keys).
+/// The cue tagger's features for token `i` (O / B / I scored from the same keys): the
+/// ones of its own word, of its neighbours' classes, and of its context.
 pub fn cue_features(v: &View, i: usize, out: &mut Vec<u32>) {
     let ctx = v.ctx;
     out.clear();
+    cue_word_features(ctx.word(i), ctx.is_word(i), out);
+    for (slot, k) in [(NB_LEFT, i.wrapping_sub(1)), (NB_RIGHT, i + 1), (NB_LEFT2, i.wrapping_sub(2)), (NB_RIGHT2, i + 2)] {
+        out.push(cue_neighbour_feature(slot, neighbour_class(ctx, k)));
+    }
+    cue_context_features(v, i, out);
+}
+
+/// Neighbour slots of [`cue_neighbour_feature`]: the template ids.
+pub const NB_LEFT: u8 = 4;
+pub const NB_RIGHT: u8 = 5;
+pub const NB_LEFT2: u8 = 8;
+pub const NB_RIGHT2: u8 = 9;
+
+/// The class of a neighbour token (`usize::MAX` and past the end: the edge).
+pub fn neighbour_class<'x>(ctx: &'x Ctx, k: usize) -> &'x str {
+    if k == usize::MAX {
+        "<edge>"
+    } else {
+        cls(ctx, k)
+    }
+}
+
+/// The cue templates of the token's own (lower-case) word; `is_word` as
+/// [`Ctx::is_word`]. Inference sums them once per distinct word.
+pub fn cue_word_features(w0: &str, is_word: bool, out: &mut Vec<u32>) {
+    let suffix = w0.get(w0.len().saturating_sub(3)..).unwrap_or("");
+    let lx = if is_word { lex_of(w0) } else { "-" };
+    out.extend([key(1, &[w0]), key(2, &[stem(w0)]), key(3, &[suffix]), key(10, &[lx])]);
+}
+
+/// The cue template of a neighbour's class in one slot.
+pub fn cue_neighbour_feature(slot: u8, class: &str) -> u32 {
+    key(slot, &[class])
+}
+
+/// The cue templates that need the token's context.
+pub fn cue_context_features(v: &View, i: usize, out: &mut Vec<u32>) {
+    let ctx = v.ctx;
     let w0 = ctx.word(i);
     let (wm1, wp1) = (cls_before(ctx, i), cls(ctx, i + 1));
-    let wm2 = if i >= 2 { cls(ctx, i - 2) } else { "<edge>" };
-    let wp2 = cls(ctx, i + 2);
     let st = stem(w0);
     let lx = lex(ctx, i);
     let s0 = ctx.sent_of.get(i).and_then(|&s| ctx.sents.get(s)).map_or(0, |s| s.0);
@@ -223,20 +268,11 @@ pub fn cue_features(v: &View, i: usize, out: &mut Vec<u32>) {
         r => v.drafts.get(r as usize - 1).map_or("-", |d| frame_name(d.frame)),
     };
     let quoted = if ctx.quoted.get(i).copied().unwrap_or(false) { "q" } else { "-" };
-    let suffix = w0.get(w0.len().saturating_sub(3)..).unwrap_or("");
     let left_ent = (i.saturating_sub(3)..i).rev().map(|k| ent_name(v, k)).find(|e| *e != "-").unwrap_or("-");
     out.extend([
         key(0, &[]),
-        key(1, &[w0]),
-        key(2, &[st]),
-        key(3, &[suffix]),
-        key(4, &[wm1]),
-        key(5, &[wp1]),
         key(6, &[wm1, w0]),
         key(7, &[w0, wp1]),
-        key(8, &[wm2]),
-        key(9, &[wp2]),
-        key(10, &[lx]),
         key(11, &[shape(ctx, i), first]),
         key(12, &[quoted, lx]),
         key(13, &[ent_name(v, i.wrapping_sub(1)), ent_name(v, i + 1)]),

@@ -20,7 +20,8 @@ use super::context::Ctx;
 use super::cues::{cue_word, Strength};
 use super::patterns::{Draft, Frame};
 use super::words::{is_adverb, is_in, AUXILIARIES, BE, NEGATIONS};
-use features::{content_candidates, content_features, cue_features, source_candidates, source_features, taggable, Cand, Range, SourceCand, View};
+use crate::core::nlp::fasthash::FxHashMap;
+use features::{NB_LEFT, NB_LEFT2, NB_RIGHT, NB_RIGHT2, content_candidates, content_features, cue_features, source_candidates, source_features, taggable, Cand, Range, SourceCand, View};
 use std::sync::OnceLock;
 use weights::{decode, FormatError, Table, TABLES};
 
@@ -103,8 +104,49 @@ impl Model {
         [self.tables[0].rows.len(), self.tables[1].rows.len(), self.tables[2].rows.len()]
     }
 
-    /// Cue class scores of every token (zeros for tokens never tagged).
+    /// Cue class scores of every token (O wins for tokens never tagged). Sums exactly
+    /// what [`cue_features`] gives, but a word's own templates and its templates as a
+    /// neighbour are looked up once per distinct word of the document (a test checks the
+    /// sums are equal).
     pub fn cue_scores(&self, v: &View) -> Vec<[i32; 3]> {
+        let ctx = v.ctx;
+        let table = &self.tables[0];
+        let mut keys = Vec::with_capacity(32);
+        let mut own: FxHashMap<(&str, bool), [i32; 3]> = FxHashMap::default();
+        let mut near: FxHashMap<(&str, u8), [i32; 3]> = FxHashMap::default();
+        let mut out = vec![[0i32; 3]; ctx.tokens.len()];
+        for (i, s) in out.iter_mut().enumerate() {
+            if !taggable(ctx, i) {
+                *s = [0, i32::MIN / 4, i32::MIN / 4];
+                continue;
+            }
+            let w = (ctx.word(i), ctx.is_word(i));
+            let part = *own.entry(w).or_insert_with(|| {
+                let mut k = Vec::with_capacity(4);
+                features::cue_word_features(w.0, w.1, &mut k);
+                let mut acc = [0; 3];
+                table.add(&k, &mut acc);
+                acc
+            });
+            add3(s, &part);
+            for (slot, k) in [(NB_LEFT, i.wrapping_sub(1)), (NB_RIGHT, i + 1), (NB_LEFT2, i.wrapping_sub(2)), (NB_RIGHT2, i + 2)] {
+                let c = features::neighbour_class(ctx, k);
+                let part = *near.entry((c, slot)).or_insert_with(|| {
+                    let mut acc = [0; 3];
+                    table.add(&[features::cue_neighbour_feature(slot, c)], &mut acc);
+                    acc
+                });
+                add3(s, &part);
+            }
+            keys.clear();
+            features::cue_context_features(v, i, &mut keys);
+            table.add(&keys, s);
+        }
+        out
+    }
+
+    /// [`Model::cue_scores`] the plain way: every key of [`cue_features`] looked up.
+    pub fn cue_scores_plain(&self, v: &View) -> Vec<[i32; 3]> {
         let mut keys = Vec::with_capacity(32);
         let mut out = vec![[0i32; 3]; v.ctx.tokens.len()];
         for (i, s) in out.iter_mut().enumerate() {
@@ -232,6 +274,12 @@ fn participle_by(ctx: &Ctx, c: usize) -> bool {
 
 /// A negation among the auxiliaries and adverbs just left of token `c` ("has not
 /// commented", "didn't say", "never said"), or right of it when `c` is the auxiliary.
+fn add3(s: &mut [i32; 3], p: &[i32; 3]) {
+    s[0] += p[0];
+    s[1] += p[1];
+    s[2] += p[2];
+}
+
 fn negated(ctx: &Ctx, c: usize) -> bool {
     let neg = |w: &str| is_in(NEGATIONS, w) || w.ends_with("n't") || w.ends_with("n’t");
     // A cue on the auxiliary itself: "did not rule out".
@@ -298,6 +346,23 @@ mod tests {
         assert!(cues_of("She has not commented on the plan.", Mode::Hybrid(g)).len() <= 1);
     }
 
+    fn view_scores(text: &str) -> (Vec<[i32; 3]>, Vec<[i32; 3]>) {
+        let tokens = tokenize::tokenize(text);
+        let lows = tokenize::lower_forms(text, &tokens);
+        let ctx = Ctx::new(text, &tokens, &lows, &sentences(text, &tokens), &[]);
+        let rules = super::super::patterns::drafts(&ctx);
+        let v = View::new(&ctx, &[], rules);
+        let m = embedded().expect("model");
+        (m.cue_scores(&v), m.cue_scores_plain(&v))
+    }
+
+    #[test]
+    fn cached_cue_scores_equal_plain_ones() {
+        let text = "“We will win,” she said: the senator called for calm. Smith said that Smith said so — again.";
+        let (fast, plain) = view_scores(text);
+        assert_eq!(fast, plain);
+    }
+
     #[test]
     fn a_bad_model_file_is_an_error_not_a_panic() {
         assert!(Model::from_bytes(b"").is_err());
@@ -318,6 +383,8 @@ mod tests {
                     if let Some(s) = &a.source { proptest::prop_assert!(s.span.is_valid_in(&text)); }
                 }
             }
+            let (fast, plain) = view_scores(&text);
+            proptest::prop_assert_eq!(fast, plain);
         }
     }
 }
