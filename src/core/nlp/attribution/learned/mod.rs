@@ -114,6 +114,8 @@ impl Model {
         let mut keys = Vec::with_capacity(32);
         let mut own: FxHashMap<(&str, bool), [i32; 3]> = FxHashMap::default();
         let mut near: FxHashMap<(&str, u8), [i32; 3]> = FxHashMap::default();
+        own.reserve(ctx.tokens.len() / 3);
+        near.reserve(ctx.tokens.len());
         let mut out = vec![[0i32; 3]; ctx.tokens.len()];
         for (i, s) in out.iter_mut().enumerate() {
             if !taggable(ctx, i) {
