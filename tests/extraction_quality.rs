@@ -67,8 +67,8 @@ fn polnear_dev_attributions_meet_floors() {
     let Some((dir, inputs)) = dev_inputs("polnear") else { return };
     let s = score(&dir, &inputs);
     let (found, full) = (f(&s, &["attributions_found", "f"]), f(&s, &["attributions_full", "f"]));
-    // Issue 14's learned model: 0.719 / 0.637 measured (rules alone: 0.625 / 0.577).
-    assert!(found >= 0.71, "polnear found F1 {found:.3} < 0.71");
+    // Issue 14's learned model: 0.711 / 0.635 measured (rules alone: 0.625 / 0.577).
+    assert!(found >= 0.70, "polnear found F1 {found:.3} < 0.70");
     assert!(full >= 0.63, "polnear full F1 {full:.3} < 0.63");
 }
 

@@ -19,7 +19,7 @@ pub mod weights;
 use super::context::Ctx;
 use super::cues::{cue_word, Strength};
 use super::patterns::{Draft, Frame};
-use super::words::{is_adverb, is_in, AUXILIARIES, BE, NEGATIONS};
+use super::words::{is_adverb, is_in, AUXILIARIES, BE, DETERMINERS, NEGATIONS, PREPOSITIONS};
 use crate::core::nlp::fasthash::FxHashMap;
 use features::{NB_LEFT, NB_LEFT2, NB_RIGHT, NB_RIGHT2, content_candidates, content_features, cue_features, source_candidates, source_features, taggable, Cand, Range, SourceCand, View};
 use std::sync::OnceLock;
@@ -235,6 +235,7 @@ pub fn decide(model: Option<&Model>, ctx: &Ctx, v: View, mode: Mode) -> Vec<Draf
                 || (g.no_nested && (in_content(cue.0, &v.drafts) || in_content(cue.0, &out)))
                 || (g.no_negated && negated(ctx, cue.0))
                 || participle_by(ctx, cue.0)
+                || function_word(ctx, cue.0)
             {
                 continue;
             }
@@ -265,6 +266,13 @@ pub fn decide(model: Option<&Model>, ctx: &Ctx, v: View, mode: Mode) -> Vec<Draf
     }
     out.sort_by_key(|d| d.cue.0);
     out
+}
+
+/// A preposition or determiner is no cue of its own ("spoke *for* an hour"); the fixed
+/// phrases that need one ("according to") are the rules'.
+fn function_word(ctx: &Ctx, c: usize) -> bool {
+    let w = ctx.word(c);
+    is_in(PREPOSITIONS, w) || is_in(DETERMINERS, w)
 }
 
 /// "sources cited by Reuters": a past participle before "by" modifies a noun, as the
@@ -339,6 +347,7 @@ mod tests {
             "He did not rule out a call.",
             "Sources cited by the agency were wrong.",
             "She has not commented on the plan.",
+            "The senator spoke for an hour.",
         ] {
             assert!(cues_of(text, DEFAULT_MODE).is_empty(), "{text}");
         }
