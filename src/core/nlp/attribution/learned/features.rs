@@ -144,9 +144,7 @@ pub fn stem(w: &str) -> &str {
         cut(3)
     } else if n > 4 && (w.ends_with("ed") || w.ends_with("es")) {
         cut(2)
-    } else if n > 3 && w.ends_with('s') && !w.ends_with("ss") {
-        cut(1)
-    } else if n > 3 && w.ends_with('e') {
+    } else if n > 3 && ((w.ends_with('s') && !w.ends_with("ss")) || w.ends_with('e')) {
         cut(1)
     } else {
         w
@@ -731,4 +729,31 @@ pub fn source_features(v: &View, cue: Range, content: &Cand, s: SourceCand, out:
         key(67, &[d, cd, &gap_words]),
         key(68, &[d, cls_before(ctx, a), cls(ctx, b)]),
     ]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_fold_inflections() {
+        for (w, want) in [
+            ("denies", "deni"), ("denied", "deni"), ("argues", "argu"), ("argued", "argu"), ("argue", "argu"),
+            ("arguing", "argu"), ("says", "say"), ("stress", "stress"), ("said", "said"), ("é", "é"), ("", ""),
+        ] {
+            assert_eq!(stem(w), want, "{w}");
+        }
+    }
+
+    #[test]
+    fn string_hashes_tell_words_apart() {
+        let words = ["", "a", "a\0", "ab", "ba", "said", "saids", "12345678", "123456789", "<edge>"];
+        for (i, a) in words.iter().enumerate() {
+            for b in &words[i + 1..] {
+                assert_ne!(hash_str(a), hash_str(b), "{a:?} {b:?}");
+            }
+        }
+        assert_ne!(key_h(1, &[hash_str("a"), hash_str("b")]), key_h(1, &[hash_str("b"), hash_str("a")]));
+        assert_ne!(key_h(1, &[hash_str("a")]), key_h(2, &[hash_str("a")]));
+    }
 }
