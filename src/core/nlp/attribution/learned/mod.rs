@@ -109,6 +109,11 @@ impl Model {
     /// neighbour are looked up once per distinct word of the document (a test checks the
     /// sums are equal).
     pub fn cue_scores(&self, v: &View) -> Vec<[i32; 3]> {
+        self.cue_scores_except(v, |_| false)
+    }
+
+    /// [`Model::cue_scores`], with tokens for which `skip` holds left untagged (O).
+    fn cue_scores_except(&self, v: &View, skip: impl Fn(usize) -> bool) -> Vec<[i32; 3]> {
         let ctx = v.ctx;
         let table = &self.tables[0];
         let mut keys = Vec::with_capacity(32);
@@ -118,7 +123,7 @@ impl Model {
         near.reserve(ctx.tokens.len());
         let mut out = vec![[0i32; 3]; ctx.tokens.len()];
         for (i, s) in out.iter_mut().enumerate() {
-            if !taggable(ctx, i) {
+            if !taggable(ctx, i) || skip(i) {
                 *s = [0, i32::MIN / 4, i32::MIN / 4];
                 continue;
             }
@@ -208,12 +213,13 @@ impl Model {
 /// text order of their cues.
 pub fn decide(model: Option<&Model>, ctx: &Ctx, v: View, mode: Mode) -> Vec<Draft> {
     let (Some(model), false) = (model, mode == Mode::Rules) else { return v.drafts };
-    let scores = model.cue_scores(&v);
-    let cues = model.cues(&scores);
     let gate = match mode {
         Mode::Hybrid(g) => Some(g),
         _ => None,
     };
+    // The gate drops function-word cues whatever their score, so they are not scored.
+    let scores = model.cue_scores_except(&v, |i| gate.is_some_and(|g| g.veto.is_none()) && function_word(ctx, i));
+    let cues = model.cues(&scores);
     let units = |x: f32| (x / model.tables[0].step).round() as i32;
     let mut used = vec![false; v.drafts.len()];
     let mut out: Vec<Draft> = Vec::new();
