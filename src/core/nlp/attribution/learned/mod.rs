@@ -13,6 +13,8 @@
 //! a rule cue it is confident is none.
 
 pub mod features;
+// Training is native only (as the tagger's): the app never trains.
+#[cfg(not(target_arch = "wasm32"))]
 pub mod train;
 pub mod weights;
 
