@@ -65,9 +65,9 @@ fn fullscheme_dev_set_meets_its_floors() {
         inputs.len(),
         f(&s, &["entities_exact", "f"])
     );
-    // Issue 14's goals for ROLE and PERSON; attributions full is held where the rules are
-    // (0.536 with the rules when this set was made); the issue's goal of 0.70 rests on the trained model.
-    for (name, got, floor) in [("ROLE F1", role, 0.75), ("PERSON F1", person, 0.85), ("attributions full F1", full, 0.50)] {
+    // ROLE and PERSON at issue 14's goals (today 0.937 and 0.941); attributions 1.5 points
+    // under today's 0.646 with the learned model (the goal, 0.70, is not reached yet).
+    for (name, got, floor) in [("ROLE F1", role, 0.75), ("PERSON F1", person, 0.85), ("attributions full F1", full, 0.631)] {
         assert!(got >= floor, "full-scheme dev {name} = {got:.3} < {floor}");
     }
 }

@@ -9,9 +9,7 @@ use super::super::patterns::{Draft, Frame};
 use super::super::words::{is_adverb, is_in, pronoun_kind, AUXILIARIES, NEGATIONS};
 use crate::core::model::annotation::Entity;
 use crate::core::model::label::Label;
-use crate::core::nlp::fasthash::FxHasher;
 use crate::core::nlp::tokenize::TokenKind;
-use std::hash::Hasher;
 
 /// A token range, half-open.
 pub type Range = (usize, usize);
@@ -25,6 +23,13 @@ pub struct View<'c, 'a> {
     /// Index + 1 into `drafts` of the rule draft whose cue starts at each token (0: none).
     pub rule_at: Vec<u32>,
     pub drafts: Vec<Draft>,
+    /// Per token: hashes of its class ([`cls`]), of its lower-case word, of its word's
+    /// stem and of its class's stem, made once so the cue features combine hashes
+    /// instead of hashing strings.
+    h_cls: Vec<u64>,
+    h_word: Vec<u64>,
+    h_stem: Vec<u64>,
+    h_cls_stem: Vec<u64>,
 }
 
 impl<'c, 'a> View<'c, 'a> {
@@ -58,7 +63,11 @@ impl<'c, 'a> View<'c, 'a> {
                 }
             }
         }
-        View { ctx, ent, rule_at, drafts }
+        let h_cls: Vec<u64> = (0..n).map(|i| hash_str(cls(ctx, i))).collect();
+        let h_word: Vec<u64> = (0..n).map(|i| hash_str(ctx.word(i))).collect();
+        let h_stem: Vec<u64> = (0..n).map(|i| hash_str(stem(ctx.word(i)))).collect();
+        let h_cls_stem: Vec<u64> = (0..n).map(|i| hash_str(stem(cls(ctx, i)))).collect();
+        View { ctx, ent, rule_at, drafts, h_cls, h_word, h_stem, h_cls_stem }
     }
 
     /// The rule draft whose cue lies in `cue`, if any.
@@ -66,22 +75,63 @@ impl<'c, 'a> View<'c, 'a> {
         (c0..c1).find_map(|k| self.rule_at.get(k).copied().filter(|&r| r > 0)).and_then(|r| self.drafts.get(r as usize - 1))
     }
 
+    fn h_cls(&self, i: usize) -> u64 {
+        self.h_cls.get(i).copied().unwrap_or(*EDGE)
+    }
+
+    fn h_cls_before(&self, i: usize) -> u64 {
+        i.checked_sub(1).map_or(*EDGE, |k| self.h_cls(k))
+    }
+
     fn ent(&self, i: usize) -> u8 {
         self.ent.get(i).copied().unwrap_or(9)
     }
 }
 
+/// The hash of the edge class (outside the text).
+static EDGE: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| hash_str("<edge>"));
+
+/// A string's hash (FxHash's multiply-rotate over 8-byte words, length mixed in); no
+/// copying, so hashing a short word is a handful of instructions.
+#[inline]
+pub fn hash_str(s: &str) -> u64 {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let b = s.as_bytes();
+    let mut h = (b.len() as u64).wrapping_mul(K);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = 0u64;
+        for (n, &x) in c.iter().enumerate() {
+            w |= u64::from(x) << (8 * n);
+        }
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    let mut w = 0u64;
+    for (n, &x) in chunks.remainder().iter().enumerate() {
+        w |= u64::from(x) << (8 * n);
+    }
+    (h.rotate_left(5) ^ w ^ 0xff).wrapping_mul(K)
+}
+
+/// A feature key from a template id and the hashes of its parts.
+#[inline]
+pub fn key_h(t: u8, parts: &[u64]) -> u32 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = u64::from(t).wrapping_add(1).wrapping_mul(K);
+    for &p in parts {
+        h = (h.rotate_left(23) ^ p).wrapping_mul(K);
+    }
+    (h ^ (h >> 29) ^ (h >> 47)) as u32
+}
+
 /// A feature key: template id and up to three strings, hashed.
 #[inline]
 fn key(t: u8, parts: &[&str]) -> u32 {
-    let mut h = FxHasher::default();
-    h.write_u8(t);
-    for p in parts {
-        h.write(p.as_bytes());
-        h.write_u8(0xff);
+    let mut hs = [0u64; 4];
+    for (d, p) in hs.iter_mut().zip(parts) {
+        *d = hash_str(p);
     }
-    let x = h.finish();
-    (x ^ (x >> 32)) as u32
+    key_h(t, &hs[..parts.len().min(4)])
 }
 
 /// A crude stem: "denies", "denied" → "deni"; "argues", "arguing", "argued" → "argu".
@@ -94,9 +144,7 @@ pub fn stem(w: &str) -> &str {
         cut(3)
     } else if n > 4 && (w.ends_with("ed") || w.ends_with("es")) {
         cut(2)
-    } else if n > 3 && w.ends_with('s') && !w.ends_with("ss") {
-        cut(1)
-    } else if n > 3 && w.ends_with('e') {
+    } else if n > 3 && ((w.ends_with('s') && !w.ends_with("ss")) || w.ends_with('e')) {
         cut(1)
     } else {
         w
@@ -170,7 +218,15 @@ fn ent_name(v: &View, i: usize) -> &'static str {
 }
 
 fn lex(ctx: &Ctx, i: usize) -> &'static str {
-    match cue_word(ctx.word(i)).filter(|_| ctx.is_word(i)) {
+    if ctx.is_word(i) {
+        lex_of(ctx.word(i))
+    } else {
+        "-"
+    }
+}
+
+fn lex_of(w: &str) -> &'static str {
+    match cue_word(w) {
         None => "-",
         Some(c) => match (c.form, c.strength) {
             (Form::Base, Strength::Speech) => "base-s",
@@ -206,48 +262,78 @@ pub fn taggable(ctx: &Ctx, i: usize) -> bool {
     }
 }
 
-/// The cue tagger's features for token `i` (O / B / I scored from the same keys).
+/// The cue tagger's features for token `i` (O / B / I scored from the same keys): the
+/// ones of its own word, of its neighbours' classes, and of its context.
 pub fn cue_features(v: &View, i: usize, out: &mut Vec<u32>) {
     let ctx = v.ctx;
     out.clear();
-    let w0 = ctx.word(i);
-    let (wm1, wp1) = (cls_before(ctx, i), cls(ctx, i + 1));
-    let wm2 = if i >= 2 { cls(ctx, i - 2) } else { "<edge>" };
-    let wp2 = cls(ctx, i + 2);
-    let st = stem(w0);
-    let lx = lex(ctx, i);
+    cue_word_features(ctx.word(i), ctx.is_word(i), out);
+    for (slot, k) in [(NB_LEFT, i.wrapping_sub(1)), (NB_RIGHT, i + 1), (NB_LEFT2, i.wrapping_sub(2)), (NB_RIGHT2, i + 2)] {
+        out.push(cue_neighbour_feature(slot, neighbour_class(ctx, k)));
+    }
+    cue_context_features(v, i, out);
+}
+
+/// Neighbour slots of [`cue_neighbour_feature`]: the template ids.
+pub const NB_LEFT: u8 = 4;
+pub const NB_RIGHT: u8 = 5;
+pub const NB_LEFT2: u8 = 8;
+pub const NB_RIGHT2: u8 = 9;
+
+/// The class of a neighbour token (`usize::MAX` and past the end: the edge).
+pub fn neighbour_class<'x>(ctx: &'x Ctx, k: usize) -> &'x str {
+    if k == usize::MAX {
+        "<edge>"
+    } else {
+        cls(ctx, k)
+    }
+}
+
+/// The cue templates of the token's own (lower-case) word; `is_word` as
+/// [`Ctx::is_word`]. Inference sums them once per distinct word.
+pub fn cue_word_features(w0: &str, is_word: bool, out: &mut Vec<u32>) {
+    let suffix = w0.get(w0.len().saturating_sub(3)..).unwrap_or("");
+    let lx = if is_word { lex_of(w0) } else { "-" };
+    out.extend([key(1, &[w0]), key(2, &[stem(w0)]), key(3, &[suffix]), key(10, &[lx])]);
+}
+
+/// The cue template of a neighbour's class in one slot.
+pub fn cue_neighbour_feature(slot: u8, class: &str) -> u32 {
+    key(slot, &[class])
+}
+
+/// The cue templates that need the token's context.
+pub fn cue_context_features(v: &View, i: usize, out: &mut Vec<u32>) {
+    let ctx = v.ctx;
+    let (wm1, w0, wp1) = (v.h_cls_before(i), v.h_word.get(i).copied().unwrap_or(0), v.h_cls(i + 1));
+    let st = v.h_stem.get(i).copied().unwrap_or(0);
+    let stm1 = i.checked_sub(1).and_then(|k| v.h_cls_stem.get(k).copied()).unwrap_or(*EDGE);
+    let lx = hash_str(lex(ctx, i));
     let s0 = ctx.sent_of.get(i).and_then(|&s| ctx.sents.get(s)).map_or(0, |s| s.0);
     let first = if i == s0 { "first" } else { "mid" };
     let rule = match v.rule_at.get(i).copied().unwrap_or(0) {
         0 => "-",
         r => v.drafts.get(r as usize - 1).map_or("-", |d| frame_name(d.frame)),
     };
-    let quoted = if ctx.quoted.get(i).copied().unwrap_or(false) { "q" } else { "-" };
-    let suffix = w0.get(w0.len().saturating_sub(3)..).unwrap_or("");
+    let rule = hash_str(rule);
+    let quoted = hash_str(if ctx.quoted.get(i).copied().unwrap_or(false) { "q" } else { "-" });
     let left_ent = (i.saturating_sub(3)..i).rev().map(|k| ent_name(v, k)).find(|e| *e != "-").unwrap_or("-");
+    let shape = hash_str(shape(ctx, i));
     out.extend([
-        key(0, &[]),
-        key(1, &[w0]),
-        key(2, &[st]),
-        key(3, &[suffix]),
-        key(4, &[wm1]),
-        key(5, &[wp1]),
-        key(6, &[wm1, w0]),
-        key(7, &[w0, wp1]),
-        key(8, &[wm2]),
-        key(9, &[wp2]),
-        key(10, &[lx]),
-        key(11, &[shape(ctx, i), first]),
-        key(12, &[quoted, lx]),
-        key(13, &[ent_name(v, i.wrapping_sub(1)), ent_name(v, i + 1)]),
-        key(14, &[rule]),
-        key(15, &[rule, st]),
-        key(16, &[st, wp1]),
-        key(17, &[wm1, st]),
-        key(18, &[left_ent, lx]),
-        key(19, &[stem(wm1), st]),
-        key(20, &[ent_name(v, i), shape(ctx, i)]),
-        key(21, &[quoted, wm1, wp1]),
+        key_h(0, &[]),
+        key_h(6, &[wm1, w0]),
+        key_h(7, &[w0, wp1]),
+        key_h(11, &[shape, hash_str(first)]),
+        key_h(12, &[quoted, lx]),
+        key_h(13, &[hash_str(ent_name(v, i.wrapping_sub(1))), hash_str(ent_name(v, i + 1))]),
+        key_h(14, &[rule]),
+        key_h(15, &[rule, st]),
+        key_h(16, &[st, wp1]),
+        key_h(17, &[wm1, st]),
+        key_h(18, &[hash_str(left_ent), lx]),
+        key_h(19, &[stm1, st]),
+        key_h(20, &[hash_str(ent_name(v, i)), shape]),
+        key_h(21, &[quoted, wm1, wp1]),
     ]);
 }
 
@@ -643,4 +729,31 @@ pub fn source_features(v: &View, cue: Range, content: &Cand, s: SourceCand, out:
         key(67, &[d, cd, &gap_words]),
         key(68, &[d, cls_before(ctx, a), cls(ctx, b)]),
     ]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_fold_inflections() {
+        for (w, want) in [
+            ("denies", "deni"), ("denied", "deni"), ("argues", "argu"), ("argued", "argu"), ("argue", "argu"),
+            ("arguing", "argu"), ("says", "say"), ("stress", "stress"), ("said", "said"), ("é", "é"), ("", ""),
+        ] {
+            assert_eq!(stem(w), want, "{w}");
+        }
+    }
+
+    #[test]
+    fn string_hashes_tell_words_apart() {
+        let words = ["", "a", "a\0", "ab", "ba", "said", "saids", "12345678", "123456789", "<edge>"];
+        for (i, a) in words.iter().enumerate() {
+            for b in &words[i + 1..] {
+                assert_ne!(hash_str(a), hash_str(b), "{a:?} {b:?}");
+            }
+        }
+        assert_ne!(key_h(1, &[hash_str("a"), hash_str("b")]), key_h(1, &[hash_str("b"), hash_str("a")]));
+        assert_ne!(key_h(1, &[hash_str("a")]), key_h(2, &[hash_str("a")]));
+    }
 }
