@@ -76,10 +76,11 @@ export function makeRunner() {
   const results = [];
   return {
     async check(name, fn) {
+      const t0 = Date.now();
       try {
         await fn();
         results.push([name, null]);
-        console.log(`ok   - ${name}`);
+        console.log(`ok   - ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
       } catch (e) {
         results.push([name, e]);
         console.log(`FAIL - ${name}\n       ${String((e && e.stack) || e).split('\n').join('\n       ')}`);
@@ -91,6 +92,21 @@ export function makeRunner() {
       process.exit(failed ? 1 : 0);
     },
   };
+}
+
+/**
+ * axe-core's serious and critical violations on the page as it is now, one line each
+ * (empty: none). axe is evaluated by the test driver, not added as a <script> tag: the
+ * page's CSP refuses inline scripts, as it should.
+ */
+export async function seriousA11yViolations(page) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) {
+    await page.evaluate(await readFile(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  }
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** Clicks "Export JSON" and returns the parsed download. */

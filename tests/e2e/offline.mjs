@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import { serve, watchCsp } from './lib.mjs';
+import { serve, watchCsp, makeRunner } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -28,18 +28,7 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT_MS = 60_000;
 const SUB = '/app/sub/';
 
-const results = [];
-async function check(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push([name, null]);
-    console.log(`ok   - ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  } catch (e) {
-    results.push([name, e]);
-    console.log(`FAIL - ${name}\n       ${String((e && e.stack) || e).split('\n').join('\n       ')}`);
-  }
-}
+const { check, finish } = makeRunner();
 function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
@@ -280,6 +269,4 @@ async function importJsonl(page, name, content) {
 
 export { jsonl, importJsonl };
 
-const failed = results.filter(([, e]) => e).length;
-console.log(`e2e offline: ${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish('e2e offline');

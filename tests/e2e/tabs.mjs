@@ -12,21 +12,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { serve, launch, assert, ROOT } from './lib.mjs';
+import { serve, launch, assert, makeRunner, ROOT } from './lib.mjs';
 
 const DIST = path.resolve(ROOT, process.argv[2] || 'dist');
-const results = [];
-async function check(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push([name, null]);
-    console.log(`ok   - ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  } catch (e) {
-    results.push([name, e]);
-    console.log(`FAIL - ${name}\n       ${String((e && e.stack) || e).split('\n').join('\n       ')}`);
-  }
-}
+const { check, finish } = makeRunner();
 
 /** A profile with pages; collects console errors of every page. */
 async function profile() {
@@ -195,6 +184,4 @@ try {
   server.close();
 }
 
-const failed = results.filter(([, e]) => e).length;
-console.log(`e2e tabs: ${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish('e2e tabs');
