@@ -67,6 +67,25 @@ fn record(v: &JsValue) -> Option<Record> {
     Some(Record { id: s("id")?, rev: s("rev")?, body: s("body").unwrap_or_default() })
 }
 
+/// Waits until the bridge has run. `pouch.js` is a deferred script, and the app's module
+/// script may start (and open storage) before it, on a loaded machine: seen as "storage is
+/// unavailable (newsmarkPouch is not defined)" in two starts of ten under load. Every deferred
+/// script has run by the window's `load` event, so a missing bridge waits for it; after
+/// `load`, a missing bridge is reported by the first call, as before.
+async fn bridge_loaded() {
+    let Some(window) = web_sys::window() else { return };
+    let loaded = || Reflect::has(&js_sys::global(), &JsValue::from_str("newsmarkPouch")).unwrap_or(false);
+    let complete = window.document().is_some_and(|d| d.ready_state() == "complete");
+    if loaded() || complete {
+        return;
+    }
+    // No await between the check and the listener: `load` cannot slip in between.
+    let once = Promise::new(&mut |resolve, _reject| {
+        let _ = window.add_event_listener_with_callback("load", &resolve);
+    });
+    let _ = JsFuture::from(once).await;
+}
+
 async fn settle(p: Result<Promise, JsValue>) -> Result<JsValue, PouchError> {
     let p = p.map_err(PouchError::from_js)?;
     JsFuture::from(p).await.map_err(PouchError::from_js)
@@ -91,6 +110,7 @@ impl Drop for Watch {
 impl Db {
     /// Opens (creating on first use) the IndexedDB-backed database `name`.
     pub async fn open(name: &str) -> Result<Db, PouchError> {
+        bridge_loaded().await;
         settle(js_open(name)).await.map(Db)
     }
 
