@@ -10,7 +10,7 @@ import path from 'node:path';
 import { serve, launch, assert, ROOT } from './lib.mjs';
 
 const DIST = path.resolve(ROOT, process.argv[2] || 'dist');
-const BIN = process.env.NEWSMARK_BIN || path.join(ROOT, 'target/debug/newsmark');
+const BIN = process.env.NEWSMARK_BIN || path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'debug/newsmark');
 await access(BIN).catch(() => {
   console.error(`agree.mjs: ${BIN} is missing: run \`cargo build --bin newsmark\` first`);
   process.exit(1);
