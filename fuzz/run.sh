@@ -31,7 +31,7 @@ fi
 
 # The binaries just built are run directly: `cargo fuzz run` would rebuild first whenever
 # a source changed meanwhile (minutes per target during a long run).
-bin="target/$(rustc -vV | awk '/^host:/ { print $2 }')/release"
+bin="${CARGO_TARGET_DIR:-target}/$(rustc -vV | awk '/^host:/ { print $2 }')/release"
 total=0
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t" "artifacts/$t"
