@@ -164,6 +164,36 @@ fn share(ledger: &Ledger) -> String {
     format!("{:.1} %", ledger.summary.anonymous_share * 100.0)
 }
 
+/// The summary sentence both reports open with (without its final full stop).
+fn summary_sentence(ledger: &Ledger) -> String {
+    let s = &ledger.summary;
+    format!(
+        "{} documents, {} attributions ({} without a source), {} sources; {} direct, {} mixed, {} indirect; anonymous share {}{}",
+        s.documents,
+        s.attributions,
+        s.unsourced,
+        s.sources,
+        s.direct,
+        s.mixed,
+        s.indirect,
+        share(ledger),
+        if ledger.include_pending { "; pending suggestions included" } else { "" }
+    )
+}
+
+/// The report tables' columns: the source's name, its type, the four text cells of
+/// [`text_cells`] after the name, then the five counts of [`count_cells`].
+const COLUMNS: [&str; 10] = ["Source", "Type", "Role", "Affiliation", "Gender", "Quotes", "Articles", "Direct", "Mixed", "Indirect"];
+
+/// A source's text cells, unescaped: name, roles, affiliations, gender.
+fn text_cells(src: &LedgerSource) -> [String; 4] {
+    [src.name.clone(), src.roles.join("; "), src.affiliations.join("; "), gender_cell(src)]
+}
+
+fn count_cells(src: &LedgerSource) -> [usize; 5] {
+    [src.attributions, src.articles, src.direct, src.mixed, src.indirect]
+}
+
 fn gender_cell(s: &LedgerSource) -> String {
     match s.gender {
         GenderState::Unknown => "unknown".into(),
@@ -173,36 +203,14 @@ fn gender_cell(s: &LedgerSource) -> String {
 
 /// A summary and one table row per source.
 pub fn markdown(ledger: &Ledger) -> String {
-    let s = &ledger.summary;
-    let mut out = String::from("# Source ledger\n\n");
-    out.push_str(&format!(
-        "{} documents, {} attributions ({} without a source), {} sources; {} direct, {} mixed, {} indirect; anonymous share {}{}.\n\n",
-        s.documents,
-        s.attributions,
-        s.unsourced,
-        s.sources,
-        s.direct,
-        s.mixed,
-        s.indirect,
-        share(ledger),
-        if ledger.include_pending { "; pending suggestions included" } else { "" }
-    ));
-    out.push_str("| Source | Type | Role | Affiliation | Gender | Quotes | Articles | Direct | Mixed | Indirect |\n");
+    let mut out = format!("# Source ledger\n\n{}.\n\n", summary_sentence(ledger));
+    out.push_str(&format!("| {} |\n", COLUMNS.join(" | ")));
     out.push_str("|---|---|---|---|---|---:|---:|---:|---:|---:|\n");
     for src in &ledger.sources {
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            md_cell(&src.name),
-            src.kind.as_str(),
-            md_cell(&src.roles.join("; ")),
-            md_cell(&src.affiliations.join("; ")),
-            md_cell(&gender_cell(src)),
-            src.attributions,
-            src.articles,
-            src.direct,
-            src.mixed,
-            src.indirect
-        ));
+        let [name, roles, affiliations, gender] = text_cells(src).map(|t| md_cell(&t));
+        let mut row = vec![name, src.kind.as_str().to_string(), roles, affiliations, gender];
+        row.extend(count_cells(src).map(|n| n.to_string()));
+        out.push_str(&format!("| {} |\n", row.join(" | ")));
     }
     out
 }
@@ -210,7 +218,6 @@ pub fn markdown(ledger: &Ledger) -> String {
 /// A self-contained page (no scripts, no external resources): figures, the charts as
 /// inline SVG, the table and every quote under its source.
 pub fn html(ledger: &Ledger) -> String {
-    let s = &ledger.summary;
     let mut out = String::from(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Source ledger</title>\n\
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:72rem;color:#1b1b1b}table{border-collapse:collapse;width:100%}\
@@ -218,39 +225,24 @@ th,td{border-bottom:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(26rem,1fr));gap:1rem}figure{margin:0}\
 blockquote{margin:.25rem 0 .5rem 1rem;color:#333}</style>\n</head>\n<body>\n<h1>Source ledger</h1>\n",
     );
-    out.push_str(&format!(
-        "<p>{} documents, {} attributions ({} without a source), {} sources; {} direct, {} mixed, {} indirect; anonymous share {}{}.</p>\n",
-        s.documents,
-        s.attributions,
-        s.unsourced,
-        s.sources,
-        s.direct,
-        s.mixed,
-        s.indirect,
-        share(ledger),
-        if ledger.include_pending { "; pending suggestions included" } else { "" }
-    ));
+    out.push_str(&format!("<p>{}.</p>\n", summary_sentence(ledger)));
     out.push_str("<div class=\"charts\">\n");
     for c in charts(ledger) {
         out.push_str(&format!("<figure id=\"{}\"><figcaption><h2>{}</h2></figcaption>", c.id, escape(&c.title)));
         out.push_str(&svg(&c).to_markup());
         out.push_str("</figure>\n");
     }
-    out.push_str("</div>\n<h2>Sources</h2>\n<table>\n<thead><tr><th>Source</th><th>Type</th><th>Role</th><th>Affiliation</th><th>Gender</th><th>Quotes</th><th>Articles</th><th>Direct</th><th>Mixed</th><th>Indirect</th></tr></thead>\n<tbody>\n");
+    out.push_str("</div>\n<h2>Sources</h2>\n<table>\n<thead><tr>");
+    COLUMNS.iter().for_each(|c| out.push_str(&format!("<th>{c}</th>")));
+    out.push_str("</tr></thead>\n<tbody>\n");
     for src in &ledger.sources {
-        out.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-            escape(&src.name),
-            src.kind.title(),
-            escape(&src.roles.join("; ")),
-            escape(&src.affiliations.join("; ")),
-            escape(&gender_cell(src)),
-            src.attributions,
-            src.articles,
-            src.direct,
-            src.mixed,
-            src.indirect
-        ));
+        let [name, roles, affiliations, gender] = text_cells(src).map(|t| escape(&t));
+        out.push_str("<tr>");
+        for t in [name, src.kind.title().to_string(), roles, affiliations, gender] {
+            out.push_str(&format!("<td>{t}</td>"));
+        }
+        count_cells(src).iter().for_each(|n| out.push_str(&format!("<td class=\"n\">{n}</td>")));
+        out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table>\n<h2>Quotes by source</h2>\n");
     for src in &ledger.sources {
