@@ -17,12 +17,7 @@ fn f(v: &serde_json::Value, path: &[&str]) -> f64 {
 
 fn dev_inputs(set: &str) -> (PathBuf, Vec<PathBuf>) {
     let dir = require_shared().join("eval/dev").join(set);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
+    let files = newsmark::core::nlp::tagger::corpus::json_files(&dir).unwrap_or_else(|e| panic!("{e}"));
     assert!(!files.is_empty(), "no gold files in {}", dir.display());
     (dir, files)
 }

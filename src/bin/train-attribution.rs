@@ -29,6 +29,7 @@ fn main() -> std::process::ExitCode {
 mod native {
     use newsmark::core::nlp::attribution::learned::{train, weights, Mode, Model, DEFAULT_GATE};
     use newsmark::core::nlp::pipeline;
+    use newsmark::core::nlp::tagger::corpus;
     use std::path::{Path, PathBuf};
     use std::time::Instant;
 
@@ -86,14 +87,9 @@ mod native {
         Ok(a)
     }
 
+    /// The corpus folder reader the entity tagger's training and the bench use.
     fn json_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| format!("{}: {e}", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        files.sort();
-        Ok(files)
+        corpus::json_files(dir).map_err(|e| e.to_string())
     }
 
     pub fn run() -> Result<(), String> {
