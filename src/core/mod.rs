@@ -26,7 +26,7 @@ pub mod project;
 pub use format::json::{export as export_json, import as import_json, ImportError};
 pub use model::annotation::{
     AnnotationSet, Attribution, AttributionId, Boilerplate, Document, Edit, EditError, Entity, EntityId, Kind,
-    Origin, RegionId, Source, Status, Target,
+    Curation, Origin, RegionId, Source, Status, Target,
 };
 pub use model::history::History;
 pub use model::label::{Label, LabelDef, LabelSchema};

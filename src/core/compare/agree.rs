@@ -244,7 +244,7 @@ pub fn agree<'s>(
 
 /// Python's overlap test (`x.start < y.end and y.start < x.end`), which unlike
 /// [`Span::overlaps`] lets an empty span inside another count.
-fn touches(x: &Span, y: &Span) -> bool {
+pub(super) fn touches(x: &Span, y: &Span) -> bool {
     x.start < y.end && y.start < x.end
 }
 
@@ -348,7 +348,7 @@ fn token_starts(text: &str, pieces: &[Span]) -> HashSet<usize> {
     out
 }
 
-fn tok_f1(text: &str, x: &[Span], y: &[Span]) -> f64 {
+pub(super) fn tok_f1(text: &str, x: &[Span], y: &[Span]) -> f64 {
     let (tx, ty) = (token_starts(text, x), token_starts(text, y));
     let inter = tx.intersection(&ty).count();
     if tx.is_empty() || ty.is_empty() || inter == 0 {

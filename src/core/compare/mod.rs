@@ -1,6 +1,7 @@
 //! Comparing annotators: how far two people's annotations of the same documents agree
-//! ([`agree`]). Pure functions over [`crate::core::AnnotationSet`]s, shared by
-//! `newsmark agree` and the app.
+//! ([`agree`]), and settling their disagreements into a curated version ([`adjudicate`]).
+//! Pure functions over [`crate::core::AnnotationSet`]s, shared by the command line and the app.
 
+pub mod adjudicate;
 pub mod agree;
 pub mod words;

@@ -153,7 +153,7 @@ pub fn annotation_conf(schema: &LabelSchema) -> String {
     s.push_str("<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>\n\n[events]\n");
     s.push_str("Attribution\tSource?:Source, Cue?:Cue, Content:Content\n\n[attributes]\n");
     s.push_str("Status\tArg:<ANY>, Value:suggested|accepted|rejected\n");
-    s.push_str("Origin\tArg:<ANY>, Value:auto|human\n");
+    s.push_str("Origin\tArg:<ANY>, Value:auto|human|curated\n");
     s.push_str("Kind\tArg:Attribution, Value:direct|indirect|mixed\n");
     s
 }
@@ -305,7 +305,7 @@ pub fn import(id: &str, txt: &str, ann: &str) -> Result<AnnotationSet, FormatErr
         if RESERVED[..4].contains(&t.ty.as_str()) {
             return Err(FormatError::Dangling { item, id: format!("{tid} ({} without an Attribution event)", t.ty) });
         }
-        let origin = value(attr(tid, "Origin"), "Origin", Origin::Human, parse_origin)?;
+        let origin = value(attr(tid, "Origin"), "Origin", Origin::Human, Origin::parse)?;
         if t.ty == "Boilerplate" {
             let id = RegionId(ids.assign(&mut set, note_id(tid, "b")));
             let span = Span::new(t.frags[0].start, t.frags[t.frags.len() - 1].end);
@@ -357,7 +357,7 @@ pub fn import(id: &str, txt: &str, ann: &str) -> Result<AnnotationSet, FormatErr
             source,
             cue,
             content,
-            origin: value(attr(eid, "Origin"), "Origin", Origin::Human, parse_origin)?,
+            origin: value(attr(eid, "Origin"), "Origin", Origin::Human, Origin::parse)?,
             status: value(attr(eid, "Status"), "Status", Status::Accepted, parse_status)?,
             confidence: note_conf(eid)?,
         });

@@ -88,14 +88,6 @@ impl std::error::Error for FormatError {}
 
 // ---------------------------------------------------------------- values
 
-pub fn parse_origin(s: &str) -> Option<Origin> {
-    match s {
-        "auto" => Some(Origin::Auto),
-        "human" => Some(Origin::Human),
-        _ => None,
-    }
-}
-
 pub fn parse_status(s: &str) -> Option<Status> {
     match s {
         "suggested" => Some(Status::Suggested),
@@ -377,7 +369,7 @@ pub fn add_attributions(
             source,
             cue,
             content: extent,
-            origin: enum_value(o, "origin", &first.item, "origin", default_origin, parse_origin)?,
+            origin: enum_value(o, "origin", &first.item, "origin", default_origin, Origin::parse)?,
             status: enum_value(o, "status", &first.item, "status", default_status, parse_status)?,
             confidence: confidence(o, "confidence", &first.item, 1.0)?,
         });

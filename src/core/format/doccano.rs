@@ -167,7 +167,7 @@ pub fn import_value(v: &Value, line: usize) -> Result<AnnotationSet, FormatError
     let mut entity_ids: HashMap<String, EntityId> = HashMap::new();
     for (node, label, a, b, extra, item) in spans {
         let span = span_from_cp(&map, a, b, &item)?;
-        let origin = enum_value(&extra, "origin", &item, "origin", Origin::Human, parse_origin)?;
+        let origin = enum_value(&extra, "origin", &item, "origin", Origin::Human, Origin::parse)?;
         let nid = extra.get("newsmark_id").and_then(Value::as_str).map(str::to_string);
         if ROLE_LABELS.contains(&label.as_str()) {
             let key = extra.get("attribution").and_then(Value::as_str).map(str::to_string);

@@ -5,8 +5,8 @@
 //! can verify it against the document. The JSON Schema is `schema/newsmark.annotations.v1.json`.
 
 use crate::core::model::annotation::{
-    AnnotationSet, Attribution, AttributionId, Boilerplate, Document, Entity, EntityId, Kind, Origin,
-    RegionId, Source, Status, MAX_KEPT_ID,
+    AnnotationSet, Attribution, AttributionId, Boilerplate, Curation, Document, Entity, EntityId, Kind,
+    Origin, RegionId, Source, Status, MAX_KEPT_ID,
 };
 use crate::core::model::label::{is_hex_colour, Label, LabelDef, LabelSchema};
 use crate::core::model::offsets::OffsetMap;
@@ -172,7 +172,7 @@ pub fn export_value(set: &AnnotationSet) -> Value {
         doc.insert("title".into(), json!(t));
     }
     doc.insert("text".into(), json!(text));
-    json!({
+    let mut file = json!({
         "format": FORMAT,
         "version": VERSION,
         "document": doc,
@@ -182,7 +182,11 @@ pub fn export_value(set: &AnnotationSet) -> Value {
         "entities": entities,
         "attributions": attributions,
         "boilerplate": boilerplate,
-    })
+    });
+    if let Some(c) = &set.curation {
+        file["curation"] = json!({"annotators": c.annotators, "undecided": c.undecided});
+    }
+    file
 }
 
 /// The file's text, pretty-printed (diffable, and what `newsmark extract` writes).
@@ -249,14 +253,6 @@ fn enum_field<T>(
             let s = as_str(v, item, name)?;
             parse(s).ok_or_else(|| ImportError::BadValue { item: item.into(), field: name, value: format!("{s:?}") })
         }
-    }
-}
-
-fn parse_origin(s: &str) -> Option<Origin> {
-    match s {
-        "auto" => Some(Origin::Auto),
-        "human" => Some(Origin::Human),
-        _ => None,
     }
 }
 
@@ -423,6 +419,22 @@ fn check_header(root: &Map<String, Value>) -> Result<(), ImportError> {
     Ok(())
 }
 
+/// The set-level mark of a curated version: `{"annotators": [names], "undecided": n}`.
+fn parse_curation(v: &Value) -> Result<Curation, ImportError> {
+    let obj = as_obj(v, "file", "curation")?;
+    let names = as_array(obj, "curation", "annotators")?;
+    let annotators = names.iter().map(|n| as_str(n, "curation", "annotators").map(str::to_string)).collect::<Result<Vec<_>, _>>()?;
+    let undecided = match obj.get("undecided") {
+        None | Some(Value::Null) => 0,
+        Some(n) => n.as_u64().and_then(|n| usize::try_from(n).ok()).ok_or_else(|| ImportError::BadValue {
+            item: "curation".into(),
+            field: "undecided",
+            value: n.to_string(),
+        })?,
+    };
+    Ok(Curation { annotators, undecided })
+}
+
 /// Reads a `newsmark.annotations` v1 file. Never panics, whatever the input.
 pub fn import(input: &str) -> Result<AnnotationSet, ImportError> {
     let root = &parse_root(input)?;
@@ -431,6 +443,9 @@ pub fn import(input: &str) -> Result<AnnotationSet, ImportError> {
     let mut set = AnnotationSet::new(document);
     if let Some(s) = root.get("schema").filter(|v| !v.is_null()) {
         set.schema = parse_schema(s)?;
+    }
+    if let Some(c) = root.get("curation").filter(|v| !v.is_null()) {
+        set.curation = Some(parse_curation(c)?);
     }
     let r = Reader { text, map: OffsetMap::new(text) };
 
@@ -482,7 +497,7 @@ pub fn import(input: &str) -> Result<AnnotationSet, ImportError> {
             .ok()
             .filter(|l| set.schema.contains(l))
             .ok_or_else(|| ImportError::UnknownLabel { item: item.clone(), label: label_s.into() })?;
-        let origin = enum_field(obj, &item, "origin", Some(Origin::Human), parse_origin)?;
+        let origin = enum_field(obj, &item, "origin", Some(Origin::Human), Origin::parse)?;
         let status = enum_field(obj, &item, "status", Some(Status::Accepted), parse_status)?;
         let group = match obj.get("group") {
             None | Some(Value::Null) => None,
@@ -537,7 +552,7 @@ pub fn import(input: &str) -> Result<AnnotationSet, ImportError> {
         };
         let citem = format!("{item} content");
         let content = r.extent(as_obj(field(obj, &item, "content")?, &citem, "content")?, &citem)?;
-        let origin = enum_field(obj, &item, "origin", Some(Origin::Human), parse_origin)?;
+        let origin = enum_field(obj, &item, "origin", Some(Origin::Human), Origin::parse)?;
         let status = enum_field(obj, &item, "status", Some(Status::Accepted), parse_status)?;
         let confidence = confidence(obj, &item, 1.0)?;
         let id = AttributionId(number_for(&mut set, file_id, 'a'));
@@ -549,7 +564,7 @@ pub fn import(input: &str) -> Result<AnnotationSet, ImportError> {
         let item = format!("boilerplate {}", file_id.map_or(format!("#{}", i + 1), str::to_string));
         let obj = as_obj(v, &item, "boilerplate")?;
         let span = r.span(obj, &item, true)?;
-        let origin = enum_field(obj, &item, "origin", Some(Origin::Human), parse_origin)?;
+        let origin = enum_field(obj, &item, "origin", Some(Origin::Human), Origin::parse)?;
         let id = RegionId(number_for(&mut set, file_id, 'b'));
         set.boilerplate.push(Boilerplate { id, span, origin });
     }

@@ -244,7 +244,7 @@ fn import_task(t: &Value, n: usize) -> Result<AnnotationSet, FormatError> {
             continue;
         }
         let r = review.get(&rid).and_then(Value::as_object).unwrap_or(&empty);
-        let origin = enum_value(r, "origin", &item, "origin", origin, parse_origin)?;
+        let origin = enum_value(r, "origin", &item, "origin", origin, Origin::parse)?;
         if label == "BOILERPLATE" {
             let id = RegionId(ids.assign(&mut set, id_number(&rid, "b")));
             set.boilerplate.push(Boilerplate { id, span, origin });

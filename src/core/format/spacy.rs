@@ -208,7 +208,7 @@ pub fn import_value(v: &Value, line: usize) -> Result<AnnotationSet, FormatError
         let span = span_from_cp(&map, a, b, &item)?;
         check_text(text, span, opt_str(o, &item, "text")?, &item)?;
         let label = req_str(o, &item, "label")?;
-        let origin = enum_value(o, "origin", &item, "origin", Origin::Human, parse_origin)?;
+        let origin = enum_value(o, "origin", &item, "origin", Origin::Human, Origin::parse)?;
         if ROLE_LABELS.contains(&label) {
             let key = opt_str(o, &item, "attribution")?.map(str::to_string);
             roles.push(RoleSpan { role: label.into(), span, node: node(a, b), key, extra: o.clone(), item });

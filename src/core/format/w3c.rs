@@ -388,7 +388,7 @@ pub fn import(input: &str, doc: &Document) -> Result<Imported, FormatError> {
             "entity" | "boilerplate" => {
                 let t = req(a, &item, "target")?;
                 let placed = placer.target(t, &item)?;
-                let origin = enum_value(a, "nm:origin", &item, "origin", Origin::Human, parse_origin)?;
+                let origin = enum_value(a, "nm:origin", &item, "origin", Origin::Human, Origin::parse)?;
                 let n = ids.assign(&mut set, id_of(a).and_then(|l| id_number(l, if layer == "entity" { "e" } else { "b" })));
                 if layer == "boilerplate" {
                     match placed {
@@ -483,7 +483,7 @@ pub fn import(input: &str, doc: &Document) -> Result<Imported, FormatError> {
             source: source.map(|span| Source { span, entity, entity_text }),
             cue,
             content,
-            origin: enum_value(a, "nm:origin", &item, "origin", Origin::Human, parse_origin)?,
+            origin: enum_value(a, "nm:origin", &item, "origin", Origin::Human, Origin::parse)?,
             status: enum_value(a, "nm:status", &item, "status", Status::Accepted, parse_status)?,
             confidence: confidence(a, "nm:confidence", &item, 1.0)?,
         });

@@ -58,6 +58,9 @@ impl Document {
 pub enum Origin {
     Auto,
     Human,
+    /// Settled by adjudicating several annotators' versions
+    /// ([`crate::core::compare::adjudicate`]); the set says whose in [`Curation`].
+    Curated,
 }
 
 /// Where an annotation is in review.
@@ -86,6 +89,17 @@ impl Origin {
         match self {
             Origin::Auto => "auto",
             Origin::Human => "human",
+            Origin::Curated => "curated",
+        }
+    }
+
+    /// The origin named `s` in a file (`auto`, `human`, `curated`).
+    pub fn parse(s: &str) -> Option<Origin> {
+        match s {
+            "auto" => Some(Origin::Auto),
+            "human" => Some(Origin::Human),
+            "curated" => Some(Origin::Curated),
+            _ => None,
         }
     }
 }
@@ -170,6 +184,14 @@ pub enum Target {
 /// kept one) can never run out of `u32` and collide.
 pub const MAX_KEPT_ID: u32 = 100_000_000;
 
+/// Where a curated set came from: the annotators whose versions were adjudicated, and how
+/// many disagreements were still open when it was made (their items are `suggested`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Curation {
+    pub annotators: Vec<String>,
+    pub undecided: usize,
+}
+
 /// Everything annotated on one document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AnnotationSet {
@@ -179,6 +201,9 @@ pub struct AnnotationSet {
     pub attributions: Vec<Attribution>,
     pub boilerplate: Vec<Boilerplate>,
     next_id: u32,
+    /// Set on a curated version only (records stored before it existed read as `None`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curation: Option<Curation>,
 }
 
 /// One change to an [`AnnotationSet`]. Human edits make items `origin: human`,
@@ -259,6 +284,7 @@ impl AnnotationSet {
             attributions: Vec::new(),
             boilerplate: Vec::new(),
             next_id: 1,
+            curation: None,
         }
     }
 
