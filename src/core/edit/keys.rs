@@ -138,9 +138,116 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Escape", "close a dialog, clear the focus"),
 ];
 
+/// What a key press asks for in the Adjudicate view (its own table: A and B mean "take
+/// annotator A / B" there, not a label).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WalkCommand {
+    /// Take annotator `n`'s version (A = 0, B = 1; digits for a third and more).
+    Take(usize),
+    Both,
+    Neither,
+    /// Use the adjudicator's own version (the selection, the label and roles picked).
+    Edit,
+    /// Make the current disagreement undecided again.
+    Clear,
+    Next,
+    Prev,
+    Undo,
+    Redo,
+    Help,
+    Close,
+}
+
+/// The Adjudicate view's command for a key press, if any.
+///
+/// ```
+/// use newsmark::core::edit::keys::{walk_command, KeyPress, WalkCommand};
+/// assert_eq!(walk_command(&KeyPress::plain("b")), Some(WalkCommand::Take(1)));
+/// ```
+pub fn walk_command(k: &KeyPress) -> Option<WalkCommand> {
+    let key = k.key.as_str();
+    if k.ctrl {
+        return match key.to_lowercase().as_str() {
+            "z" if k.shift => Some(WalkCommand::Redo),
+            "z" => Some(WalkCommand::Undo),
+            "y" => Some(WalkCommand::Redo),
+            _ => None,
+        };
+    }
+    if k.alt {
+        return None;
+    }
+    match key {
+        "?" => return Some(WalkCommand::Help),
+        "Escape" => return Some(WalkCommand::Close),
+        "Delete" | "Backspace" => return Some(WalkCommand::Clear),
+        _ => {}
+    }
+    if let Some(d) = key.chars().next().filter(|c| key.len() == 1 && c.is_ascii_digit() && *c != '0') {
+        return Some(WalkCommand::Take(d as usize - '1' as usize));
+    }
+    let letter = match k.code.strip_prefix("Key") {
+        Some(l) => l.to_ascii_lowercase(),
+        None => key.to_ascii_lowercase(),
+    };
+    Some(match letter.as_str() {
+        "a" => WalkCommand::Take(0),
+        "b" => WalkCommand::Take(1),
+        "h" => WalkCommand::Both,
+        "n" => WalkCommand::Neither,
+        "e" => WalkCommand::Edit,
+        "j" => WalkCommand::Next,
+        "k" => WalkCommand::Prev,
+        _ => return None,
+    })
+}
+
+/// The Adjudicate view's shortcuts as the help dialog lists them.
+pub const WALK_SHORTCUTS: &[(&str, &str)] = &[
+    ("A", "take annotator A's version"),
+    ("B", "take annotator B's version"),
+    ("1 – 9", "take the version of annotator 1 – 9 (for three or more)"),
+    ("H", "take both (every version)"),
+    ("N", "take neither"),
+    ("E", "take your own version: the words selected in the article (else the span picked) with the label or roles picked"),
+    ("Delete", "make the disagreement undecided again"),
+    ("J / K", "next / previous disagreement"),
+    ("Ctrl + Z", "undo a decision"),
+    ("Ctrl + Shift + Z, Ctrl + Y", "redo"),
+    ("Escape", "leave the Adjudicate view"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn walk_key_table() {
+        let cases: Vec<(KeyPress, Option<WalkCommand>)> = vec![
+            (kp("a", "KeyA", false, false, false), Some(WalkCommand::Take(0))),
+            (kp("B", "KeyB", false, true, false), Some(WalkCommand::Take(1))),
+            (kp("3", "Digit3", false, false, false), Some(WalkCommand::Take(2))),
+            (kp("0", "Digit0", false, false, false), None),
+            (kp("h", "KeyH", false, false, false), Some(WalkCommand::Both)),
+            (kp("n", "KeyN", false, false, false), Some(WalkCommand::Neither)),
+            (kp("e", "KeyE", false, false, false), Some(WalkCommand::Edit)),
+            (kp("j", "KeyJ", false, false, false), Some(WalkCommand::Next)),
+            (kp("k", "KeyK", false, false, false), Some(WalkCommand::Prev)),
+            (kp("z", "KeyZ", true, false, false), Some(WalkCommand::Undo)),
+            (kp("Z", "KeyZ", true, true, false), Some(WalkCommand::Redo)),
+            (kp("a", "KeyA", true, false, false), None), // select-all stays the browser's
+            (kp("Escape", "Escape", false, false, false), Some(WalkCommand::Close)),
+            (kp("x", "KeyX", false, false, false), None),
+            (kp("ArrowLeft", "ArrowLeft", false, true, false), None),
+        ];
+        for (k, want) in cases {
+            assert_eq!(walk_command(&k), want, "{k:?}");
+        }
+        let help: String = WALK_SHORTCUTS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(" ");
+        for k in ["A", "B", "H", "N", "E", "J", "K", "Ctrl + Z", "Escape"] {
+            assert!(help.contains(k), "{k} missing from the help list");
+        }
+    }
 
     fn kp(key: &str, code: &str, ctrl: bool, shift: bool, alt: bool) -> KeyPress {
         KeyPress { key: key.into(), code: code.into(), ctrl, shift, alt }

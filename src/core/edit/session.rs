@@ -13,6 +13,8 @@ use crate::core::model::label::{Label, LabelDef, LabelSchema};
 use crate::core::edit::review::{self, Nav};
 use crate::core::edit::snap::{self, Dir, Edge, Snap, Step};
 use crate::core::model::span::{Extent, Span};
+use crate::core::compare::adjudicate::Adjudication;
+use crate::core::edit::adjudicate::{Walk, WalkAction};
 use std::fmt;
 
 /// A message for the user: errors go to an alert region, notes to a polite live region.
@@ -69,6 +71,12 @@ pub enum Action {
     RenameLabel { from: Label, to: String },
     Recolour { label: Label, colour: String },
     Rekey { label: Label, key: Option<char> },
+    /// Open the Adjudicate view on these annotators' versions of one document.
+    Adjudicate { annotators: Vec<(String, AnnotationSet)> },
+    /// A step of the adjudication walk (decide, move, undo).
+    Walk { action: WalkAction },
+    /// Leave the Adjudicate view (its decisions are dropped).
+    CloseAdjudication,
 }
 
 /// One document being edited.
@@ -80,6 +88,9 @@ pub struct Session {
     /// Bumped whenever the current annotations may have changed (edit, undo, redo, load):
     /// a cheap key for views that derive data from them.
     pub revision: u64,
+    /// The adjudication in progress, if the Adjudicate view is open. It outlives opening
+    /// and restoring documents: it holds its own copies of the annotators' versions.
+    pub adjudication: Option<Walk>,
 }
 
 /// Colours offered for new labels: light tints that keep black text above 7:1 contrast.
@@ -104,7 +115,7 @@ pub fn guess_kind(content: &str) -> Kind {
 
 impl Session {
     pub fn new(set: AnnotationSet) -> Session {
-        Session { history: History::new(set), focus: None, message: None, revision: 0 }
+        Session { history: History::new(set), focus: None, message: None, revision: 0, adjudication: None }
     }
 
     /// The annotations as they are now.
@@ -172,9 +183,17 @@ impl Session {
     /// The pure transition (what the reducer calls).
     pub fn next(mut self, action: Action) -> Session {
         match action {
-            Action::Load { set } => return Session { revision: self.revision + 1, ..Session::new(set) },
+            Action::Load { set } => {
+                return Session { revision: self.revision + 1, adjudication: self.adjudication, ..Session::new(set) }
+            }
             Action::Restore { history } => {
-                return Session { history, focus: None, message: None, revision: self.revision + 1 }
+                return Session {
+                    history,
+                    focus: None,
+                    message: None,
+                    revision: self.revision + 1,
+                    adjudication: self.adjudication,
+                }
             }
             Action::Apply { edits } => {
                 self.edit(edits);
@@ -360,6 +379,35 @@ impl Session {
                 d.key = key;
                 Ok(())
             }),
+            Action::Adjudicate { annotators } => match Adjudication::new(&annotators) {
+                Ok(a) => {
+                    let walk = Walk::new(a);
+                    self.message = Some(Message::Note(if walk.decisions.is_empty() {
+                        "the annotators agree on everything: nothing to settle".into()
+                    } else {
+                        format!("{} disagreement(s) to settle", walk.decisions.len())
+                    }));
+                    self.adjudication = Some(walk);
+                }
+                Err(e) => self.message = Some(Message::Error(e.to_string())),
+            },
+            Action::Walk { action } => {
+                let Some(walk) = self.adjudication.take() else {
+                    self.message = Some(Message::Error("no adjudication is open".into()));
+                    return self;
+                };
+                match walk.next(action) {
+                    Ok(w) => {
+                        self.adjudication = Some(w);
+                        self.message = None;
+                    }
+                    Err((w, m)) => {
+                        self.adjudication = Some(w);
+                        self.message = Some(Message::Note(m));
+                    }
+                }
+            }
+            Action::CloseAdjudication => self.adjudication = None,
         }
         self
     }
@@ -368,7 +416,26 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::compare::adjudicate::Decision;
     use crate::core::model::annotation::{Document, Entity, Origin};
+
+    #[test]
+    fn adjudication_lives_beside_the_document() {
+        let doc = AnnotationSet::new(Document::new("d", None, TEXT));
+        let a = doc.apply(&Edit::AddEntity { label: Label::Person, span: at("Putin") }).unwrap();
+        let s = session().next(Action::Adjudicate { annotators: vec![("A".into(), a.clone()), ("B".into(), doc.clone())] });
+        assert_eq!(s.adjudication.as_ref().map(|w| w.decisions.len()), Some(1));
+        let s = s.next(Action::Walk { action: WalkAction::Decide { decision: Decision::Take(0) } });
+        let s = s.next(Action::Load { set: doc.clone() });
+        assert_eq!(s.adjudication.as_ref().map(|w| w.progress()), Some("1 of 1 settled".into()), "opening a document keeps the walk");
+        let s = s.next(Action::Walk { action: WalkAction::Redo });
+        assert_eq!(s.message, Some(Message::Note("nothing to redo".into())));
+        let s = s.next(Action::CloseAdjudication);
+        assert!(s.adjudication.is_none());
+        let other = AnnotationSet::new(Document::new("d", None, "Other."));
+        let s = s.next(Action::Adjudicate { annotators: vec![("A".into(), a), ("B".into(), other)] });
+        assert!(matches!(s.message, Some(Message::Error(_))) && s.adjudication.is_none());
+    }
 
     const TEXT: &str = "“We are close,” said White House spokeswoman Caroline Leavitt. “Very,” she added.\nPutin met Witkoff.";
 
