@@ -8,7 +8,7 @@
 use crate::core::edit::keys::{self, Command, KeyPress};
 use crate::core::{AnnotationSet, AttributionId, OffsetMap, Status, Target};
 use crate::ui::components::{
-    focused_attribution, open_file, AlertRegion, Article, HelpDialog, Inspector, LedgerView, Legend, PasteDialog,
+    focused_attribution, open_file, AdjudicateView, AlertRegion, Article, HelpDialog, Inspector, LedgerView, Legend, PasteDialog,
     ProjectPanel, RoleHighlight, SaveStatus, SchemaEditor, SidePanel, StoragePersistence, Toolbar, UpdateBanner,
 };
 use crate::ui::persist::{use_persistence, ProjectContext};
@@ -57,9 +57,10 @@ fn on_key(e: &KeyboardEvent, latest: &Latest) {
         e.prevent_default();
         return;
     }
-    // Editing keys belong to the article, not to the ledger view that replaces it.
-    let ledger_shown = gloo::utils::document().query_selector("section.ledger").ok().flatten().is_some();
-    if typing_in_control(e) || dialog.is_some() || ledger_shown {
+    // Editing keys belong to the article, not to the ledger or Adjudicate view that
+    // replaces it (the Adjudicate view listens for its own keys).
+    let replaced = gloo::utils::document().query_selector("section.ledger, section.adjudicate").ok().flatten().is_some();
+    if typing_in_control(e) || dialog.is_some() || replaced {
         return;
     }
     let state = &latest.state;
@@ -248,6 +249,7 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |_: ()| ledger_open.set(false))
     };
 
+    let adjudicating = state.adjudication.is_some();
     html! {
         <ContextProvider<AnnotatorContext> context={state}>
         <ContextProvider<ProjectContext> context={project}>
@@ -263,7 +265,9 @@ pub fn App(props: &AppProps) -> Html {
                 <StoragePersistence />
                 <AlertRegion />
                 <RoleHighlight hovered={(*hovered).clone()} {focused} />
-                if *ledger_open {
+                if adjudicating {
+                    <main class="app-main adjudicate-main"><AdjudicateView on_help={open(Dialog::Help)} /></main>
+                } else if *ledger_open {
                     <main class="app-main ledger-main"><LedgerView on_close={close_ledger} {on_jump} /></main>
                 } else {
                 <div class="workspace">

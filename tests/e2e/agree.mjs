@@ -3,18 +3,14 @@
 // Usage: node tests/e2e/agree.mjs [dist-dir]
 // Needs the CLI built (target/debug/newsmark, which `cargo test` builds; or $NEWSMARK_BIN).
 
-import { mkdtemp, readFile, rm, writeFile, access } from 'node:fs/promises';
-import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serve, launch, assert, ROOT } from './lib.mjs';
+import { newsmarkBin, agreeCli, checkAgreementPanel } from './agree_lib.mjs';
 
 const DIST = path.resolve(ROOT, process.argv[2] || 'dist');
-const BIN = process.env.NEWSMARK_BIN || path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'debug/newsmark');
-await access(BIN).catch(() => {
-  console.error(`agree.mjs: ${BIN} is missing: run \`cargo build --bin newsmark\` first`);
-  process.exit(1);
-});
+const BIN = await newsmarkBin('agree.mjs');
 
 const dir = await mkdtemp(path.join(process.env.TMPDIR || tmpdir(), 'newsmark-agree-'));
 // Annotator A: the hand-made fixture. Annotator B: one entity dropped, one relabelled, one
@@ -36,7 +32,7 @@ const fa = path.join(dir, 'a.json');
 const fb = path.join(dir, 'b.json');
 await writeFile(fa, JSON.stringify(a));
 await writeFile(fb, JSON.stringify(b));
-const cli = JSON.parse(execFileSync(BIN, ['agree', fa, fb, '--format', 'json'], { encoding: 'utf8' }));
+const cli = agreeCli(BIN, fa, fb);
 
 let failed = 0;
 const { server, base } = await serve(DIST, '/');
@@ -49,26 +45,10 @@ try {
   await page.goto(base);
   await page.locator('article p').first().waitFor();
   await page.getByRole('button', { name: 'Agreement…' }).click();
-  await page.locator('input[data-side="A"]').setInputFiles(fa);
-  await page.locator('input[data-side="B"]').setInputFiles(fb);
-  await page.locator('.agree-result').waitFor();
-  const figure = async (label, which) =>
-    (await page.locator(`.agree-table tr[data-label="${label}"] td[data-figure="${which}"]`).textContent()).trim();
-  const want = [['all', cli.entities_exact.f, cli.entities_overlap.f]];
-  for (const [label, v] of Object.entries(cli.per_label)) want.push([label, v.exact.f, v.overlap.f]);
-  for (const [label, exact, overlap] of want) {
-    assert(await figure(label, 'exact') === exact.toFixed(3), `${label} exact: app ${await figure(label, 'exact')}, CLI ${exact}`);
-    assert(await figure(label, 'overlap') === overlap.toFixed(3), `${label} overlap: app ${await figure(label, 'overlap')}, CLI ${overlap}`);
-  }
-  const kappa = await page.locator('[data-figure="kappa"]').textContent();
-  assert(kappa.includes(`κ ${cli.token_kappa.kappa.toFixed(3)}`), `kappa: app "${kappa}", CLI ${cli.token_kappa.kappa}`);
-  for (const k of ['found', 'full']) {
-    const t = await page.locator(`[data-figure="${k}"]`).textContent();
-    assert(t.includes(`F1 ${cli['attributions_' + k].f.toFixed(3)}`), `attributions ${k}: app "${t}", CLI ${cli['attributions_' + k].f}`);
-  }
+  const rows = await checkAgreementPanel(page, fa, fb, cli);
   assert(cli.entities_exact.f < 1 && cli.attributions_full.f < cli.attributions_found.f, 'the pair disagrees somewhere');
   assert(errors.length === 0, errors.join('\n'));
-  console.log(`ok   - the app shows what newsmark agree prints (${want.length} entity rows, kappa, attributions)`);
+  console.log(`ok   - the app shows what newsmark agree prints (${rows} entity rows, kappa, attributions)`);
 } catch (e) {
   failed = 1;
   console.log(`FAIL - the app shows what newsmark agree prints\n       ${String((e && e.stack) || e)}`);

@@ -6,7 +6,8 @@
 //! this module only walks them. Deciding moves on to the next undecided disagreement, so a
 //! run of A / B / H / N presses settles the document in order.
 
-use crate::core::compare::adjudicate::{AdjudicateError, Adjudication, Decision};
+use crate::core::compare::adjudicate::{AdjudicateError, Adjudication, Decision, Item};
+use crate::core::model::span::Span;
 use crate::core::model::annotation::AnnotationSet;
 use std::sync::Arc;
 
@@ -143,12 +144,97 @@ impl Walk {
     }
 }
 
+/// Which part of a version a highlight shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Entity,
+    Source,
+    Cue,
+    Content,
+}
+
+impl Part {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::Entity => "entity",
+            Part::Source => "source",
+            Part::Cue => "cue",
+            Part::Content => "content",
+        }
+    }
+}
+
+/// One span of one annotator's version of the current disagreement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Highlight {
+    pub span: Span,
+    pub annotator: usize,
+    pub part: Part,
+}
+
+/// A stretch of a paragraph and the highlights (indices) covering all of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Run {
+    pub span: Span,
+    pub covers: Vec<usize>,
+}
+
+impl Walk {
+    /// What the article highlights: every part of every version of the current disagreement.
+    pub fn highlights(&self) -> Vec<Highlight> {
+        let Some(d) = self.adjudication.disagreements.get(self.current) else { return Vec::new() };
+        let mut out = Vec::new();
+        for (annotator, v) in d.versions.iter().enumerate() {
+            let mut push = |span: Span, part: Part| out.push(Highlight { span, annotator, part });
+            match v {
+                Some(Item::Entity(e)) => push(e.span, Part::Entity),
+                Some(Item::Attribution(a)) => {
+                    for f in a.content.fragments() {
+                        push(*f, Part::Content);
+                    }
+                    if let Some(s) = &a.source {
+                        push(s.span, Part::Source);
+                    }
+                    if let Some(c) = a.cue {
+                        push(c, Part::Cue);
+                    }
+                }
+                None => {}
+            }
+        }
+        out
+    }
+}
+
+/// Cuts `paragraph` where a highlight starts or ends, so each run is covered by one fixed
+/// set of highlights (the view wraps it in one mark).
+pub fn runs(paragraph: Span, highlights: &[Highlight]) -> Vec<Run> {
+    let mut cuts = vec![paragraph.start, paragraph.end];
+    for h in highlights {
+        for p in [h.span.start, h.span.end] {
+            if p > paragraph.start && p < paragraph.end {
+                cuts.push(p);
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts.windows(2)
+        .map(|w| {
+            let span = Span { start: w[0], end: w[1] };
+            let covers = (0..highlights.len())
+                .filter(|i| highlights[*i].span.start <= span.start && span.end <= highlights[*i].span.end)
+                .collect();
+            Run { span, covers }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::model::annotation::{Document, Edit, Origin};
     use crate::core::model::label::Label;
-    use crate::core::model::span::Span;
 
     fn walk() -> Walk {
         let text = "Ana Bell met Carl Dunn in Paris on Monday.";
@@ -193,6 +279,18 @@ mod tests {
         assert!(m.contains("no annotator"), "{m}");
         assert!(w.next(WalkAction::Go { index: 9 }).is_err());
         assert!(walk().next(WalkAction::Undo).is_err());
+    }
+
+    #[test]
+    fn highlights_cut_paragraphs_into_runs() {
+        let w = go(go(walk(), WalkAction::Next), WalkAction::Next); // Paris: GPE in A, LOC in B
+        let h = w.highlights();
+        assert_eq!(h.len(), 2);
+        assert_eq!((h[0].annotator, h[1].annotator, h[0].part), (0, 1, Part::Entity));
+        let r = runs(Span::new(20, 40), &h);
+        let got: Vec<(usize, usize, usize)> = r.iter().map(|r| (r.span.start, r.span.end, r.covers.len())).collect();
+        assert_eq!(got, [(20, 26, 0), (26, 31, 2), (31, 40, 0)]);
+        assert_eq!(runs(Span::new(0, 5), &h), [Run { span: Span::new(0, 5), covers: vec![] }]);
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! Agreement of two annotators in the app: pick each one's exports (annotation `.json`
 //! files or project bundles `.zip`), see the table and a bar chart of entity F1 per label.
 //! The figures are `core::compare::agree`'s, the same function `newsmark agree` prints.
+//! Each document both sides annotated can be opened in the Adjudicate view from here.
 
 use crate::core::compare::agree::{self, Agreement, Counts};
 use crate::core::AnnotationSet;
 use crate::ui::import::{read_file, Picked};
 use crate::ui::js::read_bytes;
+use crate::ui::state::{use_annotator, Action};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -23,6 +25,8 @@ struct Sides {
     b: Option<Side>,
     /// The agreement once both sides are read, or why it cannot be computed.
     result: Option<Result<(Agreement, Vec<String>), String>>,
+    /// The documents both sides annotated (A's set, B's set), for adjudication.
+    pairs: Rc<Vec<(AnnotationSet, AnnotationSet)>>,
 }
 
 impl Sides {
@@ -33,15 +37,21 @@ impl Sides {
         } else {
             next.b = Some(side);
         }
+        next.pairs = Rc::default();
         next.result = match (&next.a, &next.b) {
-            (Some(a), Some(b)) => Some(compute(a, b)),
+            (Some(a), Some(b)) => Some(compute(a, b).map(|(r, notes, pairs)| {
+                next.pairs = Rc::new(pairs);
+                (r, notes)
+            })),
             _ => None,
         };
         next
     }
 }
 
-fn compute(a: &Side, b: &Side) -> Result<(Agreement, Vec<String>), String> {
+type Computed = (Agreement, Vec<String>, Vec<(AnnotationSet, AnnotationSet)>);
+
+fn compute(a: &Side, b: &Side) -> Result<Computed, String> {
     let paired = agree::pair_by_id(a.sets.clone(), b.sets.clone()).map_err(|e| e.to_string())?;
     let result = agree::agree(paired.pairs.iter().map(|(x, y)| (x, y))).map_err(|e| e.to_string())?;
     let mut notes = Vec::new();
@@ -50,7 +60,7 @@ fn compute(a: &Side, b: &Side) -> Result<(Agreement, Vec<String>), String> {
             notes.push(format!("{} document(s) only in {side}, not compared: {}", ids.len(), ids.join(", ")));
         }
     }
-    Ok((result, notes))
+    Ok((result, notes, paired.pairs))
 }
 
 /// Reads the picked files of one side.
@@ -135,8 +145,29 @@ fn report(r: &Agreement) -> Html {
     }
 }
 
+/// The compared documents, each with a button that opens the Adjudicate view on A's and
+/// B's versions of it.
+fn adjudicate_list(pairs: &Rc<Vec<(AnnotationSet, AnnotationSet)>>, on_pick: &Callback<usize>) -> Html {
+    html! {
+        <ul class="agree-docs" aria-label="Compared documents">
+            { for pairs.iter().enumerate().map(|(i, (a, _))| {
+                let name = a.document.title.clone().unwrap_or_else(|| a.document.id.clone());
+                let onclick = on_pick.reform(move |_: MouseEvent| i);
+                html! {
+                    <li key={a.document.id.clone()}>
+                        { name.clone() }{ " " }
+                        <button type="button" class="button" data-doc={a.document.id.clone()} {onclick}
+                            aria-label={format!("Adjudicate {name}")}>{ "Adjudicate…" }</button>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
+
 #[component]
 pub fn AgreementPanel() -> Html {
+    let state = use_annotator();
     let sides = use_state(Sides::default);
     let problems = use_state(Vec::<String>::new);
     let input = |which: char| {
@@ -147,6 +178,14 @@ pub fn AgreementPanel() -> Html {
         s.as_ref().map_or("none yet".to_string(), |s| format!("{} document(s) from {} file(s)", s.sets.len(), s.files))
     };
     let result = Rc::new(sides.result.clone());
+    let on_adjudicate = {
+        let (pairs, dispatcher) = (sides.pairs.clone(), state.dispatcher());
+        Callback::from(move |i: usize| {
+            if let Some((a, b)) = pairs.get(i) {
+                dispatcher.dispatch(Action::Adjudicate { annotators: vec![("A".into(), a.clone()), ("B".into(), b.clone())] });
+            }
+        })
+    };
     html! {
         <section class="agreement" aria-label="Agreement">
             <h3>{ "Agreement of two annotators" }</h3>
@@ -167,6 +206,7 @@ pub fn AgreementPanel() -> Html {
                         <div class="agree-result">
                             { for notes.iter().map(|n| html! { <p>{ n.clone() }</p> }) }
                             { report(r) }
+                            { adjudicate_list(&sides.pairs, &on_adjudicate) }
                         </div>
                     },
                     Some(Err(e)) => html! { <p class="agree-error" role="alert">{ e.clone() }</p> },

@@ -1,6 +1,6 @@
 //! The `?` dialog: every shortcut, from the same table the key handler uses.
 
-use crate::core::edit::keys::SHORTCUTS;
+use crate::core::edit::keys::{SHORTCUTS, WALK_SHORTCUTS};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -19,6 +19,15 @@ pub fn HelpDialog(props: &HelpDialogProps) -> Html {
                     <thead><tr><th scope="col">{"Keys"}</th><th scope="col">{"What they do"}</th></tr></thead>
                     <tbody>
                         { for SHORTCUTS.iter().map(|(k, what)| html! {
+                            <tr key={*k}><td><kbd>{ *k }</kbd></td><td>{ *what }</td></tr>
+                        }) }
+                    </tbody>
+                </table>
+                <h3>{"In the Adjudicate view"}</h3>
+                <table class="shortcuts">
+                    <thead><tr><th scope="col">{"Keys"}</th><th scope="col">{"What they do"}</th></tr></thead>
+                    <tbody>
+                        { for WALK_SHORTCUTS.iter().map(|(k, what)| html! {
                             <tr key={*k}><td><kbd>{ *k }</kbd></td><td>{ *what }</td></tr>
                         }) }
                     </tbody>

@@ -1,5 +1,6 @@
 //! The app's views, one component per file.
 
+mod adjudicate_view;
 mod alert;
 mod article;
 mod export_button;
@@ -23,6 +24,7 @@ mod kept_aside;
 mod agreement;
 mod toolbar;
 
+pub use adjudicate_view::AdjudicateView;
 pub use alert::AlertRegion;
 pub use article::{focus_element, Article, ArticleProps};
 pub use export_button::ExportButton;
