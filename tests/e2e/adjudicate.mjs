@@ -12,7 +12,7 @@ import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { serve, launch, assert, makeRunner, exportJson, selectText, ROOT } from './lib.mjs';
+import { serve, launch, assert, makeRunner, exportJson, selectText, seriousA11yViolations, ROOT } from './lib.mjs';
 import { newsmarkBin, agreeCli, checkAgreementPanel } from './agree_lib.mjs';
 
 const DIST = path.resolve(ROOT, process.argv[2] || 'dist');
@@ -157,6 +157,29 @@ await t.check('Save as curated adds it to the project; its JSON export is origin
   const same = curated.attributions.filter((x) => x.content.start === att.content.start && x.content.end === att.content.end);
   assert(same.length === 2, `both versions of the attribution kept (${same.length})`);
   assert(curated.attributions.length === a.attributions.length + 1, `${curated.attributions.length} attributions`);
+});
+
+await t.check('the curated version keeps its provenance after a reload', async () => {
+  await page.reload();
+  await page.locator('.doc-open[aria-current="true"] .doc-title', { hasText: '(curated)' }).waitFor();
+  await page.locator('article.article', { hasText: 'Northgate' }).waitFor();
+  const again = await exportJson(page);
+  assert(JSON.stringify(again.curation) === JSON.stringify(curated.curation), `after reload: ${JSON.stringify(again.curation)}`);
+  assert(again.entities.every((e) => e.origin === 'curated'), 'items still curated');
+});
+
+await t.check('"Adjudicate versions…" in the project finds both imported exports of the article', async () => {
+  await page.locator('.project-bar input[type=file]:not([webkitdirectory])').setInputFiles([fa, fb]);
+  await page.locator('.doc-open[aria-current="true"] .doc-title', { hasText: /^harbour$/ }).waitFor();
+  await page.locator('.doc-open .doc-title', { hasText: /^harbour-2$/ }).waitFor();
+  await page.getByRole('button', { name: 'Adjudicate versions…' }).click();
+  await page.locator('section.adjudicate').waitFor();
+  const progress = await page.locator('.adj-progress').textContent();
+  assert(progress.startsWith('0 of 5 settled') && progress.includes('annotators harbour, harbour-2'), progress);
+  const a11y = await seriousA11yViolations(page);
+  assert(a11y.length === 0, a11y.join('\n'));
+  await page.keyboard.press('Escape');
+  await page.locator('section.adjudicate').waitFor({ state: 'detached' });
 });
 
 await t.check('score.py reads the curated export', async () => {

@@ -7,7 +7,7 @@
 //! document with a long history stays close to the size of one snapshot and is restored
 //! exactly: same items, same order, same id counter, same position in the history.
 
-use crate::core::model::annotation::{AnnotationSet, Attribution, Boilerplate, Document, Entity};
+use crate::core::model::annotation::{AnnotationSet, Attribution, Boilerplate, Curation, Document, Entity};
 use crate::core::model::history::History;
 use crate::core::model::label::LabelSchema;
 use serde::{Deserialize, Serialize};
@@ -58,6 +58,9 @@ pub struct StoredHistory {
     pub at: usize,
     pub first: Body,
     pub steps: Vec<Step>,
+    /// A curated version's provenance; no edit changes it, so it is stored once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curation: Option<Curation>,
 }
 
 /// Why a stored history could not be restored.
@@ -174,7 +177,8 @@ impl StoredHistory {
                 }
             })
             .collect();
-        StoredHistory { version: STORED_VERSION, document: first.document.clone(), at, first: body(first), steps }
+        let curation = first.curation.clone();
+        StoredHistory { version: STORED_VERSION, document: first.document.clone(), at, first: body(first), steps, curation }
     }
 
     /// The history back, every snapshot sharing one document text.
@@ -195,6 +199,9 @@ impl StoredHistory {
                 next_id: step.next_id,
             };
             states.push(rebuild(&doc, b));
+        }
+        for set in &mut states {
+            set.curation.clone_from(&self.curation);
         }
         for (i, set) in states.iter().enumerate() {
             set.validate().map_err(|m| RestoreError::Corrupt(format!("step {i}: {m}")))?;
@@ -251,6 +258,17 @@ mod tests {
             // checks its fragments), the others fail validation.
             assert!(matches!(StoredHistory::from_json(&bad), Err(RestoreError::Corrupt(_) | RestoreError::Json(_))), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_curated_version_stays_curated() {
+        let mut set = AnnotationSet::new(Document::new("d", None, "Ana met Bo."));
+        set.curation = Some(Curation { annotators: vec!["A".into(), "B".into()], undecided: 1 });
+        let mut h = History::new(set);
+        h.apply(&[Edit::AddEntity { label: Label::Person, span: Span::new(0, 3) }]).unwrap();
+        let back = StoredHistory::from_json(&StoredHistory::to_json(&h)).unwrap();
+        assert_eq!(back, h, "every snapshot keeps its curation");
+        assert_eq!(back.current().curation.as_ref().map(|c| c.undecided), Some(1));
     }
 
     /// A history with adds, removes, relabels, a schema change and an undo.

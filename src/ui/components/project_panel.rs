@@ -6,6 +6,7 @@ use crate::core::format::bundle::{self, Bundle, Entry as BundleEntry};
 use crate::core::project::project::{DocStatus, Filter};
 use crate::ui::js::{js_message, read_bytes};
 use crate::ui::persist::{use_project, ProjectHandle};
+use crate::ui::state::{use_annotator, Action, AnnotatorContext};
 use crate::ui::worker::ReadMode;
 use serde_json::json;
 use wasm_bindgen::JsValue;
@@ -78,9 +79,53 @@ fn export_bundle(project: ProjectHandle) {
     });
 }
 
+/// Opens the Adjudicate view on every version of the open article in the project: the
+/// documents with exactly its text (each annotator's export of it, imported side by side
+/// as `x`, `x-2`, …), named by their ids; curated versions are left out. Only entries
+/// with the same word count are read from storage.
+fn adjudicate_versions(project: ProjectHandle, state: AnnotatorContext) {
+    let open = state.set().clone();
+    let words = project.state.project.get(&open.document.id).map(|e| e.words);
+    let candidates: Vec<String> = project
+        .state
+        .project
+        .entries
+        .iter()
+        .filter(|e| e.id != open.document.id && Some(e.words) == words)
+        .map(|e| e.id.clone())
+        .collect();
+    wasm_bindgen_futures::spawn_local(async move {
+        let Some(store) = project.store() else { return };
+        let mut versions = vec![(open.document.id.clone(), open.clone())];
+        for id in candidates {
+            match store.load_document(&id).await {
+                Ok(Some(h)) => {
+                    let set = h.current();
+                    if set.document.text == open.document.text && set.curation.is_none() {
+                        versions.push((id, set.clone()));
+                    }
+                }
+                Ok(None) => {}
+                Err(err) => return project.fail(err.to_string()),
+            }
+        }
+        if versions.len() < 2 {
+            let name = open.document.title.clone().unwrap_or(open.document.id.clone());
+            state.dispatch(Action::Fail {
+                message: format!(
+                    "no other version of “{name}” in the project: import each annotator's export of this article, then adjudicate"
+                ),
+            });
+        } else {
+            state.dispatch(Action::Adjudicate { annotators: versions });
+        }
+    });
+}
+
 #[component]
 pub fn ProjectPanel() -> Html {
     let project = use_project();
+    let annotator = use_annotator();
     let files_input = use_node_ref();
     let folder_input = use_node_ref();
     let state = &project.state;
@@ -117,6 +162,10 @@ pub fn ProjectPanel() -> Html {
     let onexport = {
         let project = project.clone();
         Callback::from(move |_: MouseEvent| export_bundle(project.clone()))
+    };
+    let onadjudicate = {
+        let (project, annotator) = (project.clone(), annotator.clone());
+        Callback::from(move |_: MouseEvent| adjudicate_versions(project.clone(), annotator.clone()))
     };
 
     let counts = state.project.counts();
@@ -194,6 +243,10 @@ pub fn ProjectPanel() -> Html {
                 <button type="button" class="button" aria-expanded={agreement.to_string()}
                     onclick={{ let a = agreement.clone(); Callback::from(move |_: MouseEvent| a.set(!*a)) }}>
                     {"Agreement…"}
+                </button>
+                <button type="button" class="button" onclick={onadjudicate}
+                    title="Settle the disagreements between the versions of the open article in the project">
+                    {"Adjudicate versions…"}
                 </button>
                 <input ref={files_input} type="file" multiple=true hidden=true onchange={onchange.clone()}
                     accept=".txt,.md,.html,.htm,.json,.jsonl,.ndjson,.zip" />
