@@ -10,6 +10,7 @@
 //! [`Adjudication::curate`] give the curated [`AnnotationSet`]: every item `origin:
 //! curated`, settled ones `accepted`, the versions of undecided disagreements `suggested`
 //! (so the editor's review finishes them), and [`Curation`] naming the annotators.
+//! Boilerplate is not disputed: the curated set has every region any annotator marked.
 //!
 //! As in agreement, rejected items do not count and an item annotated twice counts once.
 
@@ -445,7 +446,7 @@ impl Adjudication {
                     base.boilerplate.push(crate::core::model::annotation::Boilerplate {
                         id,
                         span: b.span,
-                        origin: b.origin,
+                        origin: Origin::Curated,
                     });
                 }
             }
@@ -563,6 +564,12 @@ impl Adjudication {
                 None => unique.push((item, settled)),
             }
         }
+        // Entities in text order (as exports write them), so ids follow the text and an
+        // exported curated set reads back identical.
+        unique.sort_by_key(|(item, _)| match item {
+            Item::Entity(e) => (0, e.span.start, std::cmp::Reverse(e.span.end), e.label.as_str().to_string()),
+            Item::Attribution(_) => (1, 0, std::cmp::Reverse(0), String::new()),
+        });
         let status = |settled: bool| if settled { Status::Accepted } else { Status::Suggested };
         let mut set = self.base.clone();
         let mut by_key: HashMap<(Span, Label), EntityId> = HashMap::new();
