@@ -84,6 +84,19 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: crate::cli_agree::Output,
     },
+    /// Adjudicate annotators' versions of one document (one .json file each, named A, B, …):
+    /// list the disagreements, or with --decisions write the curated version.
+    Adjudicate {
+        #[arg(required = true, num_args = 2..)]
+        files: Vec<PathBuf>,
+        /// A JSON array, one entry per listed disagreement: "a", "b", … (take that
+        /// annotator's version), "both", "neither" or null (undecided).
+        #[arg(long, requires = "out")]
+        decisions: Option<PathBuf>,
+        /// The curated annotations file to write (origin "curated").
+        #[arg(long, requires = "decisions")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Why one input could not be processed.
@@ -227,6 +240,21 @@ pub fn main() -> ExitCode {
                 Err(e) => {
                     eprintln!("newsmark: {e}");
                     ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Adjudicate { files, decisions, out } => {
+            let result = match (decisions, out) {
+                (Some(d), Some(o)) => crate::cli_adjudicate::curate(&files, &d, &o).map(|note| {
+                    eprintln!("newsmark: {note}");
+                }),
+                _ => crate::cli_adjudicate::list(&files).map(|s| print!("{s}")),
+            };
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("newsmark: {e}");
+                    ExitCode::from(2)
                 }
             }
         }

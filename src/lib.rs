@@ -13,6 +13,8 @@ pub mod ui;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod cli_adjudicate;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli_agree;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli_batch;

@@ -15,9 +15,7 @@ use crate::ui::persist::{use_persistence, ProjectContext};
 use crate::ui::sample::sample_set;
 use crate::ui::selection::{self, Offsets};
 use crate::ui::state::{Action, Annotator, AnnotatorContext};
-use gloo::events::{EventListener, EventListenerOptions};
-use std::cell::RefCell;
-use std::rc::Rc;
+use crate::ui::hooks::use_window_keys;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, Element, KeyboardEvent};
 use yew::prelude::*;
@@ -166,21 +164,7 @@ pub fn App(props: &AppProps) -> Html {
         Offsets(use_memo(text, |t| OffsetMap::new(t)))
     };
 
-    let latest = use_mut_ref(|| None::<Latest>);
-    *latest.borrow_mut() = Some(Latest { state: state.clone(), offsets: offsets.clone(), dialog: dialog.clone() });
-    {
-        let latest: Rc<RefCell<Option<Latest>>> = latest.clone();
-        use_effect_with((), move |_| {
-            let options = EventListenerOptions::enable_prevent_default();
-            let listener = EventListener::new_with_options(&gloo::utils::window(), "keydown", options, move |e| {
-                let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
-                if let Some(latest) = latest.borrow().as_ref() {
-                    on_key(e, latest);
-                }
-            });
-            move || drop(listener)
-        });
-    }
+    use_window_keys(Latest { state: state.clone(), offsets: offsets.clone(), dialog: dialog.clone() }, on_key);
 
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
     let ondrop = {

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod components;
 pub mod download;
+pub mod hooks;
 pub mod import;
 pub mod js;
 pub mod offline;

@@ -78,6 +78,17 @@ impl Walk {
         self.current = index;
     }
 
+    /// Takes back the last step (`undo`) or the last undone one, keeping the other stack
+    /// able to reverse it; false when there is nothing to take back.
+    fn replay(&mut self, undo: bool) -> bool {
+        let (from, to) = if undo { (&mut self.undo, &mut self.redo) } else { (&mut self.redo, &mut self.undo) };
+        let Some(Step { index, decision }) = from.pop() else { return false };
+        let other = std::mem::replace(&mut self.decisions[index], decision);
+        to.push(Step { index, decision: other });
+        self.current = index;
+        true
+    }
+
     /// The first undecided disagreement after the current one (wrapping), else the current.
     fn next_undecided(&self) -> usize {
         let n = self.decisions.len();
@@ -124,20 +135,14 @@ impl Walk {
                 self.current = index;
             }
             WalkAction::Undo => {
-                let Some(Step { index, decision }) = self.undo.pop() else {
+                if !self.replay(true) {
                     return Err((self, "nothing to undo".into()));
-                };
-                let after = std::mem::replace(&mut self.decisions[index], decision);
-                self.redo.push(Step { index, decision: after });
-                self.current = index;
+                }
             }
             WalkAction::Redo => {
-                let Some(Step { index, decision }) = self.redo.pop() else {
+                if !self.replay(false) {
                     return Err((self, "nothing to redo".into()));
-                };
-                let before = std::mem::replace(&mut self.decisions[index], decision);
-                self.undo.push(Step { index, decision: before });
-                self.current = index;
+                }
             }
         }
         Ok(self)

@@ -57,6 +57,16 @@ pub enum Command {
     Nudge { edge: Edge, dir: Dir, step: Step },
 }
 
+/// Ctrl + Z (undo: `false`), Ctrl + Shift + Z or Ctrl + Y (redo: `true`); the same in
+/// the editor and the Adjudicate view.
+fn undo_redo(k: &KeyPress) -> Option<bool> {
+    match k.key.to_lowercase().as_str() {
+        "z" => Some(k.shift),
+        "y" => Some(true),
+        _ => None,
+    }
+}
+
 /// The command for a key press, if any.
 ///
 /// ```
@@ -68,12 +78,7 @@ pub enum Command {
 pub fn command(k: &KeyPress, schema: &LabelSchema) -> Option<Command> {
     let key = k.key.as_str();
     if k.ctrl {
-        return match key.to_lowercase().as_str() {
-            "z" if k.shift => Some(Command::Redo),
-            "z" => Some(Command::Undo),
-            "y" => Some(Command::Redo),
-            _ => None,
-        };
+        return undo_redo(k).map(|redo| if redo { Command::Redo } else { Command::Undo });
     }
     let nudge = |edge, dir, step| Some(Command::Nudge { edge, dir, step });
     let exact = k.alt;
@@ -167,12 +172,7 @@ pub enum WalkCommand {
 pub fn walk_command(k: &KeyPress) -> Option<WalkCommand> {
     let key = k.key.as_str();
     if k.ctrl {
-        return match key.to_lowercase().as_str() {
-            "z" if k.shift => Some(WalkCommand::Redo),
-            "z" => Some(WalkCommand::Undo),
-            "y" => Some(WalkCommand::Redo),
-            _ => None,
-        };
+        return undo_redo(k).map(|redo| if redo { WalkCommand::Redo } else { WalkCommand::Undo });
     }
     if k.alt {
         return None;

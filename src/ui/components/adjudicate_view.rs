@@ -18,8 +18,7 @@ use crate::ui::import::Picked;
 use crate::ui::persist::{use_project, ProjectHandle};
 use crate::ui::selection;
 use crate::ui::state::{use_annotator, Action, AnnotatorContext};
-use gloo::events::{EventListener, EventListenerOptions};
-use std::cell::RefCell;
+use crate::ui::hooks::use_window_keys;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlSelectElement, KeyboardEvent};
@@ -255,22 +254,10 @@ pub fn AdjudicateView(props: &AdjudicateViewProps) -> Html {
     let offsets = use_memo(text.clone(), |t| OffsetMap::new(t));
     let paragraphs = use_memo(text.clone(), |t| paragraph_spans(t));
 
-    let latest = use_mut_ref(|| None::<Latest>);
-    *latest.borrow_mut() =
-        Some(Latest { state: state.clone(), draft: draft.clone(), offsets: offsets.clone(), on_help: props.on_help.clone() });
-    {
-        let latest: Rc<RefCell<Option<Latest>>> = latest.clone();
-        use_effect_with((), move |_| {
-            let options = EventListenerOptions::enable_prevent_default();
-            let listener = EventListener::new_with_options(&gloo::utils::window(), "keydown", options, move |e| {
-                let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
-                if let Some(latest) = latest.borrow().as_ref() {
-                    on_key(e, latest);
-                }
-            });
-            move || drop(listener)
-        });
-    }
+    use_window_keys(
+        Latest { state: state.clone(), draft: draft.clone(), offsets: offsets.clone(), on_help: props.on_help.clone() },
+        on_key,
+    );
     // The current disagreement stays in view as J / K and decisions move it.
     let current = state.adjudication.as_ref().map(|w| w.current);
     use_effect_with(current, |_| {
