@@ -159,7 +159,9 @@ fn typing_in_control(e: &KeyboardEvent) -> bool {
 
 /// The decision E makes: the draft, with the article selection as an entity's span.
 fn own_version(walk: &Walk, draft: &Option<Draft>, offsets: &OffsetMap) -> Result<Decision, String> {
-    let d = &walk.adjudication.disagreements[walk.current];
+    let Some(d) = walk.adjudication.disagreements.get(walk.current) else {
+        return Err("the annotators agree on everything: there is nothing to settle".into());
+    };
     let draft = draft.clone().filter(|x| x.index == walk.current).unwrap_or_else(|| Draft::for_current(walk));
     let selection = if d.is_entity() { selection::selected_span(offsets) } else { None };
     draft
