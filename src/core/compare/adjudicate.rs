@@ -344,7 +344,7 @@ fn attribution_score(text: &str, x: &AttributionVersion, y: &AttributionVersion)
     }
     // score.py's "found": content token F1 of at least 0.5.
     let f = tok_f1(text, x.content.fragments(), y.content.fragments());
-    (f >= 0.5).then(|| 1 << 40 | (f * 1e6) as u64)
+    (f >= 0.5).then_some(1 << 40 | (f * 1e6) as u64)
 }
 
 fn classify(versions: &[Option<Item>]) -> Vec<Class> {
