@@ -27,10 +27,10 @@
 //! worker file beside it: its loader inlines the worker's script and wasm once and hands
 //! the page a `blob:` URL for it (`window.__newsmarkWorkerUrl`, see `tools/singlefile.py`).
 //!
-//! Where no worker starts at all (a worker script that fails to load), files are still
-//! read on the main thread after yielding once, so the progress indicator paints first;
-//! pre-annotation then fails with a clear message (the page has no model), and the
-//! articles open without suggestions.
+//! Where no worker starts at all (a worker script that fails to load), every request fails
+//! with a clear message ("reload to try again"): the page wasm has neither the pipeline nor
+//! the file readers (HTML reduction, bundles, NFC tables), which keeps them out of the
+//! first-paint download. Nothing is lost: the files stay where they were picked from.
 
 use crate::core::project::project::DocStatus;
 use crate::core::{extract, AnnotationSet, Document};
@@ -48,11 +48,13 @@ use wasm_bindgen::JsCast;
 pub const WORKER_PATH: &str = "./newsmark-worker_loader.js";
 
 /// How a picked file is read: "Open…" (one article or annotation file, errors worded for
-/// the alert) or "Import articles…" (any mix: JSONL, bundles, folders).
+/// the alert), "Import articles…" (any mix: JSONL, bundles, folders) or "Paste…" (the
+/// bytes are the pasted text, the name its title, possibly empty).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReadMode {
     Open,
     Import,
+    Paste,
 }
 
 /// One request; the file bytes of `Read` travel beside the JSON.
@@ -112,8 +114,25 @@ pub fn read(name: &str, bytes: &[u8], mode: ReadMode) -> Picked {
             Ok(Opened::Annotations(set)) => picked.annotated.push((set, DocStatus::InProgress)),
             Err(e) => picked.problems.push(e.to_string()),
         },
+        ReadMode::Paste => match pasted(name, bytes) {
+            Ok(doc) => picked.documents.push(doc),
+            Err(e) => picked.problems.push(e),
+        },
     }
     picked
+}
+
+/// A pasted article: NFC and line endings like any import (in the worker, so the Unicode
+/// tables stay out of the page wasm), refused whole over the article limit, the id from
+/// the title or the first words.
+pub fn pasted(title: &str, bytes: &[u8]) -> Result<Document, String> {
+    let body = crate::core::model::text::decode_article(bytes).map_err(|e| format!("cannot paste: {e}"))?;
+    if body.trim().is_empty() {
+        return Err("paste some text first".into());
+    }
+    let title = Some(title.trim().to_string()).filter(|t| !t.is_empty());
+    let id = crate::ui::components::slug(title.as_deref().unwrap_or(&body));
+    Ok(Document::new(id, title, body))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -176,7 +195,6 @@ type Done = Box<dyn FnOnce(Result<Reply, String>)>;
 struct Waiting {
     message: js_sys::Array,
     request: Request,
-    bytes: Rc<Vec<u8>>,
     done: Done,
 }
 
@@ -225,6 +243,9 @@ fn single_file_worker() -> Option<String> {
 
 /// Why an article got no suggestions when no worker could start.
 const NO_WORKER: &str = "the extraction worker did not start, so this article has no suggestions (reload to try again)";
+
+/// Why a file was not read when no worker could start.
+const NO_READER: &str = "the file reader (the app's worker) did not start; reload to try again";
 
 impl Extractor {
     /// Starts the worker (or prepares the main-thread fallback).
@@ -348,7 +369,7 @@ impl Extractor {
         }
     }
 
-    /// Runs everything waiting on the main thread (no worker).
+    /// Fails everything waiting (no worker), one message each.
     fn drain_on_page(&self) {
         let seqs: Vec<u32> = self.inner.borrow().waiting.keys().copied().collect();
         for seq in seqs {
@@ -358,14 +379,14 @@ impl Extractor {
 
     fn run_on_page(&self, seq: u32) {
         let inner = self.inner.clone();
-        // Yield first so the progress indicator is painted before the work starts.
+        // Yield first: replies always come after `submit` returns, as from a worker.
         gloo::timers::callback::Timeout::new(0, move || {
             let w = inner.borrow_mut().waiting.remove(&seq);
             if let Some(w) = w {
-                // Never `handle`: that would link the pipeline, and with it the model, into
-                // the page wasm.
+                // Never `handle` or `read`: they would link the pipeline and the file readers
+                // into the page wasm.
                 let reply = match w.request {
-                    Request::Read { seq, name, mode } => Ok(Reply::Read { seq, picked: read(&name, &w.bytes, mode) }),
+                    Request::Read { .. } => Err(NO_READER.to_string()),
                     Request::Extract { .. } => Err(NO_WORKER.to_string()),
                 };
                 (w.done)(reply);
@@ -386,7 +407,7 @@ impl Extractor {
             message.push(&js_sys::Uint8Array::from(bytes.as_slice()));
         }
         let on_page = self.inner.borrow().live.is_none();
-        self.inner.borrow_mut().waiting.insert(seq, Waiting { message: message.clone(), request, bytes: Rc::new(bytes), done });
+        self.inner.borrow_mut().waiting.insert(seq, Waiting { message: message.clone(), request, done });
         if on_page {
             self.run_on_page(seq);
         } else {
