@@ -21,17 +21,26 @@
 //! (an exception in the glue, a trap that is not a panic) fails the oldest request in
 //! flight instead: the worker handles requests one at a time, in order.
 //!
-//! Only the worker's wasm holds the model and lexicons: the page never calls `extract`
-//! (its first article's suggestions are embedded, see `ui::sample`), so the linker leaves
-//! them out of the page wasm and they are downloaded once. The single-file build has no
-//! worker file beside it: its loader inlines the worker's script and wasm once and hands
-//! the page a `blob:` URL for it (`window.__newsmarkWorkerUrl`, see `tools/singlefile.py`).
+//! The models are files of their own (`models/tagger-<hash>.bin`,
+//! `models/attribution-<hash>.bin`, content-hashed by `tools/models.py`), precached by the
+//! service worker, so a model update re-downloads the model and not the app, and an app
+//! update not the model. The worker's loader script (stamped by the same tool) starts
+//! fetching them before the worker's wasm loads and leaves the promise in
+//! `self.newsmarkModels`; the worker installs them into the core
+//! (`tagger::install`, `attribution::learned::install`: the core never fetches), then says
+//! `Ready`. Models that fail to load or parse leave the worker reading files, and every
+//! extraction answers `Unavailable` ("the model could not be loaded: …; suggestions are
+//! off"), never a crash. The page never calls `extract` (its first article's suggestions
+//! are embedded, see `ui::sample`). The single-file build has no worker file beside it:
+//! its loader inlines the worker's script, wasm and models once and hands the page a
+//! `blob:` URL for it (`window.__newsmarkWorkerUrl`, see `tools/singlefile.py`).
 //!
 //! Where no worker starts at all (a worker script that fails to load), every request fails
 //! with a clear message ("reload to try again"): the page wasm has neither the pipeline nor
 //! the file readers (HTML reduction, bundles, NFC tables), which keeps them out of the
 //! first-paint download. Nothing is lost: the files stay where they were picked from.
 
+use crate::core::format::bundle;
 use crate::core::project::project::DocStatus;
 use crate::core::{extract, AnnotationSet, Document};
 use crate::ui::import::{read_file, Picked};
@@ -62,12 +71,15 @@ pub enum ReadMode {
 pub enum Request {
     Extract { seq: u32, document: Document },
     Read { seq: u32, name: String, mode: ReadMode },
+    /// Writes a project bundle (`format::bundle`): the zip writer, deflate and CRC-32 stay
+    /// out of the page wasm. `entries` are each document's set and its manifest metadata.
+    WriteBundle { seq: u32, project: serde_json::Value, entries: Vec<(AnnotationSet, serde_json::Value)> },
 }
 
 impl Request {
     fn seq(&self) -> u32 {
         match self {
-            Request::Extract { seq, .. } | Request::Read { seq, .. } => *seq,
+            Request::Extract { seq, .. } | Request::Read { seq, .. } | Request::WriteBundle { seq, .. } => *seq,
         }
     }
 }
@@ -76,7 +88,7 @@ impl Request {
 /// the request that failed.
 #[derive(Deserialize)]
 struct SeqOnly {
-    #[serde(alias = "Extract", alias = "Read")]
+    #[serde(alias = "Extract", alias = "Read", alias = "WriteBundle")]
     inner: SeqField,
 }
 
@@ -94,13 +106,33 @@ pub enum Reply {
     Read { seq: u32, picked: Picked },
     /// The request panicked (posted by the panic hook just before the instance traps).
     Failed { seq: u32, message: String },
+    /// An extraction this worker cannot do: its models did not load (the worker lives on).
+    Unavailable { seq: u32, message: String },
+    /// The bundle's bytes (they travel beside the JSON, filled in on arrival), or why not.
+    Bundle {
+        seq: u32,
+        error: Option<String>,
+        #[serde(skip)]
+        bytes: Vec<u8>,
+    },
 }
 
 /// Does what `request` asks, in the worker.
 pub fn handle(request: Request, bytes: &[u8]) -> Reply {
     match request {
+        Request::Extract { seq, .. } if MODEL_ERROR.with(|m| m.borrow().is_some()) => {
+            let error = MODEL_ERROR.with(|m| m.borrow().clone()).unwrap_or_default();
+            Reply::Unavailable { seq, message: format!("the model could not be loaded: {error}; suggestions are off") }
+        }
         Request::Extract { seq, document } => Reply::Extracted { seq, set: extract(&document) },
         Request::Read { seq, name, mode } => Reply::Read { seq, picked: read(&name, bytes, mode) },
+        Request::WriteBundle { seq, project, entries } => {
+            let entries = entries.into_iter().map(|(set, meta)| bundle::Entry { set, meta }).collect();
+            match bundle::export(&bundle::Bundle { project, entries }) {
+                Ok(bytes) => Reply::Bundle { seq, error: None, bytes },
+                Err(e) => Reply::Bundle { seq, error: Some(e.to_string()), bytes: Vec::new() },
+            }
+        }
     }
 }
 
@@ -141,6 +173,40 @@ pub fn pasted(title: &str, bytes: &[u8]) -> Result<Document, String> {
 thread_local! {
     /// The request being handled, for the panic hook.
     static CURRENT: Cell<Option<u32>> = const { Cell::new(None) };
+    /// Why the models did not load (`None` once installed).
+    static MODEL_ERROR: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// The models' names, as `tools/models.py` stamps them into the loader's promise.
+const MODELS: [&str; 2] = ["tagger", "attribution"];
+
+/// Awaits the loader's `self.newsmarkModels` (`{tagger: {bytes} | {error}, attribution: …}`)
+/// and installs both models into the core.
+async fn install_models() -> Result<(), String> {
+    let scope = js_sys::global();
+    let pending = js_sys::Reflect::get(&scope, &JsValue::from_str("newsmarkModels")).map_err(|e| js_message(&e))?;
+    if pending.is_undefined() {
+        return Err("this build's worker loader names no model files (tools/models.py did not run)".into());
+    }
+    let loaded = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&pending)).await.map_err(|e| js_message(&e))?;
+    for name in MODELS {
+        let field = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+        let entry = field(&loaded, name);
+        if let Some(error) = field(&entry, "error").as_string() {
+            return Err(format!("{name}: {error}"));
+        }
+        let bytes = field(&entry, "bytes");
+        if !(bytes.is_instance_of::<js_sys::ArrayBuffer>() || bytes.is_instance_of::<js_sys::Uint8Array>()) {
+            return Err(format!("{name}: no bytes"));
+        }
+        let bytes = js_sys::Uint8Array::new(&bytes).to_vec();
+        let installed = match name {
+            "tagger" => crate::core::nlp::tagger::install(&bytes).map_err(|e| e.to_string()),
+            _ => crate::core::nlp::attribution::learned::install(&bytes).map_err(|e| e.to_string()),
+        };
+        installed.map_err(|e| format!("models/{name}.bin: {e}"))?;
+    }
+    Ok(())
 }
 
 fn post_reply(reply: &Reply) {
@@ -150,7 +216,14 @@ fn post_reply(reply: &Reply) {
         let seq = CURRENT.with(Cell::get).unwrap_or(0);
         serde_json::json!({ "Failed": { "seq": seq, "message": format!("reply not serialisable: {e}") } }).to_string()
     });
-    if let Err(e) = scope.post_message(&JsValue::from_str(&json)) {
+    // Bytes travel as `[JSON, Uint8Array]`, never as JSON numbers.
+    let message = match reply {
+        Reply::Bundle { bytes, .. } if !bytes.is_empty() => {
+            js_sys::Array::of2(&JsValue::from_str(&json), &js_sys::Uint8Array::from(bytes.as_slice())).into()
+        }
+        _ => JsValue::from_str(&json),
+    };
+    if let Err(e) = scope.post_message(&message) {
         web_sys::console::error_2(&"newsmark worker: cannot post a reply:".into(), &e);
     }
 }
@@ -183,7 +256,14 @@ pub fn register() {
     let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| on_request(e.data()));
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
-    post_reply(&Reply::Ready);
+    // The page sends nothing before `Ready`, so requests never race the install.
+    wasm_bindgen_futures::spawn_local(async {
+        if let Err(e) = install_models().await {
+            web_sys::console::warn_1(&format!("newsmark worker: the model could not be loaded: {e}").into());
+            MODEL_ERROR.with(|m| *m.borrow_mut() = Some(e));
+        }
+        post_reply(&Reply::Ready);
+    });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -244,13 +324,14 @@ fn single_file_worker() -> Option<String> {
 /// Why an article got no suggestions when no worker could start.
 const NO_WORKER: &str = "the extraction worker did not start, so this article has no suggestions (reload to try again)";
 
-/// Why a file was not read when no worker could start.
-const NO_READER: &str = "the file reader (the app's worker) did not start; reload to try again";
+/// Why a file was not read (or written) when no worker could start.
+const NO_READER: &str = "the app's worker (which reads and writes files) did not start; reload to try again";
 
 impl Extractor {
     /// Starts the worker (or prepares the main-thread fallback).
     pub fn new() -> Extractor {
         let extractor = Extractor { inner: Rc::new(RefCell::new(Inner::default())) };
+        RUNNING.with(|r| *r.borrow_mut() = Rc::downgrade(&extractor.inner));
         if web_sys::window().is_some() {
             extractor.start();
         }
@@ -302,11 +383,18 @@ impl Extractor {
         if !self.is_current(generation) {
             return;
         }
-        let text = data.as_string().unwrap_or_default();
-        let reply: Reply = match serde_json::from_str(&text) {
+        // A reply is its JSON, or `[JSON, Uint8Array]` when it carries bytes.
+        let (text, bytes) = match data.dyn_ref::<js_sys::Array>() {
+            Some(parts) => (parts.get(0).as_string(), parts.get(1).dyn_into::<js_sys::Uint8Array>().ok().map(|b| b.to_vec())),
+            None => (data.as_string(), None),
+        };
+        let mut reply: Reply = match serde_json::from_str(&text.unwrap_or_default()) {
             Ok(r) => r,
             Err(e) => return self.on_crash(generation, None, format!("unreadable reply: {e}")),
         };
+        if let (Reply::Bundle { bytes: into, .. }, Some(bytes)) = (&mut reply, bytes) {
+            *into = bytes;
+        }
         let seq = match &reply {
             Reply::Ready => {
                 let messages: Vec<js_sys::Array> = {
@@ -322,7 +410,14 @@ impl Extractor {
                 return;
             }
             Reply::Failed { seq, message } => return self.on_crash(generation, Some(*seq), message.clone()),
-            Reply::Extracted { seq, .. } | Reply::Read { seq, .. } => *seq,
+            Reply::Unavailable { seq, message } => {
+                let waiting = self.inner.borrow_mut().waiting.remove(seq);
+                if let Some(w) = waiting {
+                    (w.done)(Err(message.clone()));
+                }
+                return;
+            }
+            Reply::Extracted { seq, .. } | Reply::Read { seq, .. } | Reply::Bundle { seq, .. } => *seq,
         };
         let waiting = self.inner.borrow_mut().waiting.remove(&seq);
         if let Some(w) = waiting {
@@ -386,7 +481,7 @@ impl Extractor {
                 // Never `handle` or `read`: they would link the pipeline and the file readers
                 // into the page wasm.
                 let reply = match w.request {
-                    Request::Read { .. } => Err(NO_READER.to_string()),
+                    Request::Read { .. } | Request::WriteBundle { .. } => Err(NO_READER.to_string()),
                     Request::Extract { .. } => Err(NO_WORKER.to_string()),
                 };
                 (w.done)(reply);
@@ -454,6 +549,39 @@ impl Extractor {
             }),
         );
     }
+}
+
+impl Extractor {
+    /// Writes a project bundle in the worker; `done` gets the zip's bytes or why not.
+    pub fn write_bundle(
+        &self,
+        project: serde_json::Value,
+        entries: Vec<(AnnotationSet, serde_json::Value)>,
+        done: impl FnOnce(Result<Vec<u8>, String>) + 'static,
+    ) {
+        self.submit(
+            |seq| Request::WriteBundle { seq, project, entries },
+            Vec::new(),
+            Box::new(move |r| {
+                done(r.and_then(|reply| match reply {
+                    Reply::Bundle { error: None, bytes, .. } => Ok(bytes),
+                    Reply::Bundle { error: Some(e), .. } => Err(e),
+                    other => Err(format!("unexpected reply {other:?}")),
+                }))
+            }),
+        );
+    }
+
+    /// The app's running worker (the one `use_persistence` started), for requests that
+    /// are not the project's reads and extractions (a bundle export).
+    pub fn running() -> Option<Extractor> {
+        RUNNING.with(|r| r.borrow().upgrade()).map(|inner| Extractor { inner })
+    }
+}
+
+thread_local! {
+    /// The worker started last on this page (see [`Extractor::running`]).
+    static RUNNING: RefCell<std::rc::Weak<RefCell<Inner>>> = RefCell::new(std::rc::Weak::new());
 }
 
 impl Default for Extractor {

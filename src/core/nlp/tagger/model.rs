@@ -26,6 +26,8 @@ pub enum ModelError {
     TagCount { found: usize, expected: usize },
     Truncated { at: usize },
     BadTag { tag: u8 },
+    /// [`crate::core::nlp::tagger::install`] was called twice.
+    AlreadyInstalled,
 }
 
 impl std::fmt::Display for ModelError {
@@ -35,6 +37,7 @@ impl std::fmt::Display for ModelError {
             ModelError::TagCount { found, expected } => write!(f, "model has {found} tags, this build expects {expected}"),
             ModelError::Truncated { at } => write!(f, "model file truncated at byte {at}"),
             ModelError::BadTag { tag } => write!(f, "model refers to tag {tag}, out of range"),
+            ModelError::AlreadyInstalled => write!(f, "a tagger model is installed already"),
         }
     }
 }
