@@ -181,6 +181,20 @@ pub fn embedded() -> &'static Tagger {
 mod tests {
     use super::*;
 
+    /// The app's worker installs the model from fetched bytes: bytes that are not a model
+    /// are an error (never a panic) and leave nothing installed; a model installs once.
+    #[test]
+    fn install_checks_the_bytes_and_installs_once() {
+        for bad in [&b""[..], b"NMTAGGR1", b"garbage garbage", &MODEL_BYTES[..MODEL_BYTES.len() / 2]] {
+            assert!(install(bad).is_err(), "{} bytes", bad.len());
+        }
+        assert!(INSTALLED.get().is_none(), "nothing installed by bad bytes");
+        install(MODEL_BYTES).unwrap();
+        assert_eq!(install(MODEL_BYTES).unwrap_err(), ModelError::AlreadyInstalled);
+        let text = "Mr. Kato met Angela Merkel in Berlin on Monday.";
+        assert_eq!(shared().unwrap().tag(text), embedded().tag(text), "the installed model tags as the embedded one");
+    }
+
     #[test]
     fn embedded_model_loads_and_never_panics() {
         let t = embedded();
