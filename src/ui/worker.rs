@@ -9,7 +9,8 @@
 //!
 //! Protocol: the page posts `[request JSON, bytes?]` (file bytes as a `Uint8Array`, never
 //! as JSON numbers); the worker answers with one JSON [`Reply`] per request, in order, and
-//! `Ready` once it can take requests (messages sent earlier would be lost).
+//! `Ready` once it can take requests (messages sent earlier would be lost), `Models` once
+//! its models are in.
 //!
 //! Crashes: the release wasm is built with `panic = "abort"`, and `catch_unwind` cannot
 //! catch on wasm32 anyway. What happens on a panic is therefore: the panic hook installed
@@ -26,9 +27,10 @@
 //! service worker, so a model update re-downloads the model and not the app, and an app
 //! update not the model. The worker's loader script (stamped by the same tool) starts
 //! fetching them before the worker's wasm loads and leaves the promise in
-//! `self.newsmarkModels`; the worker installs them into the core
-//! (`tagger::install`, `attribution::learned::install`: the core never fetches), then says
-//! `Ready`. Models that fail to load or parse leave the worker reading files, and every
+//! `self.newsmarkModels`; the worker says `Ready` at once (files can be read), installs
+//! them into the core (`tagger::install`, `attribution::learned::install`: the core never
+//! fetches), then says `Models`; an extraction that arrives before waits, and so does
+//! every request behind it (replies stay in order). Models that fail to load or parse leave the worker reading files, and every
 //! extraction answers `Unavailable` ("the model could not be loaded: …; suggestions are
 //! off"), never a crash. The page never calls `extract` (its first article's suggestions
 //! are embedded, see `ui::sample`). The single-file build has no worker file beside it:
@@ -100,8 +102,11 @@ struct SeqField {
 /// What the worker says.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Reply {
-    /// The worker can take requests.
+    /// The worker can take requests (extractions wait for the models).
     Ready,
+    /// The models are installed (`error: None`) or could not be (extractions then answer
+    /// `Unavailable`).
+    Models { error: Option<String> },
     Extracted { seq: u32, set: AnnotationSet },
     Read { seq: u32, picked: Picked },
     /// The request panicked (posted by the panic hook just before the instance traps).
@@ -175,6 +180,10 @@ thread_local! {
     static CURRENT: Cell<Option<u32>> = const { Cell::new(None) };
     /// Why the models did not load (`None` once installed).
     static MODEL_ERROR: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The models are being fetched and installed.
+    static LOADING: Cell<bool> = const { Cell::new(true) };
+    /// Requests that arrived while the models loaded, from the first extraction on.
+    static QUEUE: RefCell<std::collections::VecDeque<(Request, Vec<u8>)>> = RefCell::new(std::collections::VecDeque::new());
 }
 
 /// The models' names, as `tools/models.py` stamps them into the loader's promise.
@@ -238,7 +247,20 @@ fn on_request(data: JsValue) {
     let request: Request = serde_json::from_str(&header).unwrap_or_else(|e| panic!("unreadable request: {e}"));
     let bytes = parts.get(1).dyn_into::<js_sys::Uint8Array>().map(|b| b.to_vec()).unwrap_or_default();
     debug_assert_eq!(Some(request.seq()), seq);
-    let reply = handle(request, &bytes);
+    CURRENT.with(|c| c.set(None));
+    // Requests are answered in order (the page's crash handling relies on it): an
+    // extraction waits for the models, and whatever comes after it waits behind it.
+    let wait = LOADING.with(Cell::get) && (matches!(request, Request::Extract { .. }) || QUEUE.with(|q| !q.borrow().is_empty()));
+    if wait {
+        QUEUE.with(|q| q.borrow_mut().push_back((request, bytes)));
+    } else {
+        answer(request, &bytes);
+    }
+}
+
+fn answer(request: Request, bytes: &[u8]) {
+    CURRENT.with(|c| c.set(Some(request.seq())));
+    let reply = handle(request, bytes);
     post_reply(&reply);
     CURRENT.with(|c| c.set(None));
 }
@@ -256,13 +278,19 @@ pub fn register() {
     let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| on_request(e.data()));
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
-    // The page sends nothing before `Ready`, so requests never race the install.
+    // Files can be read at once; extractions wait in `QUEUE` until the models are in.
+    post_reply(&Reply::Ready);
     wasm_bindgen_futures::spawn_local(async {
-        if let Err(e) = install_models().await {
+        let error = install_models().await.err();
+        if let Some(e) = &error {
             web_sys::console::warn_1(&format!("newsmark worker: the model could not be loaded: {e}").into());
-            MODEL_ERROR.with(|m| *m.borrow_mut() = Some(e));
         }
-        post_reply(&Reply::Ready);
+        MODEL_ERROR.with(|m| *m.borrow_mut() = error.clone());
+        LOADING.with(|l| l.set(false));
+        post_reply(&Reply::Models { error });
+        while let Some((request, bytes)) = QUEUE.with(|q| q.borrow_mut().pop_front()) {
+            answer(request, &bytes);
+        }
     });
 }
 
@@ -284,6 +312,8 @@ struct Live {
     /// Which start this is: events of a replaced worker are ignored.
     generation: u32,
     ready: bool,
+    /// It said `Models`: extraction no longer waits for the model files.
+    models: bool,
     _onmessage: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _onerror: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -372,7 +402,7 @@ impl Extractor {
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         self.inner.borrow_mut().live =
-            Some(Live { worker, generation, ready: false, _onmessage: onmessage, _onerror: onerror });
+            Some(Live { worker, generation, ready: false, models: false, _onmessage: onmessage, _onerror: onerror });
     }
 
     fn is_current(&self, generation: u32) -> bool {
@@ -406,6 +436,12 @@ impl Extractor {
                 };
                 for m in messages {
                     self.post(&m);
+                }
+                return;
+            }
+            Reply::Models { .. } => {
+                if let Some(live) = self.inner.borrow_mut().live.as_mut() {
+                    live.models = true;
                 }
                 return;
             }
@@ -510,10 +546,10 @@ impl Extractor {
         }
     }
 
-    /// Whether the worker has its model loaded (it said `Ready`); until then the UI says
+    /// Whether the worker has its models in (it said `Models`); until then the UI says
     /// "loading the model…".
     pub fn loaded(&self) -> bool {
-        self.inner.borrow().live.as_ref().is_some_and(|l| l.ready)
+        self.inner.borrow().live.as_ref().is_some_and(|l| l.models)
     }
 
     /// Requests submitted and not finished yet.
