@@ -30,9 +30,9 @@
 //! `self.newsmarkModels`; the worker says `Ready` at once (files can be read), installs
 //! them into the core (`tagger::install`, `attribution::learned::install`: the core never
 //! fetches), then says `Models`; an extraction that arrives before waits, and so does
-//! every request behind it (replies stay in order). Models that fail to load or parse leave the worker reading files, and every
-//! extraction answers `Unavailable` ("the model could not be loaded: …; suggestions are
-//! off"), never a crash. The page never calls `extract` (its first article's suggestions
+//! every request behind it (replies stay in order). Models that fail to load or parse
+//! leave the worker reading files, and every extraction answers `Unavailable` ("the model
+//! could not be loaded: …; suggestions are off"), never a crash. The page never calls `extract` (its first article's suggestions
 //! are embedded, see `ui::sample`). The single-file build has no worker file beside it:
 //! its loader inlines the worker's script, wasm and models once and hands the page a
 //! `blob:` URL for it (`window.__newsmarkWorkerUrl`, see `tools/singlefile.py`).

@@ -12,7 +12,8 @@
 //    script, eval and a request to another origin are refused; the app itself causes no
 //    violation (every suite fails on one, see lib.mjs CSP_WATCH).
 // 9. A new deployment while a tab is open: the tab keeps working on its version and says
-//    "a new version is ready"; one click reloads into the new one. Persistent storage is
+//    "a new version is ready" (its install fetches no content-hashed file: page wasm and
+//    models come from the previous cache); one click reloads into the new one. Persistent storage is
 //    requested and its state shown. Leaving while a save is pending asks first.
 // 10. The models are files of their own (dist/models/*.bin): with a broken one, files are
 //    still read, each article says "the model could not be loaded: …; suggestions are
@@ -281,9 +282,16 @@ try {
       await writeFile(path.join(dir, 'sw.js'), sw.replace(`const BUILD = "${build}"`, `const BUILD = "${build}-next"`));
       const index = await readFile(path.join(dir, 'index.html'), 'utf8');
       await writeFile(path.join(dir, 'index.html'), index.replace('<title>', '<meta name="newsmark-test-build" content="next" /><title>'));
-      // What the browser does on its own for another tab's navigation.
+      // What the browser does on its own for another tab's navigation. The server notes
+      // what the new version's install asks for.
+      const asked = [];
+      site.server.on('request', (req) => asked.push(req.url));
       await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
       await page.locator('[data-update=ready]').waitFor();
+      // Content-hashed files (the page's wasm, JS and CSS, the models) come from the
+      // previous cache: an update downloads what changed, never the models again.
+      const hashed = asked.filter((u) => /-[0-9a-f]{16}(_bg)?\.(js|wasm|css|bin)$/.test(u.split('?')[0]));
+      assert(asked.some((u) => u.endsWith('/sw.js')) && hashed.length === 0, `the update fetched: ${asked.join(', ')}`);
       const state = await page.evaluate(async () => {
         const r = await navigator.serviceWorker.getRegistration();
         return { waiting: !!r.waiting, keys: await caches.keys() };
