@@ -20,14 +20,37 @@ const SCOPE = self.registration.scope;
 const PREFIX = "newsmark:" + SCOPE + ":";
 const CACHE = PREFIX + BUILD;
 
+// Files whose name carries a hash of their content (Trunk's page files, the models named
+// by tools/models.py): the same name is the same bytes, so an update takes them from an
+// earlier build's cache instead of the network. A model update therefore downloads the
+// model, not the app, and an app update not the models.
+const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css|bin)$/;
+
+/** An earlier build's cached copy of `url`, if its name is content-hashed. */
+async function reusable(url) {
+  if (!HASHED.test(new URL(url).pathname)) return undefined;
+  for (const key of (await caches.keys()).filter((k) => k.startsWith(PREFIX) && k !== CACHE).reverse()) {
+    const old = await (await caches.open(key)).match(url);
+    if (old) return old;
+  }
+  return undefined;
+}
+
+async function precache() {
+  const cache = await caches.open(CACHE);
+  const urls = FILES.map((f) => new URL(f, SCOPE).href);
+  const fetched = [];
+  for (const url of urls) {
+    const old = await reusable(url);
+    if (old) await cache.put(url, old);
+    else fetched.push(url);
+  }
+  await cache.addAll(fetched);
+}
+
 self.addEventListener("install", (event) => {
   const first = !self.registration.active;
-  event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll(FILES.map((f) => new URL(f, SCOPE).href)))
-      .then(() => (first ? self.skipWaiting() : undefined)),
-  );
+  event.waitUntil(precache().then(() => (first ? self.skipWaiting() : undefined)));
 });
 
 self.addEventListener("message", (event) => {

@@ -25,6 +25,15 @@ fn sample_output_matches_golden() {
     assert_eq!(core::extract(&doc), core::extract(&doc), "deterministic");
 }
 
+/// The app shows the shipped sample text as it is (`ui::sample::sample_document` does not
+/// normalise, so the page wasm carries no Unicode normalisation tables): it must already
+/// be what an import would make of it.
+#[test]
+fn sample_text_is_normal() {
+    let raw = include_str!("../static/sample/seed-witkoff-moscow.txt");
+    assert_eq!(text::normalize(raw), raw, "static/sample/seed-witkoff-moscow.txt must be NFC with LF line ends and no BOM");
+}
+
 /// Issue 12, item 11: goldens are rewritten only with `UPDATE_GOLDEN=1`, and a missing
 /// golden fails.
 #[test]

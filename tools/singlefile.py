@@ -5,7 +5,7 @@ the wasm (base64), its JS glue and the CSS are inlined.
 Why a rewrite is needed: Trunk's page imports its JS as a separate module and fetches the
 .wasm, and browsers refuse both for file:// pages. Here the wasm-bindgen glue is pasted
 into an inline module script (inline modules need no fetch) and initialised from an
-inlined byte array. The extraction worker (the only wasm with the model) is inlined once
+inlined byte array. The extraction worker and its models (models/*.bin) are inlined once
 too: the page turns its glue and bytes into a `blob:` script and leaves its URL in
 `window.__newsmarkWorkerUrl`, which `ui::worker` starts instead of the worker file.
 The service worker and manifest are dropped (file:// pages cannot use them). The
@@ -93,7 +93,7 @@ WORKER_WASM = "newsmark-worker_bg.wasm"
 
 def inline_worker(dist: Path) -> str:
     """A script line that makes the worker (its no-modules glue, then its wasm from an
-    inlined byte array) a `blob:` URL and leaves it in `window.__newsmarkWorkerUrl`."""
+    inlined byte array, its models too) a `blob:` URL and leaves it in `window.__newsmarkWorkerUrl`."""
     glue = read_asset(dist, WORKER_JS).read_text(encoding="utf-8")
     wasm = read_asset(dist, WORKER_WASM).read_bytes()
     if "wasm_bindgen" not in glue:
@@ -103,10 +103,29 @@ def inline_worker(dist: Path) -> str:
         '\nwasm_bindgen({ module_or_path: Uint8Array.from(atob("' + b64 + '"), (c) => c.charCodeAt(0)) });\n'
     )
     # JSON string literals are valid JS; `</` is escaped so the page's <script> never ends early.
-    source = json.dumps(glue + start).replace("</", "<\\/")
+    source = json.dumps(inline_models(dist) + glue + start).replace("</", "<\\/")
     return (
         "window.__newsmarkWorkerUrl = URL.createObjectURL(new Blob([" + source + '], { type: "text/javascript" }));\n'
     )
+
+
+LOADER = "newsmark-worker_loader.js"
+MODEL_NAME = re.compile(r'"\./(models/(tagger|attribution)-[0-9a-f]{16}\.bin)"')
+
+
+def inline_models(dist: Path) -> str:
+    """The models, once, as the worker loader's `self.newsmarkModels` promise (what
+    tools/models.py stamps into the served loader, with the bytes in place of fetches)."""
+    loader = read_asset(dist, LOADER).read_text(encoding="utf-8")
+    found = {name: rel for rel, name in MODEL_NAME.findall(loader)}
+    if set(found) != {"tagger", "attribution"}:
+        raise SingleFileError(f"{LOADER} names no models (tools/models.py did not run?)")
+    entries = ",".join(
+        name + ':{bytes:Uint8Array.from(atob("' + base64.b64encode(read_asset(dist, rel).read_bytes()).decode("ascii")
+        + '"),(c)=>c.charCodeAt(0))}'
+        for name, rel in sorted(found.items())
+    )
+    return "self.newsmarkModels=Promise.resolve({" + entries + "});\n"
 
 
 def drop_links(html: str) -> str:

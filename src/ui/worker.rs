@@ -9,7 +9,8 @@
 //!
 //! Protocol: the page posts `[request JSON, bytes?]` (file bytes as a `Uint8Array`, never
 //! as JSON numbers); the worker answers with one JSON [`Reply`] per request, in order, and
-//! `Ready` once it can take requests (messages sent earlier would be lost).
+//! `Ready` once it can take requests (messages sent earlier would be lost), `Models` once
+//! its models are in.
 //!
 //! Crashes: the release wasm is built with `panic = "abort"`, and `catch_unwind` cannot
 //! catch on wasm32 anyway. What happens on a panic is therefore: the panic hook installed
@@ -21,17 +22,27 @@
 //! (an exception in the glue, a trap that is not a panic) fails the oldest request in
 //! flight instead: the worker handles requests one at a time, in order.
 //!
-//! Only the worker's wasm holds the model and lexicons: the page never calls `extract`
-//! (its first article's suggestions are embedded, see `ui::sample`), so the linker leaves
-//! them out of the page wasm and they are downloaded once. The single-file build has no
-//! worker file beside it: its loader inlines the worker's script and wasm once and hands
-//! the page a `blob:` URL for it (`window.__newsmarkWorkerUrl`, see `tools/singlefile.py`).
+//! The models are files of their own (`models/tagger-<hash>.bin`,
+//! `models/attribution-<hash>.bin`, content-hashed by `tools/models.py`), precached by the
+//! service worker, so a model update re-downloads the model and not the app, and an app
+//! update not the model. The worker's loader script (stamped by the same tool) starts
+//! fetching them before the worker's wasm loads and leaves the promise in
+//! `self.newsmarkModels`; the worker says `Ready` at once (files can be read), installs
+//! them into the core (`tagger::install`, `attribution::learned::install`: the core never
+//! fetches), then says `Models`; an extraction that arrives before waits, and so does
+//! every request behind it (replies stay in order). Models that fail to load or parse
+//! leave the worker reading files, and every extraction answers `Unavailable` ("the model
+//! could not be loaded: …; suggestions are off"), never a crash. The page never calls `extract` (its first article's suggestions
+//! are embedded, see `ui::sample`). The single-file build has no worker file beside it:
+//! its loader inlines the worker's script, wasm and models once and hands the page a
+//! `blob:` URL for it (`window.__newsmarkWorkerUrl`, see `tools/singlefile.py`).
 //!
-//! Where no worker starts at all (a worker script that fails to load), files are still
-//! read on the main thread after yielding once, so the progress indicator paints first;
-//! pre-annotation then fails with a clear message (the page has no model), and the
-//! articles open without suggestions.
+//! Where no worker starts at all (a worker script that fails to load), every request fails
+//! with a clear message ("reload to try again"): the page wasm has neither the pipeline nor
+//! the file readers (HTML reduction, bundles, NFC tables), which keeps them out of the
+//! first-paint download. Nothing is lost: the files stay where they were picked from.
 
+use crate::core::format::bundle;
 use crate::core::project::project::DocStatus;
 use crate::core::{extract, AnnotationSet, Document};
 use crate::ui::import::{read_file, Picked};
@@ -48,11 +59,13 @@ use wasm_bindgen::JsCast;
 pub const WORKER_PATH: &str = "./newsmark-worker_loader.js";
 
 /// How a picked file is read: "Open…" (one article or annotation file, errors worded for
-/// the alert) or "Import articles…" (any mix: JSONL, bundles, folders).
+/// the alert), "Import articles…" (any mix: JSONL, bundles, folders) or "Paste…" (the
+/// bytes are the pasted text, the name its title, possibly empty).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReadMode {
     Open,
     Import,
+    Paste,
 }
 
 /// One request; the file bytes of `Read` travel beside the JSON.
@@ -60,12 +73,15 @@ pub enum ReadMode {
 pub enum Request {
     Extract { seq: u32, document: Document },
     Read { seq: u32, name: String, mode: ReadMode },
+    /// Writes a project bundle (`format::bundle`): the zip writer, deflate and CRC-32 stay
+    /// out of the page wasm. `entries` are each document's set and its manifest metadata.
+    WriteBundle { seq: u32, project: serde_json::Value, entries: Vec<(AnnotationSet, serde_json::Value)> },
 }
 
 impl Request {
     fn seq(&self) -> u32 {
         match self {
-            Request::Extract { seq, .. } | Request::Read { seq, .. } => *seq,
+            Request::Extract { seq, .. } | Request::Read { seq, .. } | Request::WriteBundle { seq, .. } => *seq,
         }
     }
 }
@@ -74,7 +90,7 @@ impl Request {
 /// the request that failed.
 #[derive(Deserialize)]
 struct SeqOnly {
-    #[serde(alias = "Extract", alias = "Read")]
+    #[serde(alias = "Extract", alias = "Read", alias = "WriteBundle")]
     inner: SeqField,
 }
 
@@ -86,19 +102,42 @@ struct SeqField {
 /// What the worker says.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Reply {
-    /// The worker can take requests.
+    /// The worker can take requests (extractions wait for the models).
     Ready,
+    /// The models are installed (`error: None`) or could not be (extractions then answer
+    /// `Unavailable`).
+    Models { error: Option<String> },
     Extracted { seq: u32, set: AnnotationSet },
     Read { seq: u32, picked: Picked },
     /// The request panicked (posted by the panic hook just before the instance traps).
     Failed { seq: u32, message: String },
+    /// An extraction this worker cannot do: its models did not load (the worker lives on).
+    Unavailable { seq: u32, message: String },
+    /// The bundle's bytes (they travel beside the JSON, filled in on arrival), or why not.
+    Bundle {
+        seq: u32,
+        error: Option<String>,
+        #[serde(skip)]
+        bytes: Vec<u8>,
+    },
 }
 
 /// Does what `request` asks, in the worker.
 pub fn handle(request: Request, bytes: &[u8]) -> Reply {
     match request {
+        Request::Extract { seq, .. } if MODEL_ERROR.with(|m| m.borrow().is_some()) => {
+            let error = MODEL_ERROR.with(|m| m.borrow().clone()).unwrap_or_default();
+            Reply::Unavailable { seq, message: format!("the model could not be loaded: {error}; suggestions are off") }
+        }
         Request::Extract { seq, document } => Reply::Extracted { seq, set: extract(&document) },
         Request::Read { seq, name, mode } => Reply::Read { seq, picked: read(&name, bytes, mode) },
+        Request::WriteBundle { seq, project, entries } => {
+            let entries = entries.into_iter().map(|(set, meta)| bundle::Entry { set, meta }).collect();
+            match bundle::export(&bundle::Bundle { project, entries }) {
+                Ok(bytes) => Reply::Bundle { seq, error: None, bytes },
+                Err(e) => Reply::Bundle { seq, error: Some(e.to_string()), bytes: Vec::new() },
+            }
+        }
     }
 }
 
@@ -112,8 +151,25 @@ pub fn read(name: &str, bytes: &[u8], mode: ReadMode) -> Picked {
             Ok(Opened::Annotations(set)) => picked.annotated.push((set, DocStatus::InProgress)),
             Err(e) => picked.problems.push(e.to_string()),
         },
+        ReadMode::Paste => match pasted(name, bytes) {
+            Ok(doc) => picked.documents.push(doc),
+            Err(e) => picked.problems.push(e),
+        },
     }
     picked
+}
+
+/// A pasted article: NFC and line endings like any import (in the worker, so the Unicode
+/// tables stay out of the page wasm), refused whole over the article limit, the id from
+/// the title or the first words.
+pub fn pasted(title: &str, bytes: &[u8]) -> Result<Document, String> {
+    let body = crate::core::model::text::decode_article(bytes).map_err(|e| format!("cannot paste: {e}"))?;
+    if body.trim().is_empty() {
+        return Err("paste some text first".into());
+    }
+    let title = Some(title.trim().to_string()).filter(|t| !t.is_empty());
+    let id = crate::ui::components::slug(title.as_deref().unwrap_or(&body));
+    Ok(Document::new(id, title, body))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -122,6 +178,44 @@ pub fn read(name: &str, bytes: &[u8], mode: ReadMode) -> Picked {
 thread_local! {
     /// The request being handled, for the panic hook.
     static CURRENT: Cell<Option<u32>> = const { Cell::new(None) };
+    /// Why the models did not load (`None` once installed).
+    static MODEL_ERROR: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The models are being fetched and installed.
+    static LOADING: Cell<bool> = const { Cell::new(true) };
+    /// Requests that arrived while the models loaded, from the first extraction on.
+    static QUEUE: RefCell<std::collections::VecDeque<(Request, Vec<u8>)>> = RefCell::new(std::collections::VecDeque::new());
+}
+
+/// The models' names, as `tools/models.py` stamps them into the loader's promise.
+const MODELS: [&str; 2] = ["tagger", "attribution"];
+
+/// Awaits the loader's `self.newsmarkModels` (`{tagger: {bytes} | {error}, attribution: …}`)
+/// and installs both models into the core.
+async fn install_models() -> Result<(), String> {
+    let scope = js_sys::global();
+    let pending = js_sys::Reflect::get(&scope, &JsValue::from_str("newsmarkModels")).map_err(|e| js_message(&e))?;
+    if pending.is_undefined() {
+        return Err("this build's worker loader names no model files (tools/models.py did not run)".into());
+    }
+    let loaded = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&pending)).await.map_err(|e| js_message(&e))?;
+    for name in MODELS {
+        let field = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+        let entry = field(&loaded, name);
+        if let Some(error) = field(&entry, "error").as_string() {
+            return Err(format!("{name}: {error}"));
+        }
+        let bytes = field(&entry, "bytes");
+        if !(bytes.is_instance_of::<js_sys::ArrayBuffer>() || bytes.is_instance_of::<js_sys::Uint8Array>()) {
+            return Err(format!("{name}: no bytes"));
+        }
+        let bytes = js_sys::Uint8Array::new(&bytes).to_vec();
+        let installed = match name {
+            "tagger" => crate::core::nlp::tagger::install(&bytes).map_err(|e| e.to_string()),
+            _ => crate::core::nlp::attribution::learned::install(&bytes).map_err(|e| e.to_string()),
+        };
+        installed.map_err(|e| format!("models/{name}.bin: {e}"))?;
+    }
+    Ok(())
 }
 
 fn post_reply(reply: &Reply) {
@@ -131,7 +225,14 @@ fn post_reply(reply: &Reply) {
         let seq = CURRENT.with(Cell::get).unwrap_or(0);
         serde_json::json!({ "Failed": { "seq": seq, "message": format!("reply not serialisable: {e}") } }).to_string()
     });
-    if let Err(e) = scope.post_message(&JsValue::from_str(&json)) {
+    // Bytes travel as `[JSON, Uint8Array]`, never as JSON numbers.
+    let message = match reply {
+        Reply::Bundle { bytes, .. } if !bytes.is_empty() => {
+            js_sys::Array::of2(&JsValue::from_str(&json), &js_sys::Uint8Array::from(bytes.as_slice())).into()
+        }
+        _ => JsValue::from_str(&json),
+    };
+    if let Err(e) = scope.post_message(&message) {
         web_sys::console::error_2(&"newsmark worker: cannot post a reply:".into(), &e);
     }
 }
@@ -146,7 +247,20 @@ fn on_request(data: JsValue) {
     let request: Request = serde_json::from_str(&header).unwrap_or_else(|e| panic!("unreadable request: {e}"));
     let bytes = parts.get(1).dyn_into::<js_sys::Uint8Array>().map(|b| b.to_vec()).unwrap_or_default();
     debug_assert_eq!(Some(request.seq()), seq);
-    let reply = handle(request, &bytes);
+    CURRENT.with(|c| c.set(None));
+    // Requests are answered in order (the page's crash handling relies on it): an
+    // extraction waits for the models, and whatever comes after it waits behind it.
+    let wait = LOADING.with(Cell::get) && (matches!(request, Request::Extract { .. }) || QUEUE.with(|q| !q.borrow().is_empty()));
+    if wait {
+        QUEUE.with(|q| q.borrow_mut().push_back((request, bytes)));
+    } else {
+        answer(request, &bytes);
+    }
+}
+
+fn answer(request: Request, bytes: &[u8]) {
+    CURRENT.with(|c| c.set(Some(request.seq())));
+    let reply = handle(request, bytes);
     post_reply(&reply);
     CURRENT.with(|c| c.set(None));
 }
@@ -164,7 +278,20 @@ pub fn register() {
     let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| on_request(e.data()));
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
+    // Files can be read at once; extractions wait in `QUEUE` until the models are in.
     post_reply(&Reply::Ready);
+    wasm_bindgen_futures::spawn_local(async {
+        let error = install_models().await.err();
+        if let Some(e) = &error {
+            web_sys::console::warn_1(&format!("newsmark worker: the model could not be loaded: {e}").into());
+        }
+        MODEL_ERROR.with(|m| *m.borrow_mut() = error.clone());
+        LOADING.with(|l| l.set(false));
+        post_reply(&Reply::Models { error });
+        while let Some((request, bytes)) = QUEUE.with(|q| q.borrow_mut().pop_front()) {
+            answer(request, &bytes);
+        }
+    });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -176,7 +303,6 @@ type Done = Box<dyn FnOnce(Result<Reply, String>)>;
 struct Waiting {
     message: js_sys::Array,
     request: Request,
-    bytes: Rc<Vec<u8>>,
     done: Done,
 }
 
@@ -186,6 +312,8 @@ struct Live {
     /// Which start this is: events of a replaced worker are ignored.
     generation: u32,
     ready: bool,
+    /// It said `Models`: extraction no longer waits for the model files.
+    models: bool,
     _onmessage: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _onerror: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -226,10 +354,14 @@ fn single_file_worker() -> Option<String> {
 /// Why an article got no suggestions when no worker could start.
 const NO_WORKER: &str = "the extraction worker did not start, so this article has no suggestions (reload to try again)";
 
+/// Why a file was not read (or written) when no worker could start.
+const NO_READER: &str = "the app's worker (which reads and writes files) did not start; reload to try again";
+
 impl Extractor {
     /// Starts the worker (or prepares the main-thread fallback).
     pub fn new() -> Extractor {
         let extractor = Extractor { inner: Rc::new(RefCell::new(Inner::default())) };
+        RUNNING.with(|r| *r.borrow_mut() = Rc::downgrade(&extractor.inner));
         if web_sys::window().is_some() {
             extractor.start();
         }
@@ -270,7 +402,7 @@ impl Extractor {
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         self.inner.borrow_mut().live =
-            Some(Live { worker, generation, ready: false, _onmessage: onmessage, _onerror: onerror });
+            Some(Live { worker, generation, ready: false, models: false, _onmessage: onmessage, _onerror: onerror });
     }
 
     fn is_current(&self, generation: u32) -> bool {
@@ -281,11 +413,18 @@ impl Extractor {
         if !self.is_current(generation) {
             return;
         }
-        let text = data.as_string().unwrap_or_default();
-        let reply: Reply = match serde_json::from_str(&text) {
+        // A reply is its JSON, or `[JSON, Uint8Array]` when it carries bytes.
+        let (text, bytes) = match data.dyn_ref::<js_sys::Array>() {
+            Some(parts) => (parts.get(0).as_string(), parts.get(1).dyn_into::<js_sys::Uint8Array>().ok().map(|b| b.to_vec())),
+            None => (data.as_string(), None),
+        };
+        let mut reply: Reply = match serde_json::from_str(&text.unwrap_or_default()) {
             Ok(r) => r,
             Err(e) => return self.on_crash(generation, None, format!("unreadable reply: {e}")),
         };
+        if let (Reply::Bundle { bytes: into, .. }, Some(bytes)) = (&mut reply, bytes) {
+            *into = bytes;
+        }
         let seq = match &reply {
             Reply::Ready => {
                 let messages: Vec<js_sys::Array> = {
@@ -300,8 +439,21 @@ impl Extractor {
                 }
                 return;
             }
+            Reply::Models { .. } => {
+                if let Some(live) = self.inner.borrow_mut().live.as_mut() {
+                    live.models = true;
+                }
+                return;
+            }
             Reply::Failed { seq, message } => return self.on_crash(generation, Some(*seq), message.clone()),
-            Reply::Extracted { seq, .. } | Reply::Read { seq, .. } => *seq,
+            Reply::Unavailable { seq, message } => {
+                let waiting = self.inner.borrow_mut().waiting.remove(seq);
+                if let Some(w) = waiting {
+                    (w.done)(Err(message.clone()));
+                }
+                return;
+            }
+            Reply::Extracted { seq, .. } | Reply::Read { seq, .. } | Reply::Bundle { seq, .. } => *seq,
         };
         let waiting = self.inner.borrow_mut().waiting.remove(&seq);
         if let Some(w) = waiting {
@@ -348,7 +500,7 @@ impl Extractor {
         }
     }
 
-    /// Runs everything waiting on the main thread (no worker).
+    /// Fails everything waiting (no worker), one message each.
     fn drain_on_page(&self) {
         let seqs: Vec<u32> = self.inner.borrow().waiting.keys().copied().collect();
         for seq in seqs {
@@ -358,14 +510,14 @@ impl Extractor {
 
     fn run_on_page(&self, seq: u32) {
         let inner = self.inner.clone();
-        // Yield first so the progress indicator is painted before the work starts.
+        // Yield first: replies always come after `submit` returns, as from a worker.
         gloo::timers::callback::Timeout::new(0, move || {
             let w = inner.borrow_mut().waiting.remove(&seq);
             if let Some(w) = w {
-                // Never `handle`: that would link the pipeline, and with it the model, into
-                // the page wasm.
+                // Never `handle` or `read`: they would link the pipeline and the file readers
+                // into the page wasm.
                 let reply = match w.request {
-                    Request::Read { seq, name, mode } => Ok(Reply::Read { seq, picked: read(&name, &w.bytes, mode) }),
+                    Request::Read { .. } | Request::WriteBundle { .. } => Err(NO_READER.to_string()),
                     Request::Extract { .. } => Err(NO_WORKER.to_string()),
                 };
                 (w.done)(reply);
@@ -386,7 +538,7 @@ impl Extractor {
             message.push(&js_sys::Uint8Array::from(bytes.as_slice()));
         }
         let on_page = self.inner.borrow().live.is_none();
-        self.inner.borrow_mut().waiting.insert(seq, Waiting { message: message.clone(), request, bytes: Rc::new(bytes), done });
+        self.inner.borrow_mut().waiting.insert(seq, Waiting { message: message.clone(), request, done });
         if on_page {
             self.run_on_page(seq);
         } else {
@@ -394,10 +546,10 @@ impl Extractor {
         }
     }
 
-    /// Whether the worker has its model loaded (it said `Ready`); until then the UI says
+    /// Whether the worker has its models in (it said `Models`); until then the UI says
     /// "loading the model…".
     pub fn loaded(&self) -> bool {
-        self.inner.borrow().live.as_ref().is_some_and(|l| l.ready)
+        self.inner.borrow().live.as_ref().is_some_and(|l| l.models)
     }
 
     /// Requests submitted and not finished yet.
@@ -433,6 +585,39 @@ impl Extractor {
             }),
         );
     }
+}
+
+impl Extractor {
+    /// Writes a project bundle in the worker; `done` gets the zip's bytes or why not.
+    pub fn write_bundle(
+        &self,
+        project: serde_json::Value,
+        entries: Vec<(AnnotationSet, serde_json::Value)>,
+        done: impl FnOnce(Result<Vec<u8>, String>) + 'static,
+    ) {
+        self.submit(
+            |seq| Request::WriteBundle { seq, project, entries },
+            Vec::new(),
+            Box::new(move |r| {
+                done(r.and_then(|reply| match reply {
+                    Reply::Bundle { error: None, bytes, .. } => Ok(bytes),
+                    Reply::Bundle { error: Some(e), .. } => Err(e),
+                    other => Err(format!("unexpected reply {other:?}")),
+                }))
+            }),
+        );
+    }
+
+    /// The app's running worker (the one `use_persistence` started), for requests that
+    /// are not the project's reads and extractions (a bundle export).
+    pub fn running() -> Option<Extractor> {
+        RUNNING.with(|r| r.borrow().upgrade()).map(|inner| Extractor { inner })
+    }
+}
+
+thread_local! {
+    /// The worker started last on this page (see [`Extractor::running`]).
+    static RUNNING: RefCell<std::rc::Weak<RefCell<Inner>>> = RefCell::new(std::rc::Weak::new());
 }
 
 impl Default for Extractor {

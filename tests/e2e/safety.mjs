@@ -12,10 +12,14 @@
 //    script, eval and a request to another origin are refused; the app itself causes no
 //    violation (every suite fails on one, see lib.mjs CSP_WATCH).
 // 9. A new deployment while a tab is open: the tab keeps working on its version and says
-//    "a new version is ready"; one click reloads into the new one. Persistent storage is
+//    "a new version is ready" (its install fetches no content-hashed file: page wasm and
+//    models come from the previous cache); one click reloads into the new one. Persistent storage is
 //    requested and its state shown. Leaving while a save is pending asks first.
+// 10. The models are files of their own (dist/models/*.bin): with a broken one, files are
+//    still read, each article says "the model could not be loaded: …; suggestions are
+//    off" and opens without suggestions; nothing panics.
 
-import { readFile, mkdtemp, rm, cp, writeFile } from 'node:fs/promises';
+import { readFile, readdir, mkdtemp, rm, cp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, serve, launch, makeRunner, assert, exportJson } from './lib.mjs';
@@ -278,9 +282,16 @@ try {
       await writeFile(path.join(dir, 'sw.js'), sw.replace(`const BUILD = "${build}"`, `const BUILD = "${build}-next"`));
       const index = await readFile(path.join(dir, 'index.html'), 'utf8');
       await writeFile(path.join(dir, 'index.html'), index.replace('<title>', '<meta name="newsmark-test-build" content="next" /><title>'));
-      // What the browser does on its own for another tab's navigation.
+      // What the browser does on its own for another tab's navigation. The server notes
+      // what the new version's install asks for.
+      const asked = [];
+      site.server.on('request', (req) => asked.push(req.url));
       await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
       await page.locator('[data-update=ready]').waitFor();
+      // Content-hashed files (the page's wasm, JS and CSS, the models) come from the
+      // previous cache: an update downloads what changed, never the models again.
+      const hashed = asked.filter((u) => /-[0-9a-f]{16}(_bg)?\.(js|wasm|css|bin)$/.test(u.split('?')[0]));
+      assert(asked.some((u) => u.endsWith('/sw.js')) && hashed.length === 0, `the update fetched: ${asked.join(', ')}`);
       const state = await page.evaluate(async () => {
         const r = await navigator.serviceWorker.getRegistration();
         return { waiting: !!r.waiting, keys: await caches.keys() };
@@ -371,6 +382,37 @@ try {
       assert(askedAgain === null, `no question once saved (${askedAgain})`);
     } finally {
       await b.close();
+    }
+  });
+
+  await check('10. models that do not load: a clear message, files still read, suggestions off', async () => {
+    // A copy of dist/ whose tagger model is garbage (the worker fetches models/*.bin).
+    const broken = await mkdtemp(path.join(TMP, 'newsmark-broken-model-'));
+    const b = await browser();
+    const site = await (async () => {
+      await cp(DIST, broken, { recursive: true });
+      const models = await readdir(path.join(broken, 'models'));
+      const tagger = models.find((f) => /^tagger-[0-9a-f]{16}\.bin$/.test(f));
+      assert(tagger, `dist/models holds the tagger as its own file: ${models}`);
+      await writeFile(path.join(broken, 'models', tagger), 'not a model');
+      return serve(broken);
+    })();
+    try {
+      const { page } = b;
+      await start(page, site.base);
+      await pick(page, 'Import articles…', { name: 'one.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(jsonl(['no-model'])) });
+      await page.locator('.doc[data-doc-id="no-model"]').waitFor();
+      await page.locator('.project-progress').waitFor({ state: 'detached' });
+      const problems = await page.locator('.project-problems').textContent();
+      assert(/the model could not be loaded: models\/tagger\.bin: .*; suggestions are off/.test(problems), `problems: ${problems}`);
+      await page.locator('.doc[data-doc-id="no-model"] .doc-open').click();
+      await page.locator('article[data-document="no-model"] p.paragraph').first().waitFor();
+      assert(await page.locator('article mark').count() === 0, 'the article opens without suggestions');
+      assert(b.errors.length === 0, b.errors.join('\n'));
+    } finally {
+      await b.close();
+      site.server.close();
+      await rm(broken, { recursive: true, force: true });
     }
   });
 } finally {

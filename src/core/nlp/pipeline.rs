@@ -34,8 +34,10 @@ pub fn extract_using(doc: &Document, model: Option<&attribution::learned::Model>
 /// The statistical tagger's spans, for the rules to combine with theirs (public for the
 /// bench, which times the rules on them).
 pub fn proposals(text: &str, tokens: &[tokenize::Token]) -> Vec<ner::Proposal> {
+    // No tagger (an app worker whose model is not installed): the rules alone.
+    let Some(tagger) = tagger::shared() else { return Vec::new() };
     let spans: Vec<_> = tokens.iter().map(|t| t.span).collect();
-    tagger::embedded()
+    tagger
         .tag_tokens(text, &spans)
         .into_iter()
         .map(|p| ner::Proposal { span: p.span, label: p.label(), confidence: p.confidence })

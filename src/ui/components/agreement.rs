@@ -5,9 +5,10 @@
 
 use crate::core::compare::agree::{self, Agreement, Counts};
 use crate::core::AnnotationSet;
-use crate::ui::import::{read_file, Picked};
 use crate::ui::js::read_bytes;
+use crate::ui::persist::{use_project, ProjectHandle};
 use crate::ui::state::{use_annotator, Action};
+use crate::ui::worker::ReadMode;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -63,28 +64,36 @@ fn compute(a: &Side, b: &Side) -> Result<Computed, String> {
     Ok((result, notes, paired.pairs))
 }
 
-/// Reads the picked files of one side.
-fn pick(which: char, input: HtmlInputElement, sides: UseStateHandle<Sides>, problems: UseStateHandle<Vec<String>>) {
+/// Reads the picked files of one side (parsed in the worker, like any import).
+fn pick(which: char, input: HtmlInputElement, project: ProjectHandle, sides: UseStateHandle<Sides>, problems: UseStateHandle<Vec<String>>) {
     let Some(list) = input.files() else { return };
     let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
     wasm_bindgen_futures::spawn_local(async move {
-        let mut picked = Picked::default();
+        let mut read = Vec::new();
+        let mut unreadable = Vec::new();
         for file in &files {
             match read_bytes(file).await {
-                Ok(bytes) => read_file(&file.name(), &bytes, &mut picked),
-                Err(e) => picked.problems.push(format!("{}: {e}", file.name())),
+                Ok(bytes) => read.push((file.name(), bytes)),
+                Err(e) => unreadable.push(format!("{}: {e}", file.name())),
             }
         }
-        if !picked.documents.is_empty() {
-            picked.problems.push(format!(
-                "{}: {} plain article(s) skipped: agreement compares annotation files (.json) or bundles (.zip)",
-                which,
-                picked.documents.len()
-            ));
-        }
-        let side = Side { sets: picked.annotated.into_iter().map(|(s, _)| s).collect(), files: files.len() };
-        problems.set(picked.problems);
-        sides.set(sides.with(which, side));
+        let count = files.len();
+        let p = project.clone();
+        project.read_files(read, ReadMode::Import, move |mut picked| {
+            // Nothing is imported into the project: only the progress line is cleared.
+            p.stop_reading();
+            picked.problems.splice(0..0, unreadable);
+            if !picked.documents.is_empty() {
+                picked.problems.push(format!(
+                    "{}: {} plain article(s) skipped: agreement compares annotation files (.json) or bundles (.zip)",
+                    which,
+                    picked.documents.len()
+                ));
+            }
+            let side = Side { sets: picked.annotated.into_iter().map(|(s, _)| s).collect(), files: count };
+            problems.set(picked.problems);
+            sides.set(sides.with(which, side));
+        });
     });
 }
 
@@ -170,9 +179,10 @@ pub fn AgreementPanel() -> Html {
     let state = use_annotator();
     let sides = use_state(Sides::default);
     let problems = use_state(Vec::<String>::new);
+    let project = use_project();
     let input = |which: char| {
-        let (sides, problems) = (sides.clone(), problems.clone());
-        Callback::from(move |e: Event| pick(which, e.target_unchecked_into(), sides.clone(), problems.clone()))
+        let (sides, problems, project) = (sides.clone(), problems.clone(), project.clone());
+        Callback::from(move |e: Event| pick(which, e.target_unchecked_into(), project.clone(), sides.clone(), problems.clone()))
     };
     let loaded = |s: &Option<Side>| {
         s.as_ref().map_or("none yet".to_string(), |s| format!("{} document(s) from {} file(s)", s.sets.len(), s.files))

@@ -1,8 +1,8 @@
 //! "Paste…": an article pasted as text, pre-annotated like an opened file.
 
-use crate::core::{model::text, Document};
 use crate::ui::persist::use_project;
 use crate::ui::state::{use_annotator, Action};
+use crate::ui::worker::ReadMode;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -36,22 +36,23 @@ pub fn PasteDialog(props: &PasteDialogProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let raw = area.cast::<HtmlTextAreaElement>().map(|a| a.value()).unwrap_or_default();
             let t = title.cast::<HtmlInputElement>().map(|a| a.value()).unwrap_or_default();
-            // A paste over the article limit is refused whole, naming the limit.
-            let body = match text::decode_article(raw.as_bytes()) {
-                Ok(body) => body,
-                Err(e) => {
-                    dispatcher.dispatch(Action::Fail { message: format!("cannot paste: {e}") });
-                    return;
-                }
-            };
-            if body.trim().is_empty() {
+            if raw.trim().is_empty() {
                 dispatcher.dispatch(Action::Fail { message: "paste some text first".into() });
                 return;
             }
-            let t = Some(t.trim().to_string()).filter(|t| !t.is_empty());
-            let id = slug(t.as_deref().unwrap_or(&body));
-            // Pre-annotated in the worker, so a long paste never freezes the page.
-            project.extract_and_open(Document::new(id, t, body));
+            // Normalised (`ui::worker::pasted`: NFC, the article limit refused whole, the id)
+            // and pre-annotated in the worker, so a long paste never freezes the page.
+            let (p, dispatcher) = (project.clone(), dispatcher.clone());
+            project.read_files(vec![(t, raw.into_bytes())], ReadMode::Paste, move |picked| {
+                if picked.is_empty() {
+                    p.stop_reading();
+                    let message = picked.problems.join("; ");
+                    let message = if message.is_empty() { "cannot paste: no text".to_string() } else { message };
+                    dispatcher.dispatch(Action::Fail { message });
+                } else {
+                    p.import(picked);
+                }
+            });
             close.emit(());
         })
     };

@@ -2,12 +2,11 @@
 //! with status and pending suggestions, filter and search, a progress bar while importing,
 //! delete with undo, and export of the whole project as a bundle.
 
-use crate::core::format::bundle::{self, Bundle, Entry as BundleEntry};
 use crate::core::project::project::{DocStatus, Filter};
 use crate::ui::js::{js_message, read_bytes};
 use crate::ui::persist::{use_project, ProjectHandle};
 use crate::ui::state::{use_annotator, Action, AnnotatorContext};
-use crate::ui::worker::ReadMode;
+use crate::ui::worker::{Extractor, ReadMode};
 use serde_json::json;
 use wasm_bindgen::JsValue;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -57,10 +56,7 @@ fn export_bundle(project: ProjectHandle) {
         let mut entries = Vec::new();
         for e in &project.state.project.entries {
             match store.load_document(&e.id).await {
-                Ok(Some(h)) => entries.push(BundleEntry {
-                    set: h.current().clone(),
-                    meta: json!({ "status": e.status.as_str(), "title": e.title }),
-                }),
+                Ok(Some(h)) => entries.push((h.current().clone(), json!({ "status": e.status.as_str(), "title": e.title }))),
                 Ok(None) => {}
                 Err(err) => return project.fail(err.to_string()),
             }
@@ -70,12 +66,17 @@ fn export_bundle(project: ProjectHandle) {
         if !project.state.project.ledger.is_empty() {
             manifest["ledger"] = serde_json::to_value(&project.state.project.ledger).unwrap_or_default();
         }
-        let result = bundle::export(&Bundle { project: manifest, entries })
-            .map_err(|e| e.to_string())
-            .and_then(|zip| download_bytes("newsmark-project.zip", "application/zip", &zip).map_err(|e| js_message(&e)));
-        if let Err(e) = result {
-            project.fail(format!("could not export the project: {e}"));
-        }
+        // Zipped in the worker: the writer, deflate and CRC-32 stay out of the page wasm.
+        let Some(worker) = Extractor::running() else {
+            return project.fail("could not export the project: the app's worker is not running".into());
+        };
+        worker.write_bundle(manifest, entries, move |result| {
+            let result = result
+                .and_then(|zip| download_bytes("newsmark-project.zip", "application/zip", &zip).map_err(|e| js_message(&e)));
+            if let Err(e) = result {
+                project.fail(format!("could not export the project: {e}"));
+            }
+        });
     });
 }
 

@@ -1,6 +1,7 @@
 //! The statistical entity tagger: an averaged structured perceptron over BILOU tags,
 //! trained by `train-ner` on CoNLL-2003 and WorldWide news and shipped as quantised
-//! weights (`models/tagger.bin`, embedded with `include_bytes!`).
+//! weights (`models/tagger.bin`): embedded with `include_bytes!` in the CLI and the tests
+//! (feature `embedded-models`, on by default), fetched and [`install`]ed by the app's worker.
 //!
 //! It *proposes* PERSON / ORG / LOC / NORP / DATE spans with a confidence from the decoding
 //! margin; the rule-based entity stage decides GPE vs LOC, ROLE and may veto or extend.
@@ -25,6 +26,7 @@ use model::{Model, ModelError};
 use tags::Class;
 
 /// The committed model's bytes.
+#[cfg(feature = "embedded-models")]
 pub static MODEL_BYTES: &[u8] = include_bytes!("../../../../models/tagger.bin");
 
 /// A span the model proposes.
@@ -149,7 +151,27 @@ impl Tagger {
     }
 }
 
+static INSTALLED: std::sync::OnceLock<Tagger> = std::sync::OnceLock::new();
+
+/// Installs the model from the bytes of `models/tagger.bin` (the app's worker, built
+/// without the embedded model, fetches the file); [`shared`] returns it from then on.
+/// Bytes that are not a model are an error, never a panic; a second install is refused.
+pub fn install(bytes: &[u8]) -> Result<(), ModelError> {
+    INSTALLED.set(Tagger::from_bytes(bytes)?).map_err(|_| ModelError::AlreadyInstalled)
+}
+
+/// The model the pipeline tags with: the installed one, else the embedded one (in builds
+/// that embed it); `None` in a build without it before [`install`].
+pub fn shared() -> Option<&'static Tagger> {
+    #[cfg(feature = "embedded-models")]
+    if INSTALLED.get().is_none() {
+        return Some(embedded());
+    }
+    INSTALLED.get()
+}
+
 /// The embedded model, loaded on first use.
+#[cfg(feature = "embedded-models")]
 pub fn embedded() -> &'static Tagger {
     static TAGGER: std::sync::OnceLock<Tagger> = std::sync::OnceLock::new();
     TAGGER.get_or_init(|| Tagger::from_bytes(MODEL_BYTES).expect("the committed model is valid (checked by tests)"))
@@ -158,6 +180,20 @@ pub fn embedded() -> &'static Tagger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The app's worker installs the model from fetched bytes: bytes that are not a model
+    /// are an error (never a panic) and leave nothing installed; a model installs once.
+    #[test]
+    fn install_checks_the_bytes_and_installs_once() {
+        for bad in [&b""[..], b"NMTAGGR1", b"garbage garbage", &MODEL_BYTES[..MODEL_BYTES.len() / 2]] {
+            assert!(install(bad).is_err(), "{} bytes", bad.len());
+        }
+        assert!(INSTALLED.get().is_none(), "nothing installed by bad bytes");
+        install(MODEL_BYTES).unwrap();
+        assert_eq!(install(MODEL_BYTES).unwrap_err(), ModelError::AlreadyInstalled);
+        let text = "Mr. Kato met Angela Merkel in Berlin on Monday.";
+        assert_eq!(shared().unwrap().tag(text), embedded().tag(text), "the installed model tags as the embedded one");
+    }
 
     #[test]
     fn embedded_model_loads_and_never_panics() {

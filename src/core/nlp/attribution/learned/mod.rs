@@ -74,13 +74,25 @@ pub struct Model {
 /// The cue bias in weight units (before quantisation).
 pub const CUE_BIAS: f32 = 4.0;
 
+#[cfg(feature = "embedded-models")]
 static EMBEDDED: &[u8] = include_bytes!("../../../../../models/attribution.bin");
+/// The app's worker is built without the model; it fetches the file and [`install`]s it.
+#[cfg(not(feature = "embedded-models"))]
+static EMBEDDED: &[u8] = &[];
 
-/// The embedded model (decoded once; `None` if the file is not a model, in which case
-/// the rules alone run — a test checks the shipped file decodes).
+static INSTALLED: OnceLock<Model> = OnceLock::new();
+
+/// Installs the model from the bytes of `models/attribution.bin` (the app's worker, which
+/// fetches the file); [`embedded`] returns it from then on. A second install is refused.
+pub fn install(bytes: &[u8]) -> Result<(), FormatError> {
+    INSTALLED.set(Model::from_bytes(bytes)?).map_err(|_| FormatError("an attribution model is installed already"))
+}
+
+/// The installed or embedded model (decoded once; `None` if the file is not a model, in
+/// which case the rules alone run — a test checks the shipped file decodes).
 pub fn embedded() -> Option<&'static Model> {
     static MODEL: OnceLock<Option<Model>> = OnceLock::new();
-    MODEL.get_or_init(|| Model::from_bytes(EMBEDDED).ok()).as_ref()
+    INSTALLED.get().or_else(|| MODEL.get_or_init(|| Model::from_bytes(EMBEDDED).ok()).as_ref())
 }
 
 /// Size in bytes of the embedded model file.
