@@ -57,6 +57,12 @@ impl History {
         (at < states.len()).then(|| History { states: states.into_iter().map(Arc::new).collect(), at })
     }
 
+    /// [`History::from_states`] over snapshots that are already shared (a stored log
+    /// replayed onto a loaded history keeps the snapshots it did not change).
+    pub fn from_shared(states: Vec<Arc<AnnotationSet>>, at: usize) -> Option<History> {
+        (at < states.len()).then_some(History { states, at })
+    }
+
     pub fn can_undo(&self) -> bool {
         self.at > 0
     }

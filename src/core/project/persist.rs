@@ -84,7 +84,7 @@ impl fmt::Display for RestoreError {
 impl std::error::Error for RestoreError {}
 
 /// Items matched across snapshots by their id.
-trait Keyed {
+pub(crate) trait Keyed {
     fn key(&self) -> u32;
 }
 impl Keyed for Entity {
@@ -103,7 +103,7 @@ impl Keyed for Boilerplate {
     }
 }
 
-fn diff<T: Keyed + PartialEq + Clone>(prev: &[T], next: &[T]) -> Vec<Run<T>> {
+pub(crate) fn diff<T: Keyed + PartialEq + Clone>(prev: &[T], next: &[T]) -> Vec<Run<T>> {
     let at: HashMap<u32, usize> = prev.iter().enumerate().map(|(i, x)| (x.key(), i)).collect();
     let mut runs: Vec<Run<T>> = Vec::new();
     for item in next {
@@ -118,7 +118,7 @@ fn diff<T: Keyed + PartialEq + Clone>(prev: &[T], next: &[T]) -> Vec<Run<T>> {
     runs
 }
 
-fn patch<T: Clone>(prev: &[T], runs: &[Run<T>]) -> Result<Vec<T>, RestoreError> {
+pub(crate) fn patch<T: Clone>(prev: &[T], runs: &[Run<T>]) -> Result<Vec<T>, RestoreError> {
     let mut out = Vec::with_capacity(prev.len());
     for run in runs {
         match run {
@@ -135,7 +135,7 @@ fn patch<T: Clone>(prev: &[T], runs: &[Run<T>]) -> Result<Vec<T>, RestoreError> 
     Ok(out)
 }
 
-fn body(set: &AnnotationSet) -> Body {
+pub(crate) fn body(set: &AnnotationSet) -> Body {
     Body {
         schema: set.schema.clone(),
         entities: set.entities.clone(),
@@ -145,7 +145,7 @@ fn body(set: &AnnotationSet) -> Body {
     }
 }
 
-fn rebuild(document: &Document, b: Body) -> AnnotationSet {
+pub(crate) fn rebuild(document: &Document, b: Body) -> AnnotationSet {
     let mut set = AnnotationSet::new(document.clone());
     set.schema = b.schema;
     set.entities = b.entities;
