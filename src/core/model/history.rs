@@ -63,6 +63,14 @@ impl History {
         (at < states.len()).then_some(History { states, at })
     }
 
+    /// Whether `other` is this very history: the same shared snapshots at the same
+    /// position (pointer comparisons only, however large the annotations).
+    pub fn is_same(&self, other: &History) -> bool {
+        self.at == other.at
+            && self.states.len() == other.states.len()
+            && self.states.iter().zip(&other.states).all(|(a, b)| Arc::ptr_eq(a, b))
+    }
+
     pub fn can_undo(&self) -> bool {
         self.at > 0
     }

@@ -358,6 +358,18 @@ pub fn changed_entries<'a>(base: &'a Project, mine: &'a Project) -> Vec<(&'a Ent
     out
 }
 
+/// The id a record of `from` gets when its records move to `to` (the first team login
+/// takes over what was written as `local`); `None` for records that are not `from`'s.
+pub fn renamed(id: &str, from: &Annotator, to: &Annotator) -> Option<String> {
+    match RecordId::parse(id)? {
+        RecordId::Meta(d, w) if w == *from => Some(meta_id(&d, to)),
+        RecordId::Ann(d, w) if w == *from => Some(ann_id(&d, to)),
+        RecordId::Edit(d, w, s) if w == *from => Some(edit_id(&d, to, s)),
+        RecordId::Ledger(w) if w == *from => Some(ledger_id(to)),
+        _ => None,
+    }
+}
+
 /// Layout-1 records as read (raw bodies).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct V1 {
@@ -480,6 +492,13 @@ mod tests {
             assert_eq!(RecordId::parse(bad), None, "{bad}");
         }
         assert!(edit_id(&a, &me, 9) < edit_id(&a, &me, 10), "ids sort in edit order");
+        let (local, ana) = (Annotator::local(), me.clone());
+        assert_eq!(renamed(&edit_id(&a, &local, 3), &local, &ana), Some(edit_id(&a, &ana, 3)));
+        assert_eq!(renamed(&meta_id(&a, &local), &local, &ana), Some(meta_id(&a, &ana)));
+        assert_eq!(renamed(&ledger_id(&local), &local, &ana), Some(ledger_id(&ana)));
+        for other in [text_id(&a), meta_id(&a, &Annotator::new("bo").unwrap()), LOCAL_PROJECT.to_string()] {
+            assert_eq!(renamed(&other, &local, &ana), None, "{other}");
+        }
         for bad in ["", "a:b", "tab\there", &"x".repeat(101)] {
             assert!(Annotator::new(bad).is_err(), "{bad:?}");
         }
