@@ -553,10 +553,23 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
-/// Another tab stored the list: merge it into ours.
-fn follow_project(store: Store, base: Rc<RefCell<Option<Project>>>, dispatch: UseReducerDispatcher<ProjectState>) {
+/// Another tab stored (part of) the list: merge it into ours. Reads started later win:
+/// one that finishes after a later one is dropped, so an older list is never merged over
+/// a newer one (which would take the newer one's additions for deletions).
+fn follow_project(
+    store: Store,
+    base: Rc<RefCell<Option<Project>>>,
+    reads: Rc<std::cell::Cell<u64>>,
+    dispatch: UseReducerDispatcher<ProjectState>,
+) {
+    let this = reads.get() + 1;
+    reads.set(this);
     wasm_bindgen_futures::spawn_local(async move {
-        match store.load_project_checked().await {
+        let read = store.load_project_checked().await;
+        if reads.get() != this {
+            return;
+        }
+        match read {
             Ok((Some(theirs), damage)) => {
                 let old = base.borrow_mut().replace(theirs.clone()).unwrap_or_default();
                 dispatch.dispatch(ProjectAction::Merge { base: old, theirs });
@@ -629,6 +642,8 @@ where
     // The open document's id, for the change feed (which outlives every render).
     let open_id: Rc<RefCell<Option<String>>> = use_mut_ref(|| None);
     let watch: Rc<RefCell<Option<Watch>>> = use_mut_ref(|| None);
+    // How many list reads the change feed started (see `follow_project`).
+    let reads: Rc<std::cell::Cell<u64>> = use_memo((), |_| std::cell::Cell::new(0));
     let writer: Writer = use_mut_ref(Writer::default).borrow().clone();
     let handle = ProjectHandle {
         state: state.clone(),
@@ -668,6 +683,7 @@ where
     {
         let (state, store, restore) = (state.clone(), store.clone(), restore.clone());
         let (base, last_saved, open_id, watch) = (base.clone(), last_saved.clone(), open_id.clone(), watch.clone());
+        let reads = reads.clone();
         let initial = history(&source).current().document.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
@@ -730,7 +746,7 @@ where
                 let (feed_store, dispatch) = (s.clone(), state.dispatcher());
                 let feed = s.watch(move |change, rev| match change {
                     Change::Project { record } if !feed_store.knows(&record, &rev) => {
-                        follow_project(feed_store.clone(), base.clone(), dispatch.clone())
+                        follow_project(feed_store.clone(), base.clone(), reads.clone(), dispatch.clone())
                     }
                     Change::Document { id, record }
                         if open_id.borrow().as_deref() == Some(id.as_str()) && !feed_store.knows(&record, &rev) =>
@@ -828,6 +844,7 @@ where
     {
         let (store, dispatch, base, writer) = (store.clone(), state.dispatcher(), base.clone(), writer.clone());
         let (project, ready) = (state.project.clone(), state.ready);
+        let latest = handle.latest.clone();
         use_effect_with((project, ready), move |(project, ready)| {
             let store = store.borrow().clone();
             let unchanged = base.borrow().as_ref().is_some_and(|b| b == project);
@@ -836,6 +853,9 @@ where
                 let job = async move {
                     // The base is read when the write runs: the previous write has set it.
                     let known = base.borrow().clone().unwrap_or_default();
+                    // So is the list: the latest render's, with whatever was merged since
+                    // this write was queued.
+                    let project = latest.borrow().as_ref().map_or(project, |s| s.project.clone());
                     if known == project {
                         return None;
                     }

@@ -351,10 +351,17 @@ pub fn derive_project(metas: &[MetaRecord], local: &LocalProject, ledger: &Ledge
 }
 
 /// The records a list change writes: one `meta:` per entry added, changed or deleted
-/// (as `(entry, deleted)`), given the list as last stored (`base`).
+/// (as `(entry, deleted)`), given the list as last stored (`base`). Only the entry in
+/// `mine`'s trash counts as deleted: an entry `base` has and `mine` lacks otherwise is
+/// another tab's addition this list has not merged yet, and writing it deleted would
+/// undo that tab's import.
 pub fn changed_entries<'a>(base: &'a Project, mine: &'a Project) -> Vec<(&'a Entry, bool)> {
     let mut out: Vec<(&Entry, bool)> = mine.entries.iter().filter(|e| base.get(&e.id) != Some(*e)).map(|e| (e, false)).collect();
-    out.extend(base.entries.iter().filter(|e| mine.get(&e.id).is_none()).map(|e| (e, true)));
+    if let Some(t) = &mine.trash {
+        if base.get(&t.entry.id).is_some() && mine.get(&t.entry.id).is_none() {
+            out.push((&t.entry, true));
+        }
+    }
     out
 }
 
@@ -572,6 +579,10 @@ mod tests {
         let changed: Vec<(&str, bool)> = changed_entries(&p, &mine).iter().map(|(e, d)| (e.id.as_str(), *d)).collect();
         assert_eq!(changed, [("a", false), ("d", false), ("b", true)]);
         assert!(changed_entries(&p, &p).is_empty());
+        // A list that has not merged another tab's import yet deletes nothing.
+        let mut stale = p.clone();
+        stale.entries.retain(|e| e.id != "c");
+        assert!(changed_entries(&p, &stale).is_empty());
     }
 
     /// Layout 1 → 2: histories (with their undo steps), the list (order, status, open
