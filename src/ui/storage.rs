@@ -141,6 +141,10 @@ struct Log {
     /// The history as stored at `seq` (shared snapshots): the next change is stored as
     /// the op from it.
     head: Option<History>,
+    /// Bytes of the log records after the snapshot, and of the snapshot (see
+    /// [`rec::should_fold`]).
+    log_bytes: u64,
+    snapshot_bytes: u64,
 }
 
 #[derive(Default)]
@@ -507,7 +511,8 @@ impl Store {
                 _ => None,
             })
             .collect();
-        let loaded = rec::replay(&document, snapshot, &seqs).map_err(|e| fail(&ann_id, &ann.body, e))?;
+        let mut loaded = rec::replay(&document, snapshot, &seqs).map_err(|e| fail(&ann_id, &ann.body, e))?;
+        loaded.snapshot_bytes = ann.body.len() as u64;
         if *who == self.annotator() {
             self.set_rev(&ann_id, ann.rev);
             for r in &log {
@@ -543,7 +548,13 @@ impl Store {
                 return Err(StorageError::Damaged(reason));
             }
         };
-        let log = Log { seq: loaded.seq, folded: loaded.folded, head: Some(loaded.history.clone()) };
+        let log = Log {
+            seq: loaded.seq,
+            folded: loaded.folded,
+            head: Some(loaded.history.clone()),
+            log_bytes: loaded.log_bytes,
+            snapshot_bytes: loaded.snapshot_bytes,
+        };
         self.known.borrow_mut().logs.insert(key.clone(), log);
         let mut damage = None;
         if let Some((bad, e)) = &loaded.damaged {
@@ -652,7 +663,8 @@ impl Store {
             Err(e) if e.is_conflict() => return Err(StorageError::Conflict(id)),
             Err(e) => return Err(classify(e)),
         }
-        self.known.borrow_mut().logs.insert(key.clone(), Log { seq: log.seq, folded: log.seq, head: Some(history.clone()) });
+        let folded = Log { seq: log.seq, folded: log.seq, head: Some(history.clone()), log_bytes: 0, snapshot_bytes: body.len() as u64 };
+        self.known.borrow_mut().logs.insert(key.clone(), folded);
         if log.seq > log.folded {
             for r in self.db.all(&rec::edit_prefix(key, &me)).await.map_err(classify)? {
                 if matches!(RecordId::parse(&r.id), Some(RecordId::Edit(_, _, s)) if s <= log.seq) {
@@ -675,14 +687,15 @@ impl Store {
         let doc = &new.current().document;
         let key = DocKey::of(doc);
         let known = self.known.borrow().logs.get(&key).cloned();
-        let Some(Log { seq, folded, head: Some(head) }) = known else { return self.save_document(new).await };
-        let log = Log { seq, folded, head: None };
+        let Some(Log { seq, folded, head: Some(head), log_bytes, snapshot_bytes }) = known else {
+            return self.save_document(new).await;
+        };
         let Some(op) = Op::between(&head, new) else { return Err(StorageError::Conflict(format!("“{}”", doc.id))) };
         if op.is_noop(&head) {
             return Ok(());
         }
         let me = self.annotator();
-        let seq = log.seq + 1;
+        let seq = seq + 1;
         let id = rec::edit_id(&key, &me, seq);
         let body = rec::json_of(&EditRecord { seq, op });
         match self.db.put(&id, None, &body).await {
@@ -690,8 +703,10 @@ impl Store {
             Err(e) if e.is_conflict() => return Err(StorageError::Conflict(format!("“{}”", doc.id))),
             Err(e) => return Err(classify(e)),
         }
-        self.known.borrow_mut().logs.insert(key.clone(), Log { seq, folded: log.folded, head: Some(new.clone()) });
-        if seq - log.folded >= rec::FOLD_EVERY {
+        let log_bytes = log_bytes + body.len() as u64;
+        let log = Log { seq, folded, head: Some(new.clone()), log_bytes, snapshot_bytes };
+        self.known.borrow_mut().logs.insert(key.clone(), log);
+        if rec::should_fold(seq - folded, log_bytes, snapshot_bytes) {
             // A fold that loses to another tab's is harmless: the log it would remove stays.
             match self.fold(&key, new).await {
                 Ok(()) | Err(StorageError::Conflict(_)) => {}
@@ -706,7 +721,7 @@ impl Store {
         let Some(key) = self.key_of(id) else { return Ok(()) };
         let log = self.known.borrow().logs.get(&key).cloned();
         match log {
-            Some(Log { seq, folded, head: Some(head) }) if seq > folded => self.fold(&key, &head).await,
+            Some(Log { seq, folded, head: Some(head), .. }) if seq > folded => self.fold(&key, &head).await,
             _ => Ok(()),
         }
     }

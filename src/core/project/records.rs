@@ -31,8 +31,17 @@ use std::sync::Arc;
 /// The record layout this code writes (layout 1: one `project` record and one `doc:<id>`
 /// record holding a whole history, rewritten on every edit).
 pub const LAYOUT: u32 = 2;
-/// Edits after which a save folds the log into the snapshot (and removes the log).
+/// Edits after which a save may fold the log into the snapshot (and remove the log).
 pub const FOLD_EVERY: u64 = 64;
+/// Edits after which a save always folds (so a load replays at most this many).
+pub const FOLD_AT_MOST: u64 = 512;
+
+/// Whether a save folds the log now: after [`FOLD_EVERY`] edits once the log's bytes reach
+/// a quarter of the last snapshot's (so writing snapshots costs at most four times what
+/// the log does, however long the article), and always after [`FOLD_AT_MOST`] edits.
+pub fn should_fold(edits: u64, log_bytes: u64, snapshot_bytes: u64) -> bool {
+    edits >= FOLD_AT_MOST || (edits >= FOLD_EVERY && log_bytes.saturating_mul(4) >= snapshot_bytes)
+}
 /// Records that never leave this browser (sync filters them out).
 pub const LOCAL_PREFIX: &str = "local:";
 pub const LOCAL_PROJECT: &str = "local:project";
@@ -289,6 +298,9 @@ pub struct Loaded {
     pub folded: u64,
     /// An edit record that could not be applied, and why: the history stops before it.
     pub damaged: Option<(u64, RestoreError)>,
+    /// Bytes of the log records applied, and of the snapshot (see [`should_fold`]).
+    pub log_bytes: u64,
+    pub snapshot_bytes: u64,
 }
 
 /// Loads a document: the snapshot, then each logged edit after it in order. Records the
@@ -296,6 +308,7 @@ pub struct Loaded {
 /// that is missing, unreadable or does not fit stops the replay and is reported.
 pub fn replay(document: &Document, snapshot: Snapshot, log: &[(u64, &str)]) -> Result<Loaded, RestoreError> {
     let folded = snapshot.seq;
+    let mut log_bytes = 0;
     let mut history = snapshot.restore(document)?;
     let mut seq = folded;
     let mut damaged = None;
@@ -313,6 +326,7 @@ pub fn replay(document: &Document, snapshot: Snapshot, log: &[(u64, &str)]) -> R
             Ok(h) => {
                 history = h;
                 seq = *s;
+                log_bytes += json.len() as u64;
             }
             Err(e) => {
                 damaged = Some((*s, e));
@@ -320,7 +334,8 @@ pub fn replay(document: &Document, snapshot: Snapshot, log: &[(u64, &str)]) -> R
             }
         }
     }
-    Ok(Loaded { history, seq, folded, damaged })
+    // The caller read the snapshot's record and knows its size.
+    Ok(Loaded { history, seq, folded, damaged, log_bytes, snapshot_bytes: 0 })
 }
 
 /// The entry a document's current annotations give (for a new or rebuilt list entry).
@@ -536,6 +551,7 @@ mod tests {
         let snap = Snapshot::from_json(&snapshot.to_json()).unwrap();
         let loaded = replay(&document, snap.clone(), &refs).unwrap();
         assert_eq!((loaded.history.clone(), loaded.seq, loaded.damaged.clone()), (h.clone(), 3, None));
+        assert_eq!(loaded.log_bytes, log.iter().map(|(_, j)| j.len() as u64).sum::<u64>());
         assert!(loaded.history.can_redo(), "undo and redo work across a reload");
         // Folded at 2: records 1 and 2 are skipped.
         let mut at2 = replay(&document, snap.clone(), &refs[..2]).unwrap().history;
@@ -552,6 +568,21 @@ mod tests {
         let shifted = json_of(&EditRecord { seq: 1, op: Op { keep: 99, ..wrong } });
         assert!(matches!(replay(&document, snap, &[(1, &shifted)]).unwrap().damaged, Some((1, RestoreError::Corrupt(_)))));
         assert!(matches!(Snapshot::from_json(r#"{"layout":1,"seq":0,"history":{}}"#), Err(RestoreError::Json(_) | RestoreError::Version(_))));
+    }
+
+    #[test]
+    fn folds_are_amortised_over_the_log() {
+        // (edits since the fold, their bytes, snapshot bytes) → fold?
+        let cases = [
+            (10, 100_000, 1_000, false),
+            (64, 64 * 300, 37_000, true),
+            (64, 64 * 300, 1_500_000, false),
+            (400, 400 * 300, 1_500_000, false),
+            (512, 512 * 300, 1_500_000, true),
+        ];
+        for (edits, log, snap, want) in cases {
+            assert_eq!(should_fold(edits, log, snap), want, "{edits} {log} {snap}");
+        }
     }
 
     #[test]
