@@ -508,6 +508,9 @@ impl Writer {
         dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Saving });
         let this = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
+            // The write starts in a later task, not in this one's microtasks: the key press
+            // that caused it is painted first (the beforeunload guard covers the gap).
+            next_task().await;
             let mut error = None;
             loop {
                 let next = {
@@ -525,6 +528,16 @@ impl Writer {
             dispatch.dispatch(ProjectAction::Status { status });
         });
     }
+}
+
+/// Resolves in a later task of the event loop (a zero-delay timeout), so the browser may
+/// paint before what follows runs.
+async fn next_task() {
+    let Some(window) = web_sys::window() else { return };
+    let later = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(later).await;
 }
 
 /// Loads a document for showing it, remembering it as stored. Damage in its log comes
