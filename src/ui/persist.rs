@@ -237,12 +237,7 @@ impl ProjectHandle {
         let was_current = project.current.as_deref() == Some(id);
         let Ok(purged) = project.delete(id) else { return };
         if let (Some(purged), Some(store)) = (purged, self.store.borrow().clone()) {
-            let report = self.report();
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Err(e) = store.delete_document(&purged).await {
-                    report(Err(e));
-                }
-            });
+            self.writer.push(Box::pin(async move { store.delete_document(&purged).await.err() }), self.state.dispatcher());
         }
         let next = project.current.clone();
         self.state.dispatch(ProjectAction::Replace { project });
@@ -839,7 +834,7 @@ where
                         // Another tab stored this document since we read it: ours is kept
                         // aside (exportable), theirs is shown. Nothing is overwritten.
                         let reason = format!("your version of {what}, not saved: another tab changed it at the same time");
-                        let record = format!("ann:{}", crate::core::project::records::DocKey::of(&new.current().document));
+                        let record = store.snapshot_record(&new.current().document);
                         let kept = store.keep_aside(&record, reason, StoredHistory::to_json(&new)).await;
                         refresh_asides(&store, &dispatch).await;
                         follow_document(store, id, last_saved, restore, dispatch);

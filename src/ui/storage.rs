@@ -631,6 +631,13 @@ impl Store {
     /// entry if it has none yet. An existing snapshot this tab has not read is never
     /// overwritten ([`StorageError::Conflict`]).
     pub async fn save_document(&self, history: &History) -> Result<(), StorageError> {
+        // An import stores many documents: only an open one's history is kept in memory.
+        self.save_whole(history, false).await
+    }
+
+    /// [`Store::save_document`]; `keep` keeps the history in memory as the log's head (the
+    /// open document's next change is stored against it).
+    async fn save_whole(&self, history: &History, keep: bool) -> Result<(), StorageError> {
         let doc = &history.current().document;
         let key = DocKey::of(doc);
         let me = self.annotator();
@@ -639,10 +646,16 @@ impl Store {
         if self.rev(&text_id).is_none() {
             self.put_new(&text_id, &rec::json_of(&TextRecord::new(doc))).await?;
         }
+        let kept = keep || self.known.borrow().logs.get(&key).is_some_and(|l| l.head.is_some());
         self.fold(&key, history).await.map_err(|e| match e {
             StorageError::Conflict(_) => StorageError::Conflict(format!("“{}”", doc.id)),
             e => e,
         })?;
+        if !kept {
+            if let Some(l) = self.known.borrow_mut().logs.get_mut(&key) {
+                l.head = None;
+            }
+        }
         let listed = self.known.borrow().metas.contains_key(&doc.id);
         if !listed {
             let entry = self.known.borrow_mut().unstored.remove(&doc.id).unwrap_or_else(|| rec::entry_of(history, DocStatus::New));
@@ -688,7 +701,7 @@ impl Store {
         let key = DocKey::of(doc);
         let known = self.known.borrow().logs.get(&key).cloned();
         let Some(Log { seq, folded, head: Some(head), log_bytes, snapshot_bytes }) = known else {
-            return self.save_document(new).await;
+            return self.save_whole(new, true).await;
         };
         let Some(op) = Op::between(&head, new) else { return Err(StorageError::Conflict(format!("“{}”", doc.id))) };
         if op.is_noop(&head) {
@@ -759,6 +772,12 @@ impl Store {
         k.metas.remove(id);
         k.logs.remove(&key);
         Ok(())
+    }
+
+    /// The id of the current annotator's snapshot record of `doc` (what a version kept
+    /// aside came from).
+    pub fn snapshot_record(&self, doc: &crate::core::Document) -> String {
+        rec::ann_id(&DocKey::of(doc), &self.annotator())
     }
 
     /// The annotators who have a list entry for document `id` (as this annotator lists it).
