@@ -84,6 +84,7 @@ fn report(what: &str, start: newsmark::core::AnnotationSet) {
     use newsmark::core::{Edit, History, Target};
     use std::time::Instant;
 
+    type Change = Box<dyn Fn(&mut History)>;
     let mut h = History::new(start);
     let targets: Vec<Target> = h.current().entities.iter().map(|e| Target::Entity(e.id)).collect();
     let entry = |h: &History| rec::entry_of(h, DocStatus::New);
@@ -94,7 +95,7 @@ fn report(what: &str, start: newsmark::core::AnnotationSet) {
     let mut largest = 0usize;
     for (i, t) in targets.iter().cycle().take(100).enumerate() {
         let edit = if i % 2 == 0 { Edit::Accept { target: *t } } else { Edit::Reject { target: *t } };
-        let mut changes: Vec<Box<dyn Fn(&mut History)>> = vec![Box::new(move |h: &mut History| h.apply(&[edit.clone()]).expect("known id"))];
+        let mut changes: Vec<Change> = vec![Box::new(move |h: &mut History| h.apply(std::slice::from_ref(&edit)).expect("known id"))];
         if i % 10 == 9 {
             changes.push(Box::new(|h: &mut History| assert!(h.undo())));
             changes.push(Box::new(|h: &mut History| assert!(h.redo())));

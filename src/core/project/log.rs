@@ -108,6 +108,9 @@ mod tests {
     use crate::core::model::label::Label;
     use crate::core::model::span::Span;
 
+    /// One change of a history, as a test applies it.
+    type Step = Box<dyn Fn(&mut History)>;
+
     fn start(words: usize) -> History {
         let text: String = (0..words).map(|i| format!("Word{i} ")).collect();
         let mut h = History::new(AnnotationSet::new(Document::new("d", None, text.as_str())));
@@ -126,7 +129,7 @@ mod tests {
         let mut h = start(2000);
         let ids: Vec<_> = h.current().entities.iter().map(|e| e.id).collect();
         let (i7, i9, i1, i3) = (ids[7], ids[9], ids[1], ids[3]);
-        let changes: Vec<(&str, Box<dyn Fn(&mut History)>)> = vec![
+        let changes: Vec<(&str, Step)> = vec![
             ("relabel", Box::new(move |h: &mut History| h.apply(&[Edit::Relabel { id: i7, label: Label::Org }]).unwrap())),
             ("reject", Box::new(move |h: &mut History| h.apply(&[Edit::Reject { target: Target::Entity(i9) }]).unwrap())),
             ("remove", Box::new(move |h: &mut History| h.apply(&[Edit::RemoveEntity { id: i1 }]).unwrap())),

@@ -475,6 +475,9 @@ mod tests {
     use crate::core::model::label::Label;
     use crate::core::model::span::Span;
 
+    /// One change of a history, as a test applies it.
+    type Change = Box<dyn Fn(&mut History)>;
+
     fn doc(id: &str, text: &str) -> Document {
         Document::new(id, Some(format!("Title of {id}")), text)
     }
@@ -536,7 +539,7 @@ mod tests {
         let snapshot = Snapshot::of(&h, 0);
         assert!(!snapshot.to_json().contains("Lisbon"), "no text in the snapshot");
         let mut log = Vec::new();
-        let steps: Vec<Box<dyn Fn(&mut History)>> = vec![
+        let steps: Vec<Change> = vec![
             Box::new(|h: &mut History| assert!(h.redo())),
             Box::new(|h: &mut History| h.apply(&[Edit::AddEntity { label: Label::Date, span: Span::new(12, 15) }]).unwrap()),
             Box::new(|h: &mut History| assert!(h.undo())),
