@@ -374,6 +374,28 @@ async fn the_change_feed_reports_another_tabs_write() {
         .expect("B's edit record was seen");
     assert!(!a.knows(&record, &rev), "A did not write it");
     assert!(b.knows(&record, &rev), "B did");
+    // Another annotator's record (as replication brings it in) is a team change only.
+    let db = Db::open("newsmark").await.unwrap();
+    let theirs = rec::meta_id(&DocKey::of(&h.current().document), &Annotator::new("bo").unwrap());
+    let meta = rec::MetaRecord { entry: rec::entry_of(&h, DocStatus::New), added: 1, deleted: false };
+    db.put(&theirs, None, &rec::json_of(&meta)).await.unwrap();
+    let (tx, rx) = futures_channel();
+    let tx = RefCell::new(Some(tx));
+    let want = theirs.clone();
+    let _team = a
+        .watch(move |change, _| {
+            if change == (Change::Team { record: want.clone() }) {
+                if let Some(resolve) = tx.borrow_mut().take() {
+                    let _ = resolve.call0(&JsValue::NULL);
+                }
+            }
+        })
+        .unwrap();
+    let again = rec::MetaRecord { deleted: true, ..meta };
+    let rev = db.get(&theirs).await.unwrap().unwrap().rev;
+    db.put(&theirs, Some(&rev), &rec::json_of(&again)).await.unwrap();
+    JsFuture::from(rx).await.unwrap();
+    assert!(!seen.borrow().iter().any(|(c, _)| matches!(c, Change::Project { record } if *record == theirs)), "not this annotator's list");
 }
 
 /// A promise and its resolve function (the watch callback is not async).

@@ -129,6 +129,10 @@ pub enum Change {
     /// One of the current annotator's documents (by the id the list shows).
     Document { id: String, record: String },
     Aside,
+    /// Another annotator's record, or an article's text (what replication brings in): for
+    /// progress, agreement and adjudication views. The current annotator's list and
+    /// documents do not change.
+    Team { record: String },
 }
 
 /// This tab's knowledge of one document × annotator's log.
@@ -832,10 +836,13 @@ impl Store {
                     Some(RecordId::Meta(_, who) | RecordId::Ledger(who)) if who == me => Change::Project { record: id },
                     Some(RecordId::Local(l)) if l == rec::LOCAL_PROJECT => Change::Project { record: id },
                     Some(RecordId::Local(l)) if l.starts_with(rec::ASIDE_PREFIX) => Change::Aside,
-                    Some(RecordId::Ann(key, who) | RecordId::Edit(key, who, _)) if who == me && !deleted => match doc(&key) {
-                        Some(doc) => Change::Document { id: doc, record: id },
-                        None => return,
+                    Some(RecordId::Ann(key, who) | RecordId::Edit(key, who, _)) if who == me => match doc(&key) {
+                        Some(doc) if !deleted => Change::Document { id: doc, record: id },
+                        _ => return,
                     },
+                    Some(RecordId::Text(_) | RecordId::Meta(..) | RecordId::Ann(..) | RecordId::Edit(..) | RecordId::Ledger(_)) => {
+                        Change::Team { record: id }
+                    }
                     _ => return,
                 };
                 on_change(change, rev)
