@@ -5,7 +5,9 @@
 //!
 //! State transitions of the list are `core::project`'s (host-tested); this module only
 //! wires them to revisioned storage ([`crate::ui::storage`]) and the worker
-//! ([`crate::ui::worker`]).
+//! ([`crate::ui::worker`]). Each change of the open document is saved as one log record
+//! (the change from what this tab stored last); all writes go through one queue, which is
+//! also what "Saving…" and the unload warning read.
 //!
 //! Two tabs: each keeps the list as it last stored or read it (`base`); a change stored by
 //! another tab arrives through the change feed and is merged into this tab's list
