@@ -5,7 +5,9 @@
 //!
 //! State transitions of the list are `core::project`'s (host-tested); this module only
 //! wires them to revisioned storage ([`crate::ui::storage`]) and the worker
-//! ([`crate::ui::worker`]).
+//! ([`crate::ui::worker`]). Each change of the open document is saved as one log record
+//! (the change from what this tab stored last); all writes go through one queue, which is
+//! also what "Saving…" and the unload warning read.
 //!
 //! Two tabs: each keeps the list as it last stored or read it (`base`); a change stored by
 //! another tab arrives through the change feed and is merged into this tab's list
@@ -22,7 +24,7 @@ use crate::ui::import::Picked;
 use crate::ui::pouch::Watch;
 use crate::ui::storage::{Aside, Change, SaveStatus, Store, StorageError};
 use crate::ui::worker::{Extractor, ReadMode};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -158,25 +160,19 @@ pub struct ProjectHandle {
     store: Rc<RefCell<Option<Store>>>,
     extractor: Rc<Extractor>,
     restore: Callback<History>,
-    /// Writes started and not finished: leaving the page now would lose them.
-    writes: Rc<Cell<usize>>,
+    /// This tab's writes, in order (also what the unload warning waits for).
+    writer: Writer,
     /// The state handle of the latest render: work that finishes later (a file read in the
     /// worker) must add to the list as it is then, not as it was when it started.
     latest: Rc<RefCell<Option<UseReducerHandle<ProjectState>>>>,
     /// The list as this tab last stored or read it (the base of a merge).
     base: Rc<RefCell<Option<Project>>>,
-    /// The JSON last stored or read per document id, so unchanged states are not written
-    /// again and this tab's own writes are not taken for another tab's.
-    last_saved: Rc<RefCell<Option<(String, String)>>>,
+    /// The open document's history as last stored or read, so an unchanged state is not
+    /// written again and another tab's version that equals it is not announced.
+    last_saved: LastSaved,
 }
 
-/// Counts a write as pending while it runs (see the unload warning in `use_persistence`).
-async fn tracked<T>(writes: &Cell<usize>, write: impl std::future::Future<Output = T>) -> T {
-    writes.set(writes.get() + 1);
-    let out = write.await;
-    writes.set(writes.get() - 1);
-    out
-}
+type LastSaved = Rc<RefCell<Option<History>>>;
 
 /// The project context, provided by the app.
 pub type ProjectContext = ProjectHandle;
@@ -209,13 +205,14 @@ impl ProjectHandle {
         let id = id.to_string();
         let last_saved = self.last_saved.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            match store.load_document_json(&id).await {
-                Ok(Some((history, json))) => {
-                    *last_saved.borrow_mut() = Some((id.clone(), json));
+            match load(&store, &id, &last_saved).await {
+                Ok((history, damage)) => {
                     dispatch.dispatch(ProjectAction::Replace { project });
                     restore.emit(history);
+                    if let Some(e) = damage {
+                        report(Err(e));
+                    }
                 }
-                Ok(None) => report(Err(StorageError::Damaged(format!("{id} is listed but not stored")))),
                 Err(e) => report(Err(e)),
             }
         });
@@ -242,12 +239,7 @@ impl ProjectHandle {
         let was_current = project.current.as_deref() == Some(id);
         let Ok(purged) = project.delete(id) else { return };
         if let (Some(purged), Some(store)) = (purged, self.store.borrow().clone()) {
-            let report = self.report();
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Err(e) = store.delete_document(&purged).await {
-                    report(Err(e));
-                }
-            });
+            self.writer.push(Box::pin(async move { store.delete_document(&purged).await.err() }), self.state.dispatcher());
         }
         let next = project.current.clone();
         self.state.dispatch(ProjectAction::Replace { project });
@@ -264,12 +256,13 @@ impl ProjectHandle {
         let (restore, report, last_saved) = (self.restore.clone(), self.report(), self.last_saved.clone());
         let id = id.to_string();
         wasm_bindgen_futures::spawn_local(async move {
-            match store.load_document_json(&id).await {
-                Ok(Some((h, json))) => {
-                    *last_saved.borrow_mut() = Some((id.clone(), json));
-                    restore.emit(h)
+            match load(&store, &id, &last_saved).await {
+                Ok((h, damage)) => {
+                    restore.emit(h);
+                    if let Some(e) = damage {
+                        report(Err(e));
+                    }
                 }
-                Ok(None) => report(Err(StorageError::Damaged(format!("{id} is listed but not stored")))),
                 Err(e) => report(Err(e)),
             }
         });
@@ -320,28 +313,31 @@ impl ProjectHandle {
         self.state.dispatch(ProjectAction::Importing { project, problems, notices });
         let Some(first) = first else { return };
         let finish = {
-            let (store, dispatch, report, restore) =
-                (self.store.borrow().clone(), self.state.dispatcher(), self.report(), self.restore.clone());
-            let writes = self.writes.clone();
+            let (store, dispatch, restore) = (self.store.borrow().clone(), self.state.dispatcher(), self.restore.clone());
+            let writer = self.writer.clone();
             move |set: AnnotationSet| {
                 let is_first = set.document.id == first;
-                let (store, dispatch, report, restore) = (store.clone(), dispatch.clone(), report.clone(), restore.clone());
-                let writes = writes.clone();
+                let (dispatch, restore) = (dispatch.clone(), restore.clone());
                 let id = set.document.id.clone();
                 let pending = set.pending();
                 let history = History::new(set);
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Some(store) = store {
-                        let r = tracked(&writes, store.save_document(&history)).await;
-                        if r.is_err() {
-                            report(r);
-                        }
-                    }
+                let Some(store) = store.clone() else {
                     dispatch.dispatch(ProjectAction::Extracted { id, pending });
                     if is_first {
                         restore.emit(history);
                     }
-                });
+                    return;
+                };
+                let status = dispatch.clone();
+                let job = async move {
+                    let r = store.save_document(&history).await;
+                    dispatch.dispatch(ProjectAction::Extracted { id, pending });
+                    if is_first {
+                        restore.emit(history);
+                    }
+                    r.err()
+                };
+                writer.push(Box::pin(job), status);
             }
         };
         let finish = Rc::new(finish);
@@ -467,35 +463,40 @@ impl ProjectHandle {
     }
 }
 
-/// What a queued write stores.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Job {
-    Document,
-    Project,
-}
-
 type Write = std::pin::Pin<Box<dyn std::future::Future<Output = Option<StorageError>>>>;
 
 #[derive(Default)]
 struct WriterState {
+    /// A write is running.
     busy: bool,
-    /// The newest write asked for per kind while another ran; older ones are superseded
-    /// (each write stores the whole record).
-    next: Vec<(Job, Write)>,
+    /// Writes waiting, in order.
+    queue: std::collections::VecDeque<Write>,
 }
 
-/// This tab's writes, one at a time: each is based on the revision the previous one
-/// returned, so a tab never conflicts with itself, and the status says "Saving…" until the
-/// last one (document or list) is stored.
+/// This tab's writes, one at a time and in order: each edit's log record follows the one
+/// before, each list write is based on the revisions the previous one returned (so a tab
+/// never conflicts with itself), and the status says "Saving…" until the last one is
+/// stored. The one record of what is pending: leaving the page asks first while it is.
 #[derive(Clone, Default)]
 struct Writer(Rc<RefCell<WriterState>>);
 
+impl PartialEq for Writer {
+    fn eq(&self, other: &Writer) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 impl Writer {
-    fn push(&self, job: Job, write: Write, dispatch: UseReducerDispatcher<ProjectState>) {
+    /// Whether a write is running or waiting.
+    fn pending(&self) -> bool {
+        let w = self.0.borrow();
+        w.busy || !w.queue.is_empty()
+    }
+
+    fn push(&self, write: Write, dispatch: UseReducerDispatcher<ProjectState>) {
         {
             let mut w = self.0.borrow_mut();
-            w.next.retain(|(j, _)| *j != job);
-            w.next.push((job, write));
+            w.queue.push_back(write);
             if w.busy {
                 return;
             }
@@ -504,16 +505,16 @@ impl Writer {
         dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Saving });
         let this = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
+            // The write starts in a later task, not in this one's microtasks: the key press
+            // that caused it is painted first (the beforeunload guard covers the gap).
+            next_task().await;
             let mut error = None;
             loop {
                 let next = {
                     let mut w = this.0.borrow_mut();
-                    if w.next.is_empty() {
-                        w.busy = false;
-                        None
-                    } else {
-                        Some(w.next.remove(0).1)
-                    }
+                    let next = w.queue.pop_front();
+                    w.busy = next.is_some();
+                    next
                 };
                 let Some(write) = next else { break };
                 if let Some(e) = write.await {
@@ -523,6 +524,28 @@ impl Writer {
             let status = error.map(SaveStatus::Error).unwrap_or(SaveStatus::Saved);
             dispatch.dispatch(ProjectAction::Status { status });
         });
+    }
+}
+
+/// Resolves in a later task of the event loop (a zero-delay timeout), so the browser may
+/// paint before what follows runs.
+async fn next_task() {
+    let Some(window) = web_sys::window() else { return };
+    let later = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(later).await;
+}
+
+/// Loads a document for showing it, remembering it as stored. Damage in its log comes
+/// back beside the history up to it (the rest is kept aside).
+async fn load(store: &Store, id: &str, last_saved: &LastSaved) -> Result<(History, Option<StorageError>), StorageError> {
+    match store.load_document_checked(id).await? {
+        (Some(h), damage) => {
+            *last_saved.borrow_mut() = Some(h.clone());
+            Ok((h, damage))
+        }
+        (None, _) => Err(StorageError::Damaged(format!("{id} is listed but not stored"))),
     }
 }
 
@@ -540,10 +563,23 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
-/// Another tab stored the list: merge it into ours.
-fn follow_project(store: Store, base: Rc<RefCell<Option<Project>>>, dispatch: UseReducerDispatcher<ProjectState>) {
+/// Another tab stored (part of) the list: merge it into ours. Reads started later win:
+/// one that finishes after a later one is dropped, so an older list is never merged over
+/// a newer one (which would take the newer one's additions for deletions).
+fn follow_project(
+    store: Store,
+    base: Rc<RefCell<Option<Project>>>,
+    reads: Rc<std::cell::Cell<u64>>,
+    dispatch: UseReducerDispatcher<ProjectState>,
+) {
+    let this = reads.get() + 1;
+    reads.set(this);
     wasm_bindgen_futures::spawn_local(async move {
-        match store.load_project_checked().await {
+        let read = store.load_project_checked().await;
+        if reads.get() != this {
+            return;
+        }
+        match read {
             Ok((Some(theirs), damage)) => {
                 let old = base.borrow_mut().replace(theirs.clone()).unwrap_or_default();
                 dispatch.dispatch(ProjectAction::Merge { base: old, theirs });
@@ -563,24 +599,27 @@ fn follow_project(store: Store, base: Rc<RefCell<Option<Project>>>, dispatch: Us
 fn follow_document(
     store: Store,
     id: String,
-    last_saved: Rc<RefCell<Option<(String, String)>>>,
+    last_saved: LastSaved,
     restore: Callback<History>,
     dispatch: UseReducerDispatcher<ProjectState>,
 ) {
     wasm_bindgen_futures::spawn_local(async move {
-        match store.load_document_json(&id).await {
-            Ok(Some((history, json))) => {
-                let same = last_saved.borrow().as_ref().is_some_and(|(i, j)| *i == id && *j == json);
-                if same {
+        let before = last_saved.borrow().clone();
+        match load(&store, &id, &last_saved).await {
+            Ok((history, damage)) => {
+                if before.as_ref() == Some(&history) {
                     return;
                 }
-                *last_saved.borrow_mut() = Some((id.clone(), json));
                 restore.emit(history);
                 dispatch.dispatch(ProjectAction::Notice {
                     text: Some(format!("“{id}” was changed in another tab: showing that version.")),
                 });
+                if let Some(e) = damage {
+                    dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) });
+                    refresh_asides(&store, &dispatch).await;
+                }
             }
-            Ok(None) => {}
+            Err(StorageError::Damaged(m)) if m.ends_with("is listed but not stored") => {}
             Err(e) => {
                 dispatch.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) });
                 refresh_asides(&store, &dispatch).await;
@@ -608,19 +647,20 @@ where
     let state = use_reducer(ProjectState::default);
     let store: Rc<RefCell<Option<Store>>> = use_mut_ref(|| None);
     let extractor = use_memo((), |_| Extractor::new());
-    let last_saved: Rc<RefCell<Option<(String, String)>>> = use_mut_ref(|| None);
-    let writes: Rc<Cell<usize>> = use_memo((), |_| Cell::new(0usize));
+    let last_saved: LastSaved = use_mut_ref(|| None);
     let base: Rc<RefCell<Option<Project>>> = use_mut_ref(|| None);
     // The open document's id, for the change feed (which outlives every render).
     let open_id: Rc<RefCell<Option<String>>> = use_mut_ref(|| None);
     let watch: Rc<RefCell<Option<Watch>>> = use_mut_ref(|| None);
+    // How many list reads the change feed started (see `follow_project`).
+    let reads: Rc<std::cell::Cell<u64>> = use_memo((), |_| std::cell::Cell::new(0));
     let writer: Writer = use_mut_ref(Writer::default).borrow().clone();
     let handle = ProjectHandle {
         state: state.clone(),
         store: store.clone(),
         extractor,
         restore: restore.clone(),
-        writes: writes.clone(),
+        writer: writer.clone(),
         latest: use_mut_ref(|| None),
         base: base.clone(),
         last_saved: last_saved.clone(),
@@ -629,14 +669,14 @@ where
 
     // Leaving while a write is pending would lose it: the browser asks first.
     {
-        let writes = writes.clone();
+        let writer = writer.clone();
         use_effect_with((), move |_| {
             let listener = gloo::events::EventListener::new_with_options(
                 &gloo::utils::window(),
                 "beforeunload",
                 gloo::events::EventListenerOptions::enable_prevent_default(),
                 move |e| {
-                    if writes.get() > 0 {
+                    if writer.pending() {
                         e.prevent_default();
                         if let Some(e) = wasm_bindgen::JsCast::dyn_ref::<web_sys::BeforeUnloadEvent>(e) {
                             e.set_return_value("Changes are still being saved.");
@@ -653,6 +693,7 @@ where
     {
         let (state, store, restore) = (state.clone(), store.clone(), restore.clone());
         let (base, last_saved, open_id, watch) = (base.clone(), last_saved.clone(), open_id.clone(), watch.clone());
+        let reads = reads.clone();
         let initial = history(&source).current().document.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
@@ -695,15 +736,17 @@ where
                             let _ = l.remove_item(OPENING);
                         }
                     } else {
-                        match s.load_document_json(&id).await {
-                            Ok(Some((h, json))) => {
+                        match load(&s, &id, &last_saved).await {
+                            Ok((h, damage)) => {
                                 if let Some(l) = local_storage() {
                                     let _ = l.set_item(OPENING, &id);
                                 }
-                                *last_saved.borrow_mut() = Some((id.clone(), json));
-                                restore.emit(h)
+                                restore.emit(h);
+                                if let Some(e) = damage {
+                                    state.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) });
+                                }
                             }
-                            Ok(None) => {}
+                            Err(StorageError::Damaged(m)) if m.ends_with("is listed but not stored") => {}
                             Err(e) => state.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) }),
                         }
                     }
@@ -712,12 +755,11 @@ where
                 refresh_asides(&s, &state.dispatcher()).await;
                 let (feed_store, dispatch) = (s.clone(), state.dispatcher());
                 let feed = s.watch(move |change, rev| match change {
-                    Change::Project if !feed_store.knows(Store::PROJECT_RECORD, &rev) => {
-                        follow_project(feed_store.clone(), base.clone(), dispatch.clone())
+                    Change::Project { record } if !feed_store.knows(&record, &rev) => {
+                        follow_project(feed_store.clone(), base.clone(), reads.clone(), dispatch.clone())
                     }
-                    Change::Document(id)
-                        if open_id.borrow().as_deref() == Some(id.as_str())
-                            && !feed_store.knows(&Store::doc_record(&id), &rev) =>
+                    Change::Document { id, record }
+                        if open_id.borrow().as_deref() == Some(id.as_str()) && !feed_store.knows(&record, &rev) =>
                     {
                         follow_document(feed_store.clone(), id, last_saved.clone(), restore.clone(), dispatch.clone())
                     }
@@ -737,7 +779,7 @@ where
 
     // Every change of the open document: refresh its list entry and store its history.
     {
-        let (state, store, last_saved, open_id, writes) = (state.clone(), store.clone(), last_saved.clone(), open_id.clone(), writes.clone());
+        let (state, store, last_saved, open_id) = (state.clone(), store.clone(), last_saved.clone(), open_id.clone());
         let ready = state.ready;
         let restore = restore.clone();
         let writer = writer.clone();
@@ -748,7 +790,7 @@ where
             let history = history(&source);
             let set = history.current();
             let id = set.document.id.clone();
-            *open_id.borrow_mut() = Some(id.clone());
+            let closed = open_id.borrow_mut().replace(id.clone()).filter(|old| *old != id);
             // It rendered: a restore that stops the page is the only thing the marker catches.
             if let Some(l) = local_storage() {
                 if l.get_item(OPENING).ok().flatten().as_deref() == Some(id.as_str()) {
@@ -772,23 +814,30 @@ where
             if project != state.project {
                 state.dispatch(ProjectAction::Replace { project });
             }
-            let json = StoredHistory::to_json(history);
-            let unchanged = last_saved.borrow().as_ref().is_some_and(|(i, j)| *i == id && *j == json);
             let Some(store) = store.borrow().clone() else { return };
+            if let Some(closed) = closed {
+                // The document left the screen: its log is folded into its snapshot, so the
+                // next load reads one record.
+                let s = store.clone();
+                writer.push(Box::pin(async move { s.compact(&closed).await.err() }), state.dispatcher());
+            }
+            let unchanged = last_saved.borrow().as_ref().is_some_and(|h| h.is_same(history));
             if unchanged {
                 return;
             }
-            *last_saved.borrow_mut() = Some((id.clone(), json.clone()));
+            let new = history.clone();
+            *last_saved.borrow_mut() = Some(new.clone());
             let dispatch = state.dispatcher();
-            let writes = writes.clone();
             let job = async move {
-                match tracked(&writes, store.put_document_json(&id, &json)).await {
+                // One log record: the change from what this tab stored last.
+                match store.save_change(&new).await {
                     Ok(()) => None,
                     Err(StorageError::Conflict(what)) => {
                         // Another tab stored this document since we read it: ours is kept
                         // aside (exportable), theirs is shown. Nothing is overwritten.
                         let reason = format!("your version of {what}, not saved: another tab changed it at the same time");
-                        let kept = store.keep_aside(&Store::doc_record(&id), reason, json).await;
+                        let record = store.snapshot_record(&new.current().document);
+                        let kept = store.keep_aside(&record, reason, StoredHistory::to_json(&new)).await;
                         refresh_asides(&store, &dispatch).await;
                         follow_document(store, id, last_saved, restore, dispatch);
                         Some(kept.err().unwrap_or(StorageError::Conflict(what)))
@@ -796,15 +845,16 @@ where
                     Err(e) => Some(e),
                 }
             };
-            writer.push(Job::Document, Box::pin(job), state.dispatcher());
+            writer.push(Box::pin(job), state.dispatcher());
         });
     }
 
     // Every change of the list: store it over the revision this tab last saw (merging with
     // another tab's if it changed meanwhile).
     {
-        let (store, dispatch, base, writer, writes) = (store.clone(), state.dispatcher(), base.clone(), writer.clone(), writes.clone());
+        let (store, dispatch, base, writer) = (store.clone(), state.dispatcher(), base.clone(), writer.clone());
         let (project, ready) = (state.project.clone(), state.ready);
+        let latest = handle.latest.clone();
         use_effect_with((project, ready), move |(project, ready)| {
             let store = store.borrow().clone();
             let unchanged = base.borrow().as_ref().is_some_and(|b| b == project);
@@ -813,10 +863,13 @@ where
                 let job = async move {
                     // The base is read when the write runs: the previous write has set it.
                     let known = base.borrow().clone().unwrap_or_default();
+                    // So is the list: the latest render's, with whatever was merged since
+                    // this write was queued.
+                    let project = latest.borrow().as_ref().map_or(project, |s| s.project.clone());
                     if known == project {
                         return None;
                     }
-                    match tracked(&writes, store.save_project(&project, &known)).await {
+                    match store.save_project(&project, &known).await {
                         Ok(stored) => {
                             *base.borrow_mut() = Some(stored.clone());
                             if stored != project {
@@ -827,7 +880,7 @@ where
                         Err(e) => Some(e),
                     }
                 };
-                writer.push(Job::Project, Box::pin(job), status);
+                writer.push(Box::pin(job), status);
             }
         });
     }

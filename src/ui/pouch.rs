@@ -133,8 +133,9 @@ impl Db {
         Ok(v.as_string().unwrap_or_default())
     }
 
-    pub async fn remove(&self, id: &str, rev: &str) -> Result<(), PouchError> {
-        settle(js_remove(&self.0, id, rev)).await.map(|_| ())
+    /// Removes revision `rev` of record `id`; the deletion's revision back.
+    pub async fn remove(&self, id: &str, rev: &str) -> Result<String, PouchError> {
+        settle(js_remove(&self.0, id, rev)).await.map(|v| v.as_string().unwrap_or_default())
     }
 
     /// Calls `on_change(id, rev, deleted)` for every later change, from this tab or another.

@@ -5,7 +5,7 @@
 // (a) tab A opened first; tab B imports five articles; A (whose list updates live) makes
 //     one edit; all five survive in both tabs and after a reload;
 // (b) one document open in two tabs: an edit in B is followed by A, with a notice;
-// (c) an unreadable project record is kept aside (listed, exported raw byte for byte),
+// (c) an unreadable list entry is kept aside (listed, exported raw byte for byte),
 //     the list is rebuilt from the stored documents, and nothing else is lost;
 // (d) a document whose restore stopped the page is not reopened on the next start.
 
@@ -124,24 +124,28 @@ try {
     }
   });
 
-  await check('(c) an unreadable project record is kept aside, exported raw, the list rebuilt', async () => {
+  await check('(c) an unreadable list entry is kept aside, exported raw, the entry rebuilt', async () => {
     const p = await profile();
     try {
       const a = await p.open(base);
       const id = await a.locator('article[data-document]').getAttribute('data-document');
+      await a.locator('[data-save-status=saved]').waitFor();
       const garbage = '{"entries": [ this is not JSON';
-      await a.evaluate(async (garbage) => {
+      // The open document's list entry (its one `meta:` record) is damaged.
+      const record = await a.evaluate(async (garbage) => {
         const db = await window.newsmarkPouch.open('newsmark');
-        const old = await window.newsmarkPouch.get(db, 'project');
-        await window.newsmarkPouch.put(db, 'project', old.rev, garbage);
+        const [old] = await window.newsmarkPouch.all(db, 'meta:');
+        await window.newsmarkPouch.put(db, old.id, old.rev, garbage);
+        return old.id;
       }, garbage);
       await a.reload();
       await a.locator('article p').first().waitFor();
-      await a.locator('.kept-aside li[data-aside="project"]').waitFor();
+      const aside = a.locator(`.kept-aside li[data-aside="${record}"]`);
+      await aside.waitFor();
       await a.locator(`.doc[data-doc-id="${id}"]`).waitFor();
       const [download] = await Promise.all([
         a.waitForEvent('download'),
-        a.locator('.kept-aside li[data-aside="project"]').getByRole('button', { name: 'Export raw' }).click(),
+        aside.getByRole('button', { name: 'Export raw' }).click(),
       ]);
       const out = path.join(process.env.TMPDIR || tmpdir(), `newsmark-aside-${process.pid}.json`);
       await download.saveAs(out);

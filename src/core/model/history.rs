@@ -57,6 +57,20 @@ impl History {
         (at < states.len()).then(|| History { states: states.into_iter().map(Arc::new).collect(), at })
     }
 
+    /// [`History::from_states`] over snapshots that are already shared (a stored log
+    /// replayed onto a loaded history keeps the snapshots it did not change).
+    pub fn from_shared(states: Vec<Arc<AnnotationSet>>, at: usize) -> Option<History> {
+        (at < states.len()).then_some(History { states, at })
+    }
+
+    /// Whether `other` is this very history: the same shared snapshots at the same
+    /// position (pointer comparisons only, however large the annotations).
+    pub fn is_same(&self, other: &History) -> bool {
+        self.at == other.at
+            && self.states.len() == other.states.len()
+            && self.states.iter().zip(&other.states).all(|(a, b)| Arc::ptr_eq(a, b))
+    }
+
     pub fn can_undo(&self) -> bool {
         self.at > 0
     }

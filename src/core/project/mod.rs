@@ -3,6 +3,8 @@
 
 pub mod html;
 pub mod jsonl;
+pub mod log;
+pub mod records;
 pub mod persist;
 #[allow(clippy::module_inception)]
 pub mod project;

@@ -2,8 +2,9 @@
 //! and pending-suggestion count, so the list can be shown, filtered and searched without
 //! loading every document's annotations.
 //!
-//! Pure state transitions, host-tested; the browser keeps one [`Project`] in IndexedDB next
-//! to one stored history per document. Deleting moves an entry to a one-slot trash so it
+//! Pure state transitions, host-tested; the browser stores a [`Project`] as one list-entry
+//! record per document and annotator (`core::project::records`, from which the list is
+//! derived again) next to each document's history. Deleting moves an entry to a one-slot trash so it
 //! can be undone (also after a reload); the next delete empties the trash for good and
 //! reports which document's stored annotations may now be dropped.
 
