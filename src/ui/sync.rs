@@ -50,6 +50,9 @@ extern "C" {
 pub struct TeamSettings {
     pub database: String,
     pub user: String,
+    /// Signed in when the page closed: resume at start if the session is still valid.
+    #[serde(default)]
+    pub signed_in: bool,
 }
 
 fn local_storage() -> Option<web_sys::Storage> {
@@ -172,7 +175,7 @@ impl TeamHandle {
         if user.is_empty() || password.is_empty() {
             return self.state.dispatch(SyncEvent::Failed(SyncError::BadUrl("type your user name and password".into())));
         }
-        let settings = TeamSettings { database: team.database.clone(), user: user.clone() };
+        let settings = TeamSettings { database: team.database.clone(), user: user.clone(), signed_in: false };
         if !connect_allowed(&team.origin) {
             // The CSP of this page forbids the server: remember it and reload once.
             save_settings(&settings, &team.origin);
@@ -197,7 +200,7 @@ impl TeamHandle {
             };
             match this.start(generation, &team, &name).await {
                 Ok(()) => {
-                    let settings = TeamSettings { user: name.clone(), ..settings };
+                    let settings = TeamSettings { user: name.clone(), signed_in: true, ..settings };
                     save_settings(&settings, &team.origin);
                     this.settings.set(Some(settings));
                     this.on_signed_in.emit(name);
@@ -213,7 +216,7 @@ impl TeamHandle {
 
     /// Resumes the saved team's sync at start when the server still knows the session.
     fn resume(&self) {
-        let Some(settings) = load_settings() else { return };
+        let Some(settings) = load_settings().filter(|s| s.signed_in) else { return };
         let Ok(team) = TeamUrl::parse(&settings.database) else { return };
         if !connect_allowed(&team.origin) {
             return;
@@ -303,6 +306,13 @@ impl TeamHandle {
     pub fn sign_out(&self) {
         self.bump();
         self.stop();
+        if let Some(settings) = (*self.settings).clone() {
+            let settings = TeamSettings { signed_in: false, ..settings };
+            if let Ok(team) = TeamUrl::parse(&settings.database) {
+                save_settings(&settings, &team.origin);
+            }
+            self.settings.set(Some(settings));
+        }
         if let Some(team) = self.settings.as_ref().and_then(|s| TeamUrl::parse(&s.database).ok()) {
             if connect_allowed(&team.origin) {
                 spawn_local(async move {

@@ -11,6 +11,7 @@
 // test never passes against a server that lets everyone in.
 
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer, request } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -91,7 +92,9 @@ export async function startCouch({ origin, users, members, db = 'team' }) {
   try {
     // Admin party ends with the first admin.
     await expectOk('create admin', http('PUT', `${direct}/_config/admins/admin`, 'adminpw'));
-    for (const [k, v] of Object.entries({ 'httpd/enable_cors': 'true', 'cors/origins': origin, 'cors/credentials': 'true',
+    // A fixed session secret in the config file, as Apache CouchDB keeps its own: sessions
+    // survive a restart (pouchdb-server otherwise makes a new secret on every start).
+    for (const [k, v] of Object.entries({ 'couch_httpd_auth/secret': randomBytes(16).toString('hex'), 'httpd/enable_cors': 'true', 'cors/origins': origin, 'cors/credentials': 'true',
       'cors/methods': 'GET, PUT, POST, HEAD, DELETE', 'cors/headers': 'accept, authorization, content-type, origin, referer' })) {
       await expectOk(`config ${k}`, http('PUT', `${admin}/_config/${k}`, v));
     }

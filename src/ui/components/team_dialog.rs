@@ -18,15 +18,26 @@ pub struct TeamDialogProps {
 #[component]
 pub fn TeamDialog(props: &TeamDialogProps) -> Html {
     let team = use_team();
-    let (url, user, password) = (use_node_ref(), use_node_ref(), use_node_ref());
     let saved = (*team.settings).clone();
+    // The fields' text lives here (a re-render must not reset what the editor typed); the
+    // password field is read once, on sign-in, and never rendered back.
+    let url = use_state(|| saved.as_ref().map(|s| s.database.clone()).unwrap_or_default());
+    let user = use_state(|| saved.as_ref().map(|s| s.user.clone()).unwrap_or_default());
+    let password = use_node_ref();
+    let typed = |field: &UseStateHandle<String>| {
+        let field = field.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                field.set(i.value());
+            }
+        })
+    };
     let state = &*team.state;
     let sign_in = {
         let (team, url, user, password) = (team.clone(), url.clone(), user.clone(), password.clone());
         Callback::from(move |_: ()| {
-            let value = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
             let pw = password.cast::<HtmlInputElement>();
-            team.sign_in(&value(&url), &value(&user), &pw.as_ref().map(|i| i.value()).unwrap_or_default());
+            team.sign_in(&url, &user, &pw.as_ref().map(|i| i.value()).unwrap_or_default());
             if let Some(pw) = pw {
                 pw.set_value("");
             }
@@ -60,11 +71,11 @@ pub fn TeamDialog(props: &TeamDialogProps) -> Html {
                         origin.clone().unwrap_or_default()) }</p>
                 }
                 <p><label for="team-url">{"Database URL"}</label><br />
-                   <input id="team-url" ref={url} type="url" class="wide" placeholder="https://couch.example.org/newsroom"
-                       value={saved.as_ref().map(|s| s.database.clone()).unwrap_or_default()} /></p>
+                   <input id="team-url" type="url" class="wide" placeholder="https://couch.example.org/newsroom"
+                       value={(*url).clone()} oninput={typed(&url)} /></p>
                 <p><label for="team-user">{"User"}</label><br />
-                   <input id="team-user" ref={user} type="text" autocomplete="username"
-                       value={saved.as_ref().map(|s| s.user.clone()).unwrap_or_default()} /></p>
+                   <input id="team-user" type="text" autocomplete="username"
+                       value={(*user).clone()} oninput={typed(&user)} /></p>
                 <p><label for="team-password">{"Password"}</label><br />
                    <input id="team-password" ref={password} type="password" autocomplete="current-password"
                        autofocus={props.reloaded} onkeydown={on_key} /></p>
