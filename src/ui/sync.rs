@@ -182,8 +182,8 @@ impl TeamHandle {
             if let Some(ss) = session_storage() {
                 let _ = ss.set_item(RELOADED_KEY, "1");
             }
+            // The Team dialog reloads once nothing is being saved (see `reload_when_idle`).
             self.state.dispatch(SyncEvent::Failed(SyncError::NeedsReload(team.origin.clone())));
-            let _ = web_sys::window().map(|w| w.location().reload());
             return;
         }
         self.stop();
@@ -345,6 +345,16 @@ impl TeamHandle {
             }
         });
     }
+}
+
+/// Reloads the page (to let the CSP allow a newly chosen server) once `storage_idle`:
+/// a reload while a write is in flight would race the next page's first writes.
+pub fn reload_when_idle(state: &SyncState, storage_idle: bool) -> bool {
+    let wanted = matches!(state.phase, crate::core::project::team::Phase::Error(SyncError::NeedsReload(_)));
+    if wanted && storage_idle {
+        let _ = web_sys::window().map(|w| w.location().reload());
+    }
+    wanted
 }
 
 /// Creates the team sync (once, in `<App>`) and resumes a saved team's sync.

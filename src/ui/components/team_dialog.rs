@@ -3,7 +3,9 @@
 //! versions to export. The password field is cleared as soon as it was sent.
 
 use crate::core::project::team::{Phase, TeamUrl};
-use crate::ui::sync::use_team;
+use crate::ui::persist::use_project;
+use crate::ui::storage::SaveStatus;
+use crate::ui::sync::{reload_when_idle, use_team};
 use web_sys::{HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
@@ -33,6 +35,15 @@ pub fn TeamDialog(props: &TeamDialogProps) -> Html {
         })
     };
     let state = &*team.state;
+    // A new server needs one reload; it waits until nothing is being saved.
+    let project = use_project();
+    let idle = !matches!(project.state.status, SaveStatus::Saving | SaveStatus::Loading);
+    use_effect_with((state.phase.clone(), idle), {
+        let team = team.clone();
+        move |(_, idle)| {
+            reload_when_idle(&team.state, *idle);
+        }
+    });
     let sign_in = {
         let (team, url, user, password) = (team.clone(), url.clone(), user.clone(), password.clone());
         Callback::from(move |_: ()| {
