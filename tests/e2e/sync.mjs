@@ -15,7 +15,8 @@
 // (f) a record in conflict (one editor on two devices) is shown in both profiles, and its
 //     losing revision is exported from the Team dialog;
 // (e) a 100-edit session: prints the bytes sent to the server per edit (counted by the
-//     proxy in front of the server).
+//     proxy in front of the server);
+// (g) sign out ends the session and the sync, survives a reload, keeps local work local.
 // Records are compared as the database holds them (every id but `local:` ones, with their
 // winning revisions), whatever the storage's record layout.
 
@@ -332,6 +333,29 @@ try {
     console.log(`     ${edits} edits: ${bytes} request-body bytes sent in ${requests} requests, ${Math.round(bytes / edits)} bytes per edit`);
     console.log(`     by request: ${Object.entries(byKind).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     assert(bytes > 0, 'nothing was sent');
+  });
+
+  await check('(g) sign out ends the session and the sync; local work stays and stays local', async () => {
+    const page = A.page;
+    await openTeam(page);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await waitState(page, 'signed-out');
+    await until('the server to forget the session', async () =>
+      (await page.evaluate((s) => newsmarkPouch.sessionUser(s), couch.url)) === null);
+    await closeDialog(page);
+    // A reload keeps it signed out (before the import below: see (b) on reloads).
+    await page.reload();
+    await ready(page);
+    assert((await syncState(page)) === 'signed-out', `after a reload: ${await syncState(page)}`);
+    const before = await localRecords(page);
+    couch.counter.reset();
+    await importJsonl(page, jsonl('after-sign-out', 1));
+    const after = await localRecords(page);
+    assert(Object.keys(before).every((id) => id in after), 'sign-out lost a local record');
+    assert(Object.keys(after).some((id) => id.includes('after-sign-out')), 'the new import is stored');
+    // A live push starts within milliseconds of a local write; none reached the server.
+    assert(couch.counter.requests === 0, `${couch.counter.requests} requests reached the server after sign-out`);
+    assert(!Object.keys(await serverRecords()).some((id) => id.includes('after-sign-out')), 'an import after sign-out reached the server');
   });
 
   await check('no unexpected console errors in either profile', async () => {
