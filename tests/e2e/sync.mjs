@@ -11,6 +11,7 @@
 //     local project is as it was;
 // (c) the server stopped mid-sync and restarted: the state shows offline, then synced, and
 //     nothing is lost on either side;
+// (h) the browser going offline shows offline, and coming back online syncs at once;
 // (d) 200 documents imported by one editor reach the other: prints the time;
 // (f) a record in conflict (one editor on two devices) is shown in both profiles, and its
 //     losing revision is exported from the Team dialog;
@@ -30,9 +31,10 @@ const DIST = path.resolve(ROOT, process.argv[2] || 'dist');
 const { check, finish } = makeRunner();
 
 // Chromium logs every refused or failed request as a console error; these are the ones a
-// sync test provokes on purpose (wrong password, non-member, server stopped), and the 404
-// PouchDB's replication gets when it asks for a checkpoint that does not exist yet.
-const EXPECTED_NETWORK = /Failed to load resource: (the server responded with a status of (401|403|404)|net::ERR_(CONNECTION_REFUSED|EMPTY_RESPONSE|CONNECTION_RESET|CONNECTION_CLOSED))/;
+// sync test provokes on purpose (wrong password, non-member, server stopped, browser
+// offline), and the 404 PouchDB's replication gets when it asks for a checkpoint that does
+// not exist yet.
+const EXPECTED_NETWORK = /Failed to load resource: (the server responded with a status of (401|403|404)|net::ERR_(CONNECTION_REFUSED|EMPTY_RESPONSE|CONNECTION_RESET|CONNECTION_CLOSED|INTERNET_DISCONNECTED))/;
 
 const { server, base } = await serve(DIST, '/');
 const origin = new URL(base).origin;
@@ -267,6 +269,21 @@ try {
   });
 
   if (!resumed) await couch.resume(); // the later checks need the server even if (c) failed
+
+  await check('(h) the browser going offline and back resumes at once', async () => {
+    await A.context.setOffline(true);
+    try {
+      await waitState(A.page, 'offline');
+      await importJsonl(A.page, jsonl('while-offline', 2));
+    } finally {
+      await A.context.setOffline(false);
+    }
+    const a = await localRecords(A.page);
+    const all = await until('both profiles and the server to hold the same records', converged);
+    for (const id of Object.keys(a)) assert(id in all, `${id} was lost`);
+    assert(Object.keys(all).some((id) => id.includes('while-offline')), 'the offline import synced');
+    await waitState(A.page, 'synced');
+  });
   await check('(d) 200 documents sync from one editor to the other', async () => {
     // Live sync starts while A imports: the clock runs from the import's start.
     const start = Date.now();
