@@ -86,5 +86,104 @@
     destroy(db) {
       return wrap(db.destroy().then(() => undefined));
     },
+
+    // ---- Team sync (src/ui/sync.rs binds these). The password only passes through
+    // `login`; CouchDB answers with an AuthSession cookie that the browser keeps (HttpOnly)
+    // and sends with every later request (PouchDB's fetch uses credentials: "include").
+
+    // Whether this page's Content-Security-Policy lets it connect to `origin`: index.html
+    // narrows connect-src at start to the page's origin plus localStorage's sync server.
+    connectAllowed(origin) {
+      if (origin === location.origin) return true;
+      const metas = document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]');
+      const narrow = metas.length > 1 ? metas[metas.length - 1].content : "";
+      return narrow.split(/\s+/).includes(origin);
+    },
+    // POST {server}/_session; resolves to the user name the server signed in.
+    login(server, name, password) {
+      return wrap(
+        session(server, "POST", JSON.stringify({ name, password })).then((b) => String(b.name || name)),
+      );
+    },
+    // The name of the user whose session cookie the server still accepts, or null.
+    sessionUser(server) {
+      return wrap(session(server, "GET").then((b) => (b.userCtx && b.userCtx.name) || null));
+    },
+    logout(server) {
+      return wrap(session(server, "DELETE").then(() => undefined));
+    },
+    // Live two-way replication of `db` with the remote database `url`. `local:` records
+    // never leave. Calls onEvent(kind, direction, detail) with kind one of active, change,
+    // paused, denied, error, conflicts; detail is {status, name, message} for failures,
+    // {docs} for a change, {ids} for conflicts. Resolves (after checking that the remote
+    // database admits this user) to a function that stops the replication.
+    sync(db, url, onEvent) {
+      return wrap(
+        pouch().then((PouchDB) => {
+          const remote = new PouchDB(url, { skip_setup: true });
+          return remote.info().then((info) => {
+            // pouchdb-server answers 200 with an error body in a few cases.
+            if (info && info.error) return Promise.reject({ status: 401, name: info.error, message: info.reason || info.error });
+            const s = PouchDB.sync(db, remote, {
+              live: true,
+              retry: true,
+              push: { filter: (doc) => !doc._id.startsWith("local:") },
+              // Retries every 1 to 15 s while the server is away (PouchDB's default grows
+              // without bound); "online" restarts at once.
+              back_off_function: (delay) => (delay === 0 ? 1000 : Math.min(delay * 2, 15000)),
+            });
+            const conflicted = (ids) => {
+              if (!ids.length) return;
+              Promise.all(ids.map((id) => db.get(id, { conflicts: true }).catch(() => null))).then((docs) => {
+                const c = docs.filter((d) => d && d._conflicts && d._conflicts.length).map((d) => d._id);
+                if (c.length) onEvent("conflicts", "", { ids: c });
+              });
+            };
+            for (const [dir, rep] of [["push", s.push], ["pull", s.pull]]) {
+              rep.on("active", () => onEvent("active", dir, null));
+              rep.on("paused", (e) => onEvent("paused", dir, e ? plain(e) : null));
+              rep.on("denied", (e) => onEvent("denied", dir, plain(e)));
+            }
+            s.on("change", (c) => {
+              const docs = (c.change && c.change.docs) || [];
+              onEvent("change", c.direction, { docs: docs.length });
+              conflicted(docs.map((d) => d._id));
+            });
+            s.on("error", (e) => onEvent("error", "", plain(e)));
+            // Conflicts already in the database when sync starts.
+            db.allDocs({ conflicts: true, include_docs: true }).then((r) => {
+              const ids = r.rows.filter((x) => x.doc && x.doc._conflicts && x.doc._conflicts.length).map((x) => x.id);
+              if (ids.length) onEvent("conflicts", "", { ids });
+            });
+            return () => s.cancel();
+          });
+        }),
+      );
+    },
+    // The revisions of `id` that lost a conflict, each as {id, rev, body}: never lost,
+    // always retrievable.
+    losers(db, id) {
+      return wrap(
+        db.get(id, { conflicts: true }).then((d) =>
+          Promise.all((d._conflicts || []).map((rev) => db.get(id, { rev }).then(record))),
+        ),
+      );
+    },
   };
+
+  // One `_session` request with the session cookie; rejects {status, name, message}.
+  function session(server, method, body) {
+    const init = { method, credentials: "include", headers: { Accept: "application/json" } };
+    if (body) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = body;
+    }
+    return fetch(server.replace(/\/+$/, "") + "/_session", init).then(
+      (r) =>
+        r.json().catch(() => ({})).then((b) =>
+          r.ok ? b : Promise.reject({ status: r.status, name: b.error || "error", message: b.reason || r.statusText }),
+        ),
+      (e) => Promise.reject({ status: 0, name: "unreachable", message: String((e && e.message) || e) }),
+    );
+  }
 })();

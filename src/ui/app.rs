@@ -9,13 +9,15 @@ use crate::core::edit::keys::{self, Command, KeyPress};
 use crate::core::{AnnotationSet, AttributionId, OffsetMap, Status, Target};
 use crate::ui::components::{
     focused_attribution, open_file, AdjudicateView, AlertRegion, Article, HelpDialog, Inspector, LedgerView, Legend, PasteDialog,
-    ProjectPanel, RoleHighlight, SaveStatus, SchemaEditor, SidePanel, StoragePersistence, Toolbar, UpdateBanner,
+    ProjectPanel, RoleHighlight, SaveStatus, SchemaEditor, SidePanel, StoragePersistence, SyncStatus, TeamDialog, Toolbar,
+    UpdateBanner,
 };
 use crate::ui::persist::{use_persistence, ProjectContext};
 use crate::ui::sample::sample_set;
 use crate::ui::selection::{self, Offsets};
 use crate::ui::state::{Action, Annotator, AnnotatorContext};
 use crate::ui::hooks::use_window_keys;
+use crate::ui::sync::{self, use_team_sync, TeamHandle};
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, Element, KeyboardEvent};
 use yew::prelude::*;
@@ -33,6 +35,8 @@ enum Dialog {
     Help,
     Paste,
     Labels,
+    /// Team sync; `true` when the page just reloaded to allow the chosen server.
+    Team(bool),
 }
 
 /// Whether a key press belongs to a form control (typing a label name is not a command).
@@ -154,7 +158,11 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |history| dispatcher.dispatch(Action::Restore { history }))
     };
     let project = use_persistence(state.clone(), |s| &s.history, state.revision as usize, restore, reopen);
-    let dialog = use_state(|| None::<Dialog>);
+    // The page reloaded to allow a newly chosen sync server: reopen the Team dialog.
+    let dialog = use_state(|| sync::take_reloaded().then_some(Dialog::Team(true)));
+    // Team sync. The seam for the storage's annotator (Store::set_annotator) is here: the
+    // signed-in user name arrives after every successful `_session` sign-in.
+    let team = use_team_sync(Callback::from(|_user: String| {}));
     let hide_boilerplate = use_state(|| false);
     let hovered = use_state(|| None::<AttrValue>);
 
@@ -237,15 +245,18 @@ pub fn App(props: &AppProps) -> Html {
     html! {
         <ContextProvider<AnnotatorContext> context={state}>
         <ContextProvider<ProjectContext> context={project}>
+        <ContextProvider<TeamHandle> context={team}>
             <div class="app" {ondragover} {ondrop}>
                 <header class="app-header">
                     <h1 class="app-name">{"newsmark"}</h1>
                     <Toolbar on_paste={open(Dialog::Paste)} on_help={open(Dialog::Help)}
                         hide_boilerplate={*hide_boilerplate} on_toggle_boilerplate={toggle_boilerplate} />
                     <button type="button" class="button ledger-toggle" aria-pressed={ledger_open.to_string()} onclick={toggle_ledger}>{"Source ledger"}</button>
+                    <button type="button" class="button team-open" onclick={open(Dialog::Team(false)).reform(|_: MouseEvent| ())}>{"Team…"}</button>
                 </header>
                 <UpdateBanner />
                 <SaveStatus />
+                <SyncStatus on_open={open(Dialog::Team(false))} />
                 <StoragePersistence />
                 <AlertRegion />
                 <RoleHighlight hovered={(*hovered).clone()} {focused} />
@@ -271,10 +282,12 @@ pub fn App(props: &AppProps) -> Html {
                         Some(Dialog::Help) => html! { <HelpDialog on_close={close.clone()} /> },
                         Some(Dialog::Paste) => html! { <PasteDialog on_close={close.clone()} /> },
                         Some(Dialog::Labels) => html! { <SchemaEditor on_close={close.clone()} /> },
+                        Some(Dialog::Team(reloaded)) => html! { <TeamDialog on_close={close.clone()} {reloaded} /> },
                         None => html! {},
                     }
                 }
             </div>
+        </ContextProvider<TeamHandle>>
         </ContextProvider<ProjectContext>>
         </ContextProvider<AnnotatorContext>>
     }

@@ -19,6 +19,7 @@ pub mod state;
 pub mod pouch;
 pub mod storage;
 pub mod storage_legacy;
+pub mod sync;
 pub mod view;
 pub mod worker;
 

@@ -108,6 +108,11 @@ impl Drop for Watch {
 }
 
 impl Db {
+    /// The PouchDB object, for the other bridges (team sync) that take a database.
+    pub(crate) fn js(&self) -> &JsValue {
+        &self.0
+    }
+
     /// Opens (creating on first use) the IndexedDB-backed database `name`.
     pub async fn open(name: &str) -> Result<Db, PouchError> {
         bridge_loaded().await;

@@ -1,5 +1,5 @@
 //! A project's documents and how they enter and persist: the project list, the stored
-//! record form, JSON Lines batches and HTML article import.
+//! record form, JSON Lines batches, HTML article import, and team sync's state.
 
 pub mod html;
 pub mod jsonl;
@@ -8,3 +8,4 @@ pub mod records;
 pub mod persist;
 #[allow(clippy::module_inception)]
 pub mod project;
+pub mod team;

@@ -22,6 +22,7 @@ mod storage_persist;
 mod update_banner;
 mod kept_aside;
 mod agreement;
+mod team_dialog;
 mod toolbar;
 
 pub use adjudicate_view::AdjudicateView;
@@ -46,4 +47,5 @@ pub use storage_persist::StoragePersistence;
 pub use update_banner::UpdateBanner;
 pub use kept_aside::KeptAside;
 pub use agreement::AgreementPanel;
+pub use team_dialog::{SyncStatus, TeamDialog};
 pub use toolbar::Toolbar;
