@@ -6,7 +6,7 @@
 use super::super::context::Ctx;
 use super::super::cues::{cue_word, Form, Strength};
 use super::super::patterns::{Draft, Frame};
-use super::super::words::{is_adverb, is_in, pronoun_kind, AUXILIARIES, NEGATIONS};
+use super::super::words::{is_adverb, is_in, pronoun_kind, AUXILIARIES, DETERMINERS, NEGATIONS, PREPOSITIONS};
 use crate::core::model::annotation::Entity;
 use crate::core::model::label::Label;
 use crate::core::nlp::tokenize::TokenKind;
@@ -335,6 +335,141 @@ pub fn cue_context_features(v: &View, i: usize, out: &mut Vec<u32>) {
         key_h(20, &[hash_str(ent_name(v, i)), shape]),
         key_h(21, &[quoted, wm1, wp1]),
     ]);
+    // Syntax-lite: what the word governs on its right, who stands before it as its
+    // subject, and whether it sits on a quotation's edge, each with the stem (a cue verb
+    // followed by "that" or a quote is speech; "watched the ceremony" is not).
+    let right = hash_str(right_frame(ctx, i));
+    let subj = hash_str(subject_class(v, i));
+    let edge = hash_str(quote_edge(ctx, i));
+    let lead = hash_str(line_lead(ctx, i));
+    out.extend([
+        key_h(22, &[right, st]),
+        key_h(23, &[subj, st]),
+        key_h(24, &[subj, right]),
+        key_h(25, &[edge, st]),
+        key_h(26, &[edge, subj, right]),
+        key_h(27, &[lead, lx, right]),
+    ]);
+}
+
+/// What follows token `i`, adverbs and particles skipped: a "that"-complement, a quote,
+/// a colon, an infinitive, a preposition, a noun phrase, a clause end.
+fn right_frame(ctx: &Ctx, i: usize) -> &'static str {
+    let mut k = i + 1;
+    while k < i + 4 && ctx.is_word(k) && (is_adverb(ctx.word(k)) || matches!(ctx.word(k), "out" | "up" | "off" | "back")) {
+        k += 1;
+    }
+    match ctx.kind(k) {
+        None | Some(TokenKind::Terminal) => "end",
+        Some(TokenKind::Quote(_)) => {
+            if ctx.opening(k).is_some() {
+                "quote"
+            } else {
+                "closeq"
+            }
+        }
+        Some(TokenKind::Punct) => match ctx.raw(k) {
+            ":" => "colon",
+            "," => {
+                if ctx.opening(k + 1).is_some() {
+                    "comma-quote"
+                } else {
+                    "comma"
+                }
+            }
+            "—" | "–" | "―" => "dash",
+            _ => "punct",
+        },
+        Some(TokenKind::Word | TokenKind::Abbreviation | TokenKind::Possessive) => {
+            let w = ctx.word(k);
+            if w == "that" {
+                "that"
+            } else if w == "to" {
+                "to"
+            } else if matches!(w, "if" | "whether" | "how" | "why" | "what" | "when") {
+                "wh"
+            } else if is_in(PREPOSITIONS, w) {
+                "prep"
+            } else if is_in(DETERMINERS, w) {
+                "det"
+            } else if pronoun_kind(ctx.raw(k)).is_some() {
+                "pron"
+            } else if ctx.capitalised(k) {
+                "Cap"
+            } else {
+                "word"
+            }
+        }
+        _ => "other",
+    }
+}
+
+/// The nearest thing left of token `i` in its clause that could be its subject
+/// (auxiliaries, negations and adverbs skipped): a person, organisation or role, a
+/// pronoun, a relative "who", another capitalised word, a lower-case word, or nothing.
+fn subject_class(v: &View, i: usize) -> &'static str {
+    let ctx = v.ctx;
+    let mut k = i;
+    while k > 0 && i - k < 6 {
+        k -= 1;
+        if !ctx.is_word(k) {
+            return match ctx.raw(k) {
+                "," => "comma",
+                _ if ctx.closing(k).is_some() => "quote",
+                _ => "none",
+            };
+        }
+        let w = ctx.word(k);
+        if is_in(AUXILIARIES, w) || is_in(NEGATIONS, w) || is_adverb(w) || w.ends_with("n't") || w.ends_with("n’t") {
+            continue;
+        }
+        return match v.ent(k) {
+            1 => "PER",
+            2 => "ORG",
+            7 => "ROLE",
+            3 | 4 | 5 => "GPE",
+            _ if w == "who" => "who",
+            _ if pronoun_kind(ctx.raw(k)).is_some() => "pron",
+            _ if ctx.capitalised(k) => "Cap",
+            _ => "word",
+        };
+    }
+    "none"
+}
+
+/// Token `i` against quotation marks: just after a closing one ("…,” she said), just
+/// before an opening one, inside one, or none of these.
+fn quote_edge(ctx: &Ctx, i: usize) -> &'static str {
+    let before = (i.saturating_sub(4)..i).any(|k| ctx.closing(k).is_some());
+    let after = (i + 1..i + 4).any(|k| ctx.opening(k).is_some());
+    match (before, after) {
+        (true, true) => "between",
+        (true, false) => "after-q",
+        (false, true) => "before-q",
+        _ if ctx.quoted.get(i).copied().unwrap_or(false) => "in-q",
+        _ => "-",
+    }
+}
+
+/// Whether token `i` opens its line after a capitalised name ("PENCE: …", "Smith — …"):
+/// transcripts and quote captions.
+fn line_lead(ctx: &Ctx, i: usize) -> &'static str {
+    let mut k = i;
+    while k > 0 && i - k < 5 && !ctx.newline_between(k - 1, k) {
+        if !ctx.capitalised(k - 1) && !matches!(ctx.raw(k - 1), "." | "'s" | "’s") {
+            return "-";
+        }
+        k -= 1;
+    }
+    if k < i && (k == 0 || ctx.newline_between(k - 1, k)) {
+        if ctx.raw(i - 1).chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase()) {
+            "line-CAPS"
+        } else {
+            "line-Cap"
+        }
+    } else {
+        "-"
+    }
 }
 
 /// Which side of the cue a content lies on.
