@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --bin train-attribution -- [--epochs N] [--seed S] [--out PATH]
-//!     [--dev-out DIR [--also GOLD_DIR]...] [--mode hybrid[,veto=F,margin=F,nested,negated]|model|rules] [--cue-bias F]
+//!     [--dev-out DIR [--also GOLD_DIR]...] [--mode hybrid[,veto=F,margin=F,content=F|off,nested,negated]|model|rules] [--cue-bias F]
 //!     [--steps CUE,CONTENT,SOURCE]
 //! ```
 //! Trains on `shared/data/polnear-train` (the shared folder as for `train-ner`), less the
@@ -51,7 +51,7 @@ mod native {
     }
 
     /// `rules`, `model`, or `hybrid` with gate options joined by commas:
-    /// `hybrid,veto=F,margin=F,content=F,nested,negated` (`nested` / `negated` keep those cues).
+    /// `hybrid,veto=F,margin=F,content=F|off,nested,negated` (`nested` / `negated` keep those cues).
     fn parse_mode(s: &str) -> Result<Mode, String> {
         let mut parts = s.split(',');
         Ok(match parts.next() {
@@ -64,6 +64,7 @@ mod native {
                     match p.split_once('=') {
                         Some(("veto", x)) => g.veto = Some(num(x)?),
                         Some(("margin", x)) => g.min_margin = num(x)?,
+                        Some(("content", "off")) => g.content_override = None,
                         Some(("content", x)) => g.content_override = Some(num(x)?),
                         None if p == "nested" => g.no_nested = false,
                         None if p == "negated" => g.no_negated = false,
