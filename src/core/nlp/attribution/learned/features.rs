@@ -745,29 +745,34 @@ pub fn content_features(v: &View, cue: Range, c: &Cand, out: &mut Vec<u32>) {
     let cues_inside = View::count_in(&v.pre_cues, &c.frags);
     let len = bucket(n_tokens);
     let commas = View::count_in(&v.pre_commas, &c.frags);
+    // Every part hashed once (the token classes' hashes are the View's): the same keys
+    // as `key` over the strings, at a fraction of the hashing.
+    let (hd, hl, hlen, hq, hrule) = (hash_str(d), hash_str(lemma), hash_str(len), hash_str(quote), hash_str(rule));
+    let (ha, hb, hlast, hend) = (v.h_cls(a), v.h_cls_before(a), v.h_cls(last), v.h_cls(last.saturating_sub(1)));
+    let (hgap, hs) = (hash_str(&gap_words), hash_str(sents));
     out.extend([
-        key(30, &[d]),
-        key(31, &[d, lemma]),
-        key(32, &[d, cls(ctx, a)]),
-        key(33, &[d, cls_before(ctx, a)]),
-        key(34, &[d, cls(ctx, last.saturating_sub(1))]),
-        key(35, &[d, cls(ctx, last)]),
-        key(36, &[d, &gap_words]),
-        key(37, &[d, len]),
-        key(38, &[d, quote]),
-        key(39, &[d, sents, if at_end { "end" } else { "-" }]),
-        key(40, &[d, lemma, len]),
-        key(41, &[d, lemma, cls(ctx, a)]),
-        key(42, &[d, rule]),
-        key(43, &[d, bucket(cues_inside)]),
-        key(44, &[d, cls(ctx, last), cls_before(ctx, a)]),
-        key(45, &[d, rule, quote]),
-        key(46, &[d, lemma, &gap_words]),
-        key(47, &[d, sents, quote]),
-        key(48, &[d, cls(ctx, last.saturating_sub(1)), cls(ctx, last)]),
-        key(49, &[d, bucket(commas)]),
-        key(28, &[d, lemma, cls(ctx, last)]),
-        key(29, &[d, cls(ctx, a), len]),
+        key_h(30, &[hd]),
+        key_h(31, &[hd, hl]),
+        key_h(32, &[hd, ha]),
+        key_h(33, &[hd, hb]),
+        key_h(34, &[hd, hend]),
+        key_h(35, &[hd, hlast]),
+        key_h(36, &[hd, hgap]),
+        key_h(37, &[hd, hlen]),
+        key_h(38, &[hd, hq]),
+        key_h(39, &[hd, hs, hash_str(if at_end { "end" } else { "-" })]),
+        key_h(40, &[hd, hl, hlen]),
+        key_h(41, &[hd, hl, ha]),
+        key_h(42, &[hd, hrule]),
+        key_h(43, &[hd, hash_str(bucket(cues_inside))]),
+        key_h(44, &[hd, hlast, hb]),
+        key_h(45, &[hd, hrule, hq]),
+        key_h(46, &[hd, hl, hgap]),
+        key_h(47, &[hd, hs, hq]),
+        key_h(48, &[hd, hend, hlast]),
+        key_h(49, &[hd, hash_str(bucket(commas))]),
+        key_h(28, &[hd, hl, hlast]),
+        key_h(29, &[hd, ha, hlen]),
     ]);
 }
 
