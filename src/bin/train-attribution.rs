@@ -2,13 +2,15 @@
 //!
 //! ```text
 //! cargo run --release --bin train-attribution -- [--epochs N] [--seed S] [--out PATH]
-//!     [--dev-out DIR] [--mode hybrid[,veto=F,margin=F,nested,negated]|model|rules] [--cue-bias F]
-//!     [--min-step X]
+//!     [--dev-out DIR [--also GOLD_DIR]...] [--mode hybrid[,veto=F,margin=F,content=F|off,nested,negated]|model|rules] [--cue-bias F]
+//!     [--steps CUE,CONTENT,SOURCE]
 //! ```
-//! Trains on `shared/data/polnear-train` (the shared folder as for `train-ner`). With
+//! Trains on `shared/data/polnear-train` (the shared folder as for `train-ner`), less the
+//! documents of the full-scheme dev set (`tests/fixtures/fullscheme`), which are held out. With
 //! `--dev-out`, runs the full extraction with the new model (combined with the rules per
 //! `--mode`) on `shared/eval/dev/polnear` and the seed (`shared/eval/gold`) and writes one
-//! annotations file per document under `DIR/polnear` and `DIR/gold`, for `score.py` (dev is only measured, never trained on). Same command, same
+//! annotations file per document under `DIR/polnear` and `DIR/gold` (and `DIR/NAME` for each
+//! `--also …/NAME` folder of gold files, e.g. the materialised full-scheme set), for `score.py` (dev is only measured, never trained on). Same command, same
 //! bytes.
 
 #[cfg(target_arch = "wasm32")]
@@ -33,18 +35,23 @@ mod native {
     use std::path::{Path, PathBuf};
     use std::time::Instant;
 
+    /// Quantisation steps of the cue, content and source tables (weights under half a
+    /// step are pruned); chosen on dev for size at no loss (see `MODEL.md`).
+    const DEFAULT_STEPS: [f32; 3] = [2.0, 1.0, 1.0];
+
     struct Args {
         epochs: usize,
         seed: u64,
         out: PathBuf,
         dev_out: Option<PathBuf>,
+        also: Vec<PathBuf>,
         mode: Mode,
         cue_bias: Option<f32>,
-        min_step: f32,
+        steps: [f32; 3],
     }
 
     /// `rules`, `model`, or `hybrid` with gate options joined by commas:
-    /// `hybrid,veto=F,margin=F,nested,negated` (`nested` / `negated` keep those cues).
+    /// `hybrid,veto=F,margin=F,content=F|off,nested,negated` (`nested` / `negated` keep those cues).
     fn parse_mode(s: &str) -> Result<Mode, String> {
         let mut parts = s.split(',');
         Ok(match parts.next() {
@@ -57,6 +64,8 @@ mod native {
                     match p.split_once('=') {
                         Some(("veto", x)) => g.veto = Some(num(x)?),
                         Some(("margin", x)) => g.min_margin = num(x)?,
+                        Some(("content", "off")) => g.content_override = None,
+                        Some(("content", x)) => g.content_override = Some(num(x)?),
                         None if p == "nested" => g.no_nested = false,
                         None if p == "negated" => g.no_negated = false,
                         _ => return Err(format!("unknown gate option {p}")),
@@ -69,7 +78,7 @@ mod native {
     }
 
     fn args() -> Result<Args, String> {
-        let mut a = Args { epochs: 4, seed: 20_261_205, out: "models/attribution.bin".into(), dev_out: None, mode: newsmark::core::nlp::attribution::learned::DEFAULT_MODE, cue_bias: None, min_step: 0.5 };
+        let mut a = Args { epochs: 4, seed: 20_261_205, out: "models/attribution.bin".into(), dev_out: None, also: Vec::new(), mode: newsmark::core::nlp::attribution::learned::DEFAULT_MODE, cue_bias: None, steps: DEFAULT_STEPS };
         let mut it = std::env::args().skip(1);
         while let Some(flag) = it.next() {
             let mut val = || it.next().ok_or(format!("{flag} needs a value"));
@@ -78,8 +87,12 @@ mod native {
                 "--seed" => a.seed = val()?.parse().map_err(|e| format!("--seed: {e}"))?,
                 "--out" => a.out = val()?.into(),
                 "--dev-out" => a.dev_out = Some(val()?.into()),
+                "--also" => a.also.push(val()?.into()),
                 "--mode" => a.mode = parse_mode(&val()?)?,
-                "--min-step" => a.min_step = val()?.parse().map_err(|e| format!("--min-step: {e}"))?,
+                "--steps" => {
+                    let v: Vec<f32> = val()?.split(',').map(str::parse).collect::<Result<_, _>>().map_err(|e| format!("--steps: {e}"))?;
+                    a.steps = v.try_into().map_err(|_| "--steps needs three numbers: cue,content,source")?;
+                }
                 "--cue-bias" => a.cue_bias = Some(val()?.parse().map_err(|e| format!("--cue-bias: {e}"))?),
                 other => return Err(format!("unknown argument {other}")),
             }
@@ -97,7 +110,21 @@ mod native {
         let shared = newsmark::cli::shared_dir();
         let t0 = Instant::now();
         let mut ex = train::Examples::default();
-        let files = json_files(&shared.join("data/polnear-train"))?;
+        // The full-scheme dev set (tests/fixtures/fullscheme) annotates polnear-train
+        // texts: they are held out, or its attribution figure would measure recall of
+        // training texts.
+        let held_out: Vec<String> = json_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fullscheme"))?
+            .iter()
+            .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        if held_out.is_empty() {
+            return Err("no full-scheme dev set under tests/fixtures/fullscheme to hold out".into());
+        }
+        let files: Vec<PathBuf> = json_files(&shared.join("data/polnear-train"))?
+            .into_iter()
+            .filter(|f| f.file_name().is_none_or(|n| !held_out.iter().any(|h| h.as_str() == n)))
+            .collect();
+        eprintln!("{} full-scheme dev documents held out", held_out.len());
         for f in &files {
             let raw = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
             let (text, mut gold) = train::parse_gold(&raw).map_err(|e| format!("{}: {e}", f.display()))?;
@@ -111,7 +138,7 @@ mod native {
         );
         let tables = train::train(&ex, a.epochs, a.seed, |m| eprintln!("{m} ({:.1}s)", t0.elapsed().as_secs_f32()));
         drop(ex);
-        let bytes = weights::encode(&tables, a.min_step);
+        let bytes = weights::encode(&tables, a.steps);
         if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
@@ -122,10 +149,15 @@ mod native {
         }
         eprintln!("wrote {} ({} bytes; keys per table {:?}) in {:.1}s", a.out.display(), bytes.len(), model.sizes(), t0.elapsed().as_secs_f32());
         if let Some(out) = &a.dev_out {
-            for (set, name) in [("eval/dev/polnear", "polnear"), ("eval/gold", "gold")] {
+            let mut sets: Vec<(PathBuf, String)> = vec![(shared.join("eval/dev/polnear"), "polnear".into()), (shared.join("eval/gold"), "gold".into())];
+            for dir in &a.also {
+                let name = dir.file_name().map_or_else(|| "also".into(), |n| n.to_string_lossy().into_owned());
+                sets.push((dir.clone(), name));
+            }
+            for (set, name) in &sets {
             let out = out.join(name);
             std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-            for f in json_files(&shared.join(set))? {
+            for f in json_files(set)? {
                 let raw = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
                 let doc = newsmark::core::format::json::read_document(&raw).map_err(|e| format!("{}: {e}", f.display()))?;
                 let set = pipeline::extract_using(&doc, Some(&model), a.mode);

@@ -131,7 +131,12 @@ pub fn is_in(list: &[&str], word: &str) -> bool {
 
 /// Lower-case adverb-looking words ("repeatedly", "publicly").
 pub fn is_adverb(word: &str) -> bool {
-    is_in(ADVERBS, word) || (word.len() > 4 && word.ends_with("ly") && word.chars().all(|c| c.is_lowercase()))
+    is_in(ADVERBS, word) || has_adverb_shape(word)
+}
+
+/// The "-ly" half of [`is_adverb`] (the listed adverbs are the other half).
+pub fn has_adverb_shape(word: &str) -> bool {
+    word.len() > 4 && word.ends_with("ly") && word.chars().all(|c| c.is_lowercase())
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 use super::super::context::Ctx;
 use super::super::cues::{cue_word, Form, Strength};
 use super::super::patterns::{Draft, Frame};
-use super::super::words::{is_adverb, is_in, pronoun_kind, AUXILIARIES, NEGATIONS};
+use super::super::words::{has_adverb_shape, is_adverb, is_in, pronoun_kind, ADVERBS, AUXILIARIES, DETERMINERS, NEGATIONS, PREPOSITIONS};
+use crate::core::nlp::fasthash::FxHashSet;
 use crate::core::model::annotation::Entity;
 use crate::core::model::label::Label;
 use crate::core::nlp::tokenize::TokenKind;
@@ -30,7 +31,19 @@ pub struct View<'c, 'a> {
     h_word: Vec<u64>,
     h_stem: Vec<u64>,
     h_cls_stem: Vec<u64>,
+    /// Per token: [`OPENS`] / [`CLOSES`] bits of the quotations it opens or closes, so the
+    /// cue features need no map lookups.
+    marks: Vec<u8>,
+    /// Prefix counts over tokens outside quotations: cue-lexicon words, commas (the
+    /// content features count them inside every candidate).
+    pre_cues: Vec<u32>,
+    pre_commas: Vec<u32>,
+    /// Per token: an auxiliary, negation or adverb (skipped when looking for a subject).
+    skippable: Vec<bool>,
 }
+
+const OPENS: u8 = 1;
+const CLOSES: u8 = 2;
 
 impl<'c, 'a> View<'c, 'a> {
     pub fn new(ctx: &'c Ctx<'a>, entities: &[Entity], drafts: Vec<Draft>) -> View<'c, 'a> {
@@ -67,7 +80,30 @@ impl<'c, 'a> View<'c, 'a> {
         let h_word: Vec<u64> = (0..n).map(|i| hash_str(ctx.word(i))).collect();
         let h_stem: Vec<u64> = (0..n).map(|i| hash_str(stem(ctx.word(i)))).collect();
         let h_cls_stem: Vec<u64> = (0..n).map(|i| hash_str(stem(cls(ctx, i)))).collect();
-        View { ctx, ent, rule_at, drafts, h_cls, h_word, h_stem, h_cls_stem }
+        let mut marks = vec![0u8; n];
+        for q in &ctx.quotes {
+            if let Some(m) = marks.get_mut(q.open) {
+                *m |= OPENS;
+            }
+            if let Some(m) = q.close.and_then(|c| marks.get_mut(c)) {
+                *m |= CLOSES;
+            }
+        }
+        let mut pre_cues = vec![0u32; n + 1];
+        let mut pre_commas = vec![0u32; n + 1];
+        for k in 0..n {
+            let outside = !ctx.quoted[k];
+            pre_cues[k + 1] = pre_cues[k] + u32::from(outside && lex(ctx, k) != "-");
+            pre_commas[k + 1] = pre_commas[k] + u32::from(outside && ctx.is(k, ","));
+        }
+        let skip_words = skip_words();
+        let skippable = (0..n)
+            .map(|k| {
+                let w = ctx.word(k);
+                ctx.is_word(k) && (skip_words.contains(w) || has_adverb_shape(w) || w.ends_with("n't") || w.ends_with("n’t"))
+            })
+            .collect();
+        View { ctx, ent, rule_at, drafts, h_cls, h_word, h_stem, h_cls_stem, marks, pre_cues, pre_commas, skippable }
     }
 
     /// The rule draft whose cue lies in `cue`, if any.
@@ -83,9 +119,25 @@ impl<'c, 'a> View<'c, 'a> {
         i.checked_sub(1).map_or(*EDGE, |k| self.h_cls(k))
     }
 
+    /// How many tokens of `frags` a prefix count counts.
+    fn count_in(pre: &[u32], frags: &[Range]) -> usize {
+        frags.iter().map(|&(a, b)| pre.get(b).zip(pre.get(a)).map_or(0, |(y, x)| (y - x) as usize)).sum()
+    }
+
+    fn mark(&self, i: usize, bit: u8) -> bool {
+        self.marks.get(i).is_some_and(|m| m & bit != 0)
+    }
+
     fn ent(&self, i: usize) -> u8 {
         self.ent.get(i).copied().unwrap_or(9)
     }
+}
+
+/// Auxiliaries, negations and listed adverbs in one set: one hash per token instead of
+/// a scan of three lists.
+fn skip_words() -> &'static FxHashSet<&'static str> {
+    static SET: std::sync::OnceLock<FxHashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| AUXILIARIES.iter().chain(NEGATIONS).chain(ADVERBS).copied().collect())
 }
 
 /// The hash of the edge class (outside the text).
@@ -335,6 +387,143 @@ pub fn cue_context_features(v: &View, i: usize, out: &mut Vec<u32>) {
         key_h(20, &[hash_str(ent_name(v, i)), shape]),
         key_h(21, &[quoted, wm1, wp1]),
     ]);
+    // Syntax-lite: what the word governs on its right, who stands before it as its
+    // subject, and whether it sits on a quotation's edge, each with the stem (a cue verb
+    // followed by "that" or a quote is speech; "watched the ceremony" is not).
+    let right = hash_str(right_frame(v, i));
+    let subj = hash_str(subject_class(v, i));
+    let edge = hash_str(quote_edge(v, i));
+    let lead = hash_str(line_lead(ctx, i));
+    out.extend([
+        key_h(22, &[right, st]),
+        key_h(23, &[subj, st]),
+        key_h(24, &[subj, right]),
+        key_h(25, &[edge, st]),
+        key_h(26, &[edge, subj, right]),
+        key_h(27, &[lead, lx, right]),
+    ]);
+}
+
+/// What follows token `i`, adverbs and particles skipped: a "that"-complement, a quote,
+/// a colon, an infinitive, a preposition, a noun phrase, a clause end.
+fn right_frame(v: &View, i: usize) -> &'static str {
+    let ctx = v.ctx;
+    let mut k = i + 1;
+    while k < i + 4 && ctx.is_word(k) && (is_adverb(ctx.word(k)) || matches!(ctx.word(k), "out" | "up" | "off" | "back")) {
+        k += 1;
+    }
+    match ctx.kind(k) {
+        None | Some(TokenKind::Terminal) => "end",
+        Some(TokenKind::Quote(_)) => {
+            if v.mark(k, OPENS) {
+                "quote"
+            } else {
+                "closeq"
+            }
+        }
+        Some(TokenKind::Punct) => match ctx.raw(k) {
+            ":" => "colon",
+            "," => {
+                if v.mark(k + 1, OPENS) {
+                    "comma-quote"
+                } else {
+                    "comma"
+                }
+            }
+            "—" | "–" | "―" => "dash",
+            _ => "punct",
+        },
+        Some(TokenKind::Word | TokenKind::Abbreviation | TokenKind::Possessive) => {
+            let w = ctx.word(k);
+            if w == "that" {
+                "that"
+            } else if w == "to" {
+                "to"
+            } else if matches!(w, "if" | "whether" | "how" | "why" | "what" | "when") {
+                "wh"
+            } else if is_in(PREPOSITIONS, w) {
+                "prep"
+            } else if is_in(DETERMINERS, w) {
+                "det"
+            } else if pronoun_kind(ctx.raw(k)).is_some() {
+                "pron"
+            } else if ctx.capitalised(k) {
+                "Cap"
+            } else {
+                "word"
+            }
+        }
+        _ => "other",
+    }
+}
+
+/// The nearest thing left of token `i` in its clause that could be its subject
+/// (auxiliaries, negations and adverbs skipped): a person, organisation or role, a
+/// pronoun, a relative "who", another capitalised word, a lower-case word, or nothing.
+fn subject_class(v: &View, i: usize) -> &'static str {
+    let ctx = v.ctx;
+    let mut k = i;
+    while k > 0 && i - k < 6 {
+        k -= 1;
+        if !ctx.is_word(k) {
+            return match ctx.raw(k) {
+                "," => "comma",
+                _ if v.mark(k, CLOSES) => "quote",
+                _ => "none",
+            };
+        }
+        if v.skippable[k] {
+            continue;
+        }
+        let w = ctx.word(k);
+        return match v.ent(k) {
+            1 => "PER",
+            2 => "ORG",
+            7 => "ROLE",
+            3 | 4 | 5 => "GPE",
+            _ if w == "who" => "who",
+            _ if pronoun_kind(ctx.raw(k)).is_some() => "pron",
+            _ if ctx.capitalised(k) => "Cap",
+            _ => "word",
+        };
+    }
+    "none"
+}
+
+/// Token `i` against quotation marks: just after a closing one ("…,” she said), just
+/// before an opening one, inside one, or none of these.
+fn quote_edge(v: &View, i: usize) -> &'static str {
+    let ctx = v.ctx;
+    let before = (i.saturating_sub(4)..i).any(|k| v.mark(k, CLOSES));
+    let after = (i + 1..i + 4).any(|k| v.mark(k, OPENS));
+    match (before, after) {
+        (true, true) => "between",
+        (true, false) => "after-q",
+        (false, true) => "before-q",
+        _ if ctx.quoted.get(i).copied().unwrap_or(false) => "in-q",
+        _ => "-",
+    }
+}
+
+/// Whether token `i` opens its line after a capitalised name ("PENCE: …", "Smith — …"):
+/// transcripts and quote captions.
+fn line_lead(ctx: &Ctx, i: usize) -> &'static str {
+    let mut k = i;
+    while k > 0 && i - k < 5 && !ctx.newline_between(k - 1, k) {
+        if !ctx.capitalised(k - 1) && !matches!(ctx.raw(k - 1), "." | "'s" | "’s") {
+            return "-";
+        }
+        k -= 1;
+    }
+    if k < i && (k == 0 || ctx.newline_between(k - 1, k)) {
+        if ctx.raw(i - 1).chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase()) {
+            "line-CAPS"
+        } else {
+            "line-Cap"
+        }
+    } else {
+        "-"
+    }
 }
 
 /// Which side of the cue a content lies on.
@@ -553,32 +742,37 @@ pub fn content_features(v: &View, cue: Range, c: &Cand, out: &mut Vec<u32>) {
         Some(r) if r.content.last().is_some_and(|f| f.1 == last) => "same-end",
         Some(_) => "ne",
     };
-    let cues_inside = c.frags.iter().flat_map(|&(x, y)| x..y).filter(|&k| !ctx.quoted.get(k).copied().unwrap_or(true) && lex(ctx, k) != "-").count();
+    let cues_inside = View::count_in(&v.pre_cues, &c.frags);
     let len = bucket(n_tokens);
-    let commas = c.frags.iter().flat_map(|&(x, y)| x..y).filter(|&k| ctx.is(k, ",") && !ctx.quoted.get(k).copied().unwrap_or(true)).count();
+    let commas = View::count_in(&v.pre_commas, &c.frags);
+    // Every part hashed once (the token classes' hashes are the View's): the same keys
+    // as `key` over the strings, at a fraction of the hashing.
+    let (hd, hl, hlen, hq, hrule) = (hash_str(d), hash_str(lemma), hash_str(len), hash_str(quote), hash_str(rule));
+    let (ha, hb, hlast, hend) = (v.h_cls(a), v.h_cls_before(a), v.h_cls(last), v.h_cls(last.saturating_sub(1)));
+    let (hgap, hs) = (hash_str(&gap_words), hash_str(sents));
     out.extend([
-        key(30, &[d]),
-        key(31, &[d, lemma]),
-        key(32, &[d, cls(ctx, a)]),
-        key(33, &[d, cls_before(ctx, a)]),
-        key(34, &[d, cls(ctx, last.saturating_sub(1))]),
-        key(35, &[d, cls(ctx, last)]),
-        key(36, &[d, &gap_words]),
-        key(37, &[d, len]),
-        key(38, &[d, quote]),
-        key(39, &[d, sents, if at_end { "end" } else { "-" }]),
-        key(40, &[d, lemma, len]),
-        key(41, &[d, lemma, cls(ctx, a)]),
-        key(42, &[d, rule]),
-        key(43, &[d, bucket(cues_inside)]),
-        key(44, &[d, cls(ctx, last), cls_before(ctx, a)]),
-        key(45, &[d, rule, quote]),
-        key(46, &[d, lemma, &gap_words]),
-        key(47, &[d, sents, quote]),
-        key(48, &[d, cls(ctx, last.saturating_sub(1)), cls(ctx, last)]),
-        key(49, &[d, bucket(commas)]),
-        key(28, &[d, lemma, cls(ctx, last)]),
-        key(29, &[d, cls(ctx, a), len]),
+        key_h(30, &[hd]),
+        key_h(31, &[hd, hl]),
+        key_h(32, &[hd, ha]),
+        key_h(33, &[hd, hb]),
+        key_h(34, &[hd, hend]),
+        key_h(35, &[hd, hlast]),
+        key_h(36, &[hd, hgap]),
+        key_h(37, &[hd, hlen]),
+        key_h(38, &[hd, hq]),
+        key_h(39, &[hd, hs, hash_str(if at_end { "end" } else { "-" })]),
+        key_h(40, &[hd, hl, hlen]),
+        key_h(41, &[hd, hl, ha]),
+        key_h(42, &[hd, hrule]),
+        key_h(43, &[hd, hash_str(bucket(cues_inside))]),
+        key_h(44, &[hd, hlast, hb]),
+        key_h(45, &[hd, hrule, hq]),
+        key_h(46, &[hd, hl, hgap]),
+        key_h(47, &[hd, hs, hq]),
+        key_h(48, &[hd, hend, hlast]),
+        key_h(49, &[hd, hash_str(bucket(commas))]),
+        key_h(28, &[hd, hl, hlast]),
+        key_h(29, &[hd, ha, hlen]),
     ]);
 }
 

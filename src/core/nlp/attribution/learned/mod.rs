@@ -23,7 +23,7 @@ use super::cues::{cue_word, Strength};
 use super::patterns::{Draft, Frame};
 use super::words::{is_adverb, is_in, AUXILIARIES, BE, DETERMINERS, NEGATIONS, PREPOSITIONS};
 use crate::core::nlp::fasthash::FxHashMap;
-use features::{NB_LEFT, NB_LEFT2, NB_RIGHT, NB_RIGHT2, content_candidates, content_features, cue_features, source_candidates, source_features, taggable, Cand, Range, SourceCand, View};
+use features::{NB_LEFT, NB_LEFT2, NB_RIGHT, NB_RIGHT2, content_candidates, content_features, cue_features, source_candidates, source_features, taggable, Cand, Dir, Range, SourceCand, View};
 use std::sync::OnceLock;
 use weights::{decode, FormatError, Table, TABLES};
 
@@ -52,13 +52,19 @@ pub struct Gate {
     pub no_nested: bool,
     /// Drop negated model cues ("has not commented"), as the rules do.
     pub no_negated: bool,
+    /// Replace a rule draft's content by the model's best candidate when that one
+    /// outscores the rule's own content by more than this (weight units).
+    pub content_override: Option<f32>,
 }
 
 /// The shipped combination (chosen on dev and the seed, see `MODEL.md`).
-pub const DEFAULT_GATE: Gate = Gate { veto: None, min_margin: -4.0, no_nested: true, no_negated: true };
+pub const DEFAULT_GATE: Gate = Gate { veto: None, min_margin: -4.0, no_nested: true, no_negated: true, content_override: Some(0.0) };
 pub const DEFAULT_MODE: Mode = Mode::Hybrid(DEFAULT_GATE);
 
-/// Cue classes.
+/// The cue margin of a token the tagger never tags.
+pub const UNTAGGED: i32 = i32::MIN / 4;
+
+/// Cue classes (training tags O / B / I; the file keeps the B-over-O margin).
 pub const O: usize = 0;
 pub const B: usize = 1;
 pub const I: usize = 2;
@@ -115,81 +121,70 @@ impl Model {
 
     /// Number of weighted keys in each table.
     pub fn sizes(&self) -> [usize; TABLES] {
-        [self.tables[0].rows.len(), self.tables[1].rows.len(), self.tables[2].rows.len()]
+        [self.tables[0].len(), self.tables[1].len(), self.tables[2].len()]
     }
 
-    /// Cue class scores of every token (O wins for tokens never tagged). Sums exactly
+    /// The cue tagger's B-over-O margin of every token (only that difference decides;
+    /// [`UNTAGGED`] for tokens never tagged). Sums exactly
     /// what [`cue_features`] gives, but a word's own templates and its templates as a
     /// neighbour are looked up once per distinct word of the document (a test checks the
     /// sums are equal).
-    pub fn cue_scores(&self, v: &View) -> Vec<[i32; 3]> {
+    pub fn cue_scores(&self, v: &View) -> Vec<i32> {
         self.cue_scores_except(v, |_| false)
     }
 
     /// [`Model::cue_scores`], with tokens for which `skip` holds left untagged (O).
-    fn cue_scores_except(&self, v: &View, skip: impl Fn(usize) -> bool) -> Vec<[i32; 3]> {
+    fn cue_scores_except(&self, v: &View, skip: impl Fn(usize) -> bool) -> Vec<i32> {
         let ctx = v.ctx;
         let table = &self.tables[0];
         let mut keys = Vec::with_capacity(32);
-        let mut own: FxHashMap<(&str, bool), [i32; 3]> = FxHashMap::default();
-        let mut near: FxHashMap<(&str, u8), [i32; 3]> = FxHashMap::default();
+        let mut own: FxHashMap<(&str, bool), i32> = FxHashMap::default();
+        let mut near: FxHashMap<(&str, u8), i32> = FxHashMap::default();
         own.reserve(ctx.tokens.len() / 3);
         near.reserve(ctx.tokens.len());
-        let mut out = vec![[0i32; 3]; ctx.tokens.len()];
+        let mut out = vec![0i32; ctx.tokens.len()];
         for (i, s) in out.iter_mut().enumerate() {
             if !taggable(ctx, i) || skip(i) {
-                *s = [0, i32::MIN / 4, i32::MIN / 4];
+                *s = UNTAGGED;
                 continue;
             }
             let w = (ctx.word(i), ctx.is_word(i));
             let part = *own.entry(w).or_insert_with(|| {
                 let mut k = Vec::with_capacity(4);
                 features::cue_word_features(w.0, w.1, &mut k);
-                let mut acc = [0; 3];
-                table.add(&k, &mut acc);
-                acc
+                table.score(&k)
             });
-            add3(s, &part);
+            *s += part;
             for (slot, k) in [(NB_LEFT, i.wrapping_sub(1)), (NB_RIGHT, i + 1), (NB_LEFT2, i.wrapping_sub(2)), (NB_RIGHT2, i + 2)] {
                 let c = features::neighbour_class(ctx, k);
-                let part = *near.entry((c, slot)).or_insert_with(|| {
-                    let mut acc = [0; 3];
-                    table.add(&[features::cue_neighbour_feature(slot, c)], &mut acc);
-                    acc
-                });
-                add3(s, &part);
+                *s += *near.entry((c, slot)).or_insert_with(|| table.get(features::cue_neighbour_feature(slot, c)));
             }
             keys.clear();
             features::cue_context_features(v, i, &mut keys);
-            table.add(&keys, s);
+            *s += table.score(&keys);
         }
         out
     }
 
     /// [`Model::cue_scores`] the plain way: every key of [`cue_features`] looked up.
-    pub fn cue_scores_plain(&self, v: &View) -> Vec<[i32; 3]> {
+    pub fn cue_scores_plain(&self, v: &View) -> Vec<i32> {
         let mut keys = Vec::with_capacity(32);
-        let mut out = vec![[0i32; 3]; v.ctx.tokens.len()];
-        for (i, s) in out.iter_mut().enumerate() {
-            if taggable(v.ctx, i) {
-                cue_features(v, i, &mut keys);
-                self.tables[0].add(&keys, s);
-            } else {
-                *s = [0, i32::MIN / 4, i32::MIN / 4];
-            }
-        }
-        out
+        (0..v.ctx.tokens.len())
+            .map(|i| {
+                if taggable(v.ctx, i) {
+                    cue_features(v, i, &mut keys);
+                    self.tables[0].score(&keys)
+                } else {
+                    UNTAGGED
+                }
+            })
+            .collect()
     }
 
     /// The cue tokens (tagged B: the tagger marks a cue's head word), with their
     /// B-over-O margin.
-    pub fn cues(&self, scores: &[[i32; 3]]) -> Vec<(Range, i32)> {
-        scores
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s[B] > s[O].saturating_sub(self.cue_bias))
-            .map(|(i, s)| ((i, i + 1), s[B] - s[O]))
-            .collect()
+    pub fn cues(&self, margins: &[i32]) -> Vec<(Range, i32)> {
+        margins.iter().enumerate().filter(|(_, &m)| m > -self.cue_bias).map(|(i, &m)| ((i, i + 1), m)).collect()
     }
 
     /// The best-scoring content candidate of a cue.
@@ -205,6 +200,42 @@ impl Model {
             }
         }
         best.and_then(|(_, k)| cands.into_iter().nth(k))
+    }
+
+    /// The model's best content candidate for a rule draft's cue, when it outscores the
+    /// rule's own content by more than `margin` (quantised units) and does not overlap
+    /// the draft's source.
+    fn content_over(&self, v: &View, d: &Draft, margin: i32) -> Option<Vec<Range>> {
+        let cue = d.cue;
+        let mut cands = content_candidates(v.ctx, cue);
+        let first = d.content.first()?;
+        let last = d.content.last()?;
+        let dir = if first.0 >= cue.1 {
+            Dir::Right
+        } else if last.1 <= cue.0 {
+            Dir::Left
+        } else {
+            Dir::Split
+        };
+        let rule_k = match cands.iter().position(|c| c.frags == d.content) {
+            Some(k) => k,
+            None => {
+                cands.push(Cand { frags: d.content.clone(), dir });
+                cands.len() - 1
+            }
+        };
+        let mut keys = Vec::with_capacity(32);
+        let scores: Vec<i32> = cands
+            .iter()
+            .map(|c| {
+                content_features(v, cue, c, &mut keys);
+                self.tables[1].score(&keys)
+            })
+            .collect();
+        let (best, &top) = scores.iter().enumerate().max_by_key(|(k, s)| (**s, std::cmp::Reverse(*k)))?;
+        let clash = |c: &Cand| d.source.is_some_and(|s| c.frags.iter().any(|f| s.0 < f.1 && f.0 < s.1));
+        (best != rule_k && top - scores[rule_k] > margin && !clash(&cands[best]) && quotes_whole(v.ctx, &cands[best].frags))
+            .then(|| cands.swap_remove(best).frags)
     }
 
     /// The best-scoring source candidate of a cue with the chosen content.
@@ -246,7 +277,13 @@ pub fn decide(model: Option<&Model>, ctx: &Ctx, v: View, mode: Mode) -> Vec<Draf
                 let r = r as usize - 1;
                 if !used[r] {
                     used[r] = true;
-                    out.push(v.drafts[r].clone());
+                    let mut d = v.drafts[r].clone();
+                    if let Some(m) = g.content_override {
+                        if let Some(c) = model.content_over(&v, &d, units(m)) {
+                            d.content = without_that(ctx, c);
+                        }
+                    }
+                    out.push(d);
                 }
                 continue;
             }
@@ -265,15 +302,15 @@ pub fn decide(model: Option<&Model>, ctx: &Ctx, v: View, mode: Mode) -> Vec<Draf
         let carried: Vec<Range> = out.iter().rev().filter(|d| d.cue.0 < cue.0 && ctx.sent_of.get(d.cue.0).copied() == si).filter_map(|d| d.source).take(1).collect();
         let source = model.source(&v, cue, &content, &carried);
         let strength = (cue.0..cue.1).find_map(|k| cue_word(ctx.word(k)).filter(|_| ctx.is_word(k))).map_or(Strength::Weak, |c| c.strength);
-        out.push(Draft { source, cue, content: content.frags, frame: Frame::Learned, strength });
+        out.push(Draft { source, cue, content: without_that(ctx, content.frags), frame: Frame::Learned, strength });
     }
     if let Some(g) = gate {
         for (r, d) in v.drafts.iter().enumerate() {
             if used[r] {
                 continue;
             }
-            let s = scores.get(d.cue.0).copied().unwrap_or([0; 3]);
-            let vetoed = g.veto.is_some_and(|m| s[O] - s[B] > units(m));
+            let margin = scores.get(d.cue.0).copied().unwrap_or(0);
+            let vetoed = g.veto.is_some_and(|m| -margin > units(m));
             if !vetoed {
                 out.push(d.clone());
             }
@@ -286,6 +323,28 @@ pub fn decide(model: Option<&Model>, ctx: &Ctx, v: View, mode: Mode) -> Vec<Draf
     }
     out.sort_by_key(|d| d.cue.0);
     out
+}
+
+/// Whether every quotation mark inside `frags` has its partner inside too: a rule's
+/// content keeps quotations whole ("for “a brief.”"), and a replacement must as well.
+fn quotes_whole(ctx: &Ctx, frags: &[Range]) -> bool {
+    let inside = |k: usize| frags.iter().any(|f| f.0 <= k && k < f.1);
+    frags.iter().flat_map(|&(a, b)| a..b).all(|k| {
+        let open_ok = ctx.opening(k).is_none_or(|q| q.close.is_none_or(inside));
+        let close_ok = ctx.closing(k).is_none_or(|q| inside(q.open));
+        open_ok && close_ok
+    })
+}
+
+/// `GUIDELINES.md` leaves the complementiser out of the content ("confirmed that *the plan
+/// …*"); PolNeAR, which the model learned from, keeps it.
+fn without_that(ctx: &Ctx, mut frags: Vec<Range>) -> Vec<Range> {
+    if let Some(f) = frags.first_mut() {
+        if f.1 > f.0 + 1 && ctx.is_word(f.0) && ctx.word(f.0) == "that" && ctx.is_word(f.0 + 1) {
+            f.0 += 1;
+        }
+    }
+    frags
 }
 
 /// A preposition or determiner is no cue of its own ("spoke *for* an hour"); the fixed
@@ -304,12 +363,6 @@ fn participle_by(ctx: &Ctx, c: usize) -> bool {
 
 /// A negation among the auxiliaries and adverbs just left of token `c` ("has not
 /// commented", "didn't say", "never said"), or right of it when `c` is the auxiliary.
-fn add3(s: &mut [i32; 3], p: &[i32; 3]) {
-    s[0] += p[0];
-    s[1] += p[1];
-    s[2] += p[2];
-}
-
 fn negated(ctx: &Ctx, c: usize) -> bool {
     let neg = |w: &str| is_in(NEGATIONS, w) || w.ends_with("n't") || w.ends_with("n’t");
     // A cue on the auxiliary itself: "did not rule out".
@@ -377,7 +430,7 @@ mod tests {
         assert!(cues_of("She has not commented on the plan.", Mode::Hybrid(g)).len() <= 1);
     }
 
-    fn view_scores(text: &str) -> (Vec<[i32; 3]>, Vec<[i32; 3]>) {
+    fn view_scores(text: &str) -> (Vec<i32>, Vec<i32>) {
         let tokens = tokenize::tokenize(text);
         let lows = tokenize::lower_forms(text, &tokens);
         let ctx = Ctx::new(text, &tokens, &lows, &sentences(text, &tokens), &[]);
@@ -397,7 +450,7 @@ mod tests {
     #[test]
     fn a_bad_model_file_is_an_error_not_a_panic() {
         assert!(Model::from_bytes(b"").is_err());
-        assert!(Model::from_bytes(b"NMATT1\0\0\xff").is_err());
+        assert!(Model::from_bytes(b"NMATT2\0\0\xff").is_err());
     }
 
     proptest::proptest! {

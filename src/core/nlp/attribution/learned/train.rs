@@ -311,8 +311,9 @@ impl Averaged {
     }
 }
 
-/// Trains the three tables for `epochs` epochs each; returns them in file order.
-pub fn train(ex: &Examples, epochs: usize, seed: u64, mut log: impl FnMut(&str)) -> [Vec<(u32, [f32; 3])>; 3] {
+/// Trains the three tables for `epochs` epochs each; returns them in file order, the cue
+/// tagger's as its B-over-O margin (all inference compares), the scorers' as their weight.
+pub fn train(ex: &Examples, epochs: usize, seed: u64, mut log: impl FnMut(&str)) -> [Vec<(u32, f32)>; 3] {
     let mut rng = Rng::new(seed);
     let mut cue = Averaged::default();
     let mut order: Vec<usize> = (0..ex.cue.len()).collect();
@@ -321,7 +322,7 @@ pub fn train(ex: &Examples, epochs: usize, seed: u64, mut log: impl FnMut(&str))
         let w = cue.cue_epoch(&ex.cue, &order);
         log(&format!("cue epoch {e}: {w} mistakes of {}", ex.cue.len()));
     }
-    let mut tables: [Vec<(u32, [f32; 3])>; 3] = [cue.finish(), vec![], vec![]];
+    let mut tables: [Vec<(u32, f32)>; 3] = [cue.finish().into_iter().map(|(k, w)| (k, w[B] - w[O])).collect(), vec![], vec![]];
     for (t, set) in [(1, &ex.content), (2, &ex.source)] {
         let mut p = Averaged::default();
         let mut order: Vec<usize> = (0..set.len()).collect();
@@ -330,7 +331,7 @@ pub fn train(ex: &Examples, epochs: usize, seed: u64, mut log: impl FnMut(&str))
             let w = p.rank_epoch(set, &order);
             log(&format!("{} epoch {e}: {w} mistakes of {}", if t == 1 { "content" } else { "source" }, set.len()));
         }
-        tables[t] = p.finish();
+        tables[t] = p.finish().into_iter().map(|(k, w)| (k, w[0])).collect();
     }
     tables
 }
@@ -354,7 +355,7 @@ mod tests {
             add_examples(&text, &gold, &mut ex);
             add_examples(&text, &gold, &mut ex);
             assert_eq!(ex.stats[..3], [4, 4, 4], "every gold cue and content is reachable");
-            super::super::weights::encode(&train(&ex, 3, 7, |_| {}), 0.01)
+            super::super::weights::encode(&train(&ex, 3, 7, |_| {}), [0.01; 3])
         };
         let bytes = run();
         assert_eq!(bytes, run(), "same data and seed, same bytes");
