@@ -41,6 +41,10 @@ enum Command {
         /// No progress bar (the summary is still printed).
         #[arg(long)]
         quiet: bool,
+        /// Tag with this entity model file (a `models/tagger.bin` from `train-ner`)
+        /// instead of the built-in one: evaluates a retrained model without rebuilding.
+        #[arg(long)]
+        tagger_model: Option<PathBuf>,
     },
     /// Convert newsmark annotation files to another format (w3c, brat, spacy, conll,
     /// doccano, labelstudio, bundle, json).
@@ -197,7 +201,14 @@ pub fn finish(tool: &str, result: Result<(), String>) -> ExitCode {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Extract { files, out, jsonl, jobs, quiet } => {
+        Command::Extract { files, out, jsonl, jobs, quiet, tagger_model } => {
+            if let Some(path) = tagger_model {
+                let installed = std::fs::read(&path).map_err(|e| e.to_string()).and_then(|b| crate::core::nlp::tagger::install(&b).map_err(|e| e.to_string()));
+                if let Err(e) = installed {
+                    eprintln!("newsmark: {}: {e}", path.display());
+                    return ExitCode::from(2);
+                }
+            }
             let opts = crate::cli_batch::Options::new(jobs, quiet);
             if let Some(input) = jsonl {
                 return match crate::cli_batch::run_jsonl(&input, &out, opts) {

@@ -183,3 +183,30 @@ fn jsonl_line_limit_is_a_clear_error() {
     assert!(err.contains("line 2: too large:") && err.contains("per JSONL line"), "{err}");
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 2);
 }
+
+/// `--tagger-model` evaluates a model file without rebuilding: the committed file gives the
+/// built-in model's output; a file that is not a model is a clear error (exit 2) and
+/// writes nothing.
+#[test]
+fn extract_with_a_tagger_model_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("a.txt");
+    std::fs::write(&article, "Anna Berg, the mayor of Oslo, met Reuters editors in Bergen on Monday.").unwrap();
+    let model = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/tagger.bin");
+    let (built_in, from_file) = (dir.path().join("built-in"), dir.path().join("from-file"));
+    let r = newsmark().args(["extract", "--quiet"]).arg(&article).arg("--out").arg(&built_in).output().unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let r = newsmark().args(["extract", "--quiet", "--tagger-model"]).arg(&model).arg(&article).arg("--out").arg(&from_file).output().unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let read = |d: &std::path::Path| std::fs::read_to_string(d.join("a.json")).unwrap();
+    assert_eq!(read(&from_file), read(&built_in));
+    assert!(read(&built_in).contains("Anna Berg"));
+
+    let bad = dir.path().join("bad.bin");
+    std::fs::write(&bad, "not a model").unwrap();
+    let out = dir.path().join("bad-out");
+    let (code, stderr) = run(newsmark().args(["extract", "--quiet", "--tagger-model"]).arg(&bad).arg(&article).arg("--out").arg(&out));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("bad.bin") && stderr.contains("not a newsmark tagger model"), "{stderr}");
+    assert!(!out.exists());
+}

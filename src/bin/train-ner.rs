@@ -2,8 +2,11 @@
 //!
 //! ```text
 //! cargo run --release --bin train-ner -- [--epochs N] [--seed S] [--min-count C]
-//!     [--step X] [--out models/tagger.bin] [--scores models/tagger-scores.json] [--dev]
+//!     [--step X] [--prune T] [--out models/tagger.bin] [--scores models/tagger-scores.json] [--dev]
 //! ```
+//! Defaults: `--epochs 8 --seed 20261127 --min-count 2 --step 0.2 --prune 0.6`: weights in
+//! units of 0.2, features whose largest weight is below 0.6 dropped (the smallest model
+//! whose pipeline scores equal the finer one's; MODEL.md, "Size").
 //! Trains on `shared/data/conll2003-train` and `shared/data/worldwide-train` (the shared
 //! folder is `$NEWSMARK_SHARED`, else `../shared` beside the crate, else `/work/shared`).
 //! `--dev` scores the tagger alone on `shared/eval/dev/*` after each epoch (tuning only:
@@ -33,13 +36,15 @@ mod native {
         seed: u64,
         min_count: u32,
         step: f32,
+        /// Features whose largest weight magnitude is below this are dropped (0: none).
+        prune: f32,
         out: PathBuf,
         scores: PathBuf,
         dev: bool,
     }
 
     fn args() -> Result<Args, String> {
-        let mut a = Args { epochs: 8, seed: 20_261_127, min_count: 2, step: 0.05, out: "models/tagger.bin".into(), scores: "models/tagger-scores.json".into(), dev: false };
+        let mut a = Args { epochs: 8, seed: 20_261_127, min_count: 2, step: 0.2, prune: 0.6, out: "models/tagger.bin".into(), scores: "models/tagger-scores.json".into(), dev: false };
         let mut it = std::env::args().skip(1);
         while let Some(flag) = it.next() {
             let mut val = || it.next().ok_or(format!("{flag} needs a value"));
@@ -47,6 +52,7 @@ mod native {
                 "--epochs" => a.epochs = val()?.parse().map_err(|e| format!("--epochs: {e}"))?,
                 "--seed" => a.seed = val()?.parse().map_err(|e| format!("--seed: {e}"))?,
                 "--min-count" => a.min_count = val()?.parse().map_err(|e| format!("--min-count: {e}"))?,
+                "--prune" => a.prune = val()?.parse().map_err(|e| format!("--prune: {e}"))?,
                 "--step" => a.step = val()?.parse().map_err(|e| format!("--step: {e}"))?,
                 "--out" => a.out = val()?.into(),
                 "--scores" => a.scores = val()?.into(),
@@ -91,7 +97,11 @@ mod native {
             let updates = p.epoch(&examples, &order);
             eprint!("epoch {epoch}: {updates} updates, {:.1}s", t0.elapsed().as_secs_f32());
             if a.dev || epoch == a.epochs {
-                bytes = p.averaged(&vocab).encode(a.step);
+                let mut fm = p.averaged(&vocab);
+                // Pruning: a feature whose weights are all small barely moves a score; its
+                // key costs ~2 B gzip whatever its weights (MODEL.md, "Size").
+                fm.features.retain(|(_, w)| w.iter().any(|x| x.abs() >= a.prune));
+                bytes = fm.encode(a.step);
             }
             if a.dev {
                 let tagger = Tagger::from_bytes(&bytes).map_err(|e| e.to_string())?;
