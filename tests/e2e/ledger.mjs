@@ -59,6 +59,8 @@ const stories = articles(50);
 let merged = null;
 let csv = null;
 let json = null;
+let md = null;
+let report = null;
 
 try {
   await check('import 50 articles (the sample deleted, so the project is exactly them)', async () => {
@@ -132,6 +134,11 @@ try {
   await check('export CSV and JSON: the merged source, every row well formed', async () => {
     csv = await download(page, '.ledger-csv');
     json = await download(page, '.ledger-json');
+    // Markdown and the HTML report are written in the worker like the other two.
+    md = await download(page, '.ledger-md');
+    report = await download(page, '.ledger-html');
+    assert(md.startsWith('# Source ledger') && report.includes('<figure id="top-sources">'), 'Markdown and HTML reports');
+    assert(await page.locator('section.ledger[aria-busy=false]').count() === 1, 'nothing left computing');
     const rows = parseCsv(csv);
     assert(rows[0].join(',') === 'key,name,type,roles,affiliations,gender,gender_evidence,attributions,articles,direct,mixed,indirect,documents', `header: ${rows[0]}`);
     assert(rows.slice(1).every((r) => r.length === 13), 'every row has 13 cells');
@@ -144,12 +151,12 @@ try {
   });
 
   await check('newsmark ledger over the same articles and edits equals the app\'s exports', async () => {
-    assert(csv && json, 'needs the exports');
+    assert(csv && json && md && report, 'needs the exports');
     const input = path.join(work, 'stories.jsonl');
     const edits = path.join(work, 'app-ledger.json');
     await writeFile(input, stories);
     await writeFile(edits, json);
-    for (const [format, want] of [['csv', csv], ['json', json]]) {
+    for (const [format, want] of [['csv', csv], ['json', json], ['md', md], ['html', report]]) {
       const out = path.join(work, `cli.${format}`);
       execFileSync('cargo', ['run', '--locked', '--quiet', '--bin', 'newsmark', '--', 'ledger', '--jsonl', input, '--pending',
         '--edits', edits, '--format', format, '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
