@@ -457,7 +457,7 @@ pub fn LedgerView(props: &LedgerViewProps) -> Html {
     let genders = GenderState::ALL.iter().map(|g| html! { <option value={g.as_str()} selected={filter.gender == Some(*g)}>{ gender_title(*g) }</option> });
 
     html! {
-        <section class="ledger" aria-labelledby="ledger-title" aria-busy={computing.to_string()} data-build-ms={format!("{build_ms:.1}")} data-load-ms={format!("{load_ms:.1}")} data-sources={s.sources.to_string()}>
+        <section class="ledger" aria-labelledby="ledger-title" aria-busy={computing.to_string()} data-pending={l.include_pending.to_string()} data-build-ms={format!("{build_ms:.1}")} data-load-ms={format!("{load_ms:.1}")} data-sources={s.sources.to_string()}>
             { header }
             <p class="ledger-summary">{ summary }</p>
             if *computing { <p class="ledger-computing" role="status">{"Computing the ledger…"}</p> }
