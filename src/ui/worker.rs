@@ -85,10 +85,24 @@ pub enum Request {
     /// out of the page wasm. `entries` are each document's set and its manifest metadata.
     WriteBundle { seq: u32, project: serde_json::Value, entries: Vec<(AnnotationSet, serde_json::Value)> },
     /// Builds the source ledger of `sets` (in project order) with the editor's `edits`.
-    Ledger { seq: u32, sets: Rc<Vec<AnnotationSet>>, edits: LedgerEdits, options: Options },
+    /// The page leaves `sets` empty here and splices in [`SetsJson`] written once.
+    Ledger {
+        seq: u32,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        sets: Vec<AnnotationSet>,
+        edits: LedgerEdits,
+        options: Options,
+    },
     /// Builds the ledger as `Ledger` does and writes it in `format` (what `newsmark
     /// ledger` writes for the same input, byte for byte).
-    LedgerFile { seq: u32, sets: Rc<Vec<AnnotationSet>>, edits: LedgerEdits, options: Options, format: LedgerFormat },
+    LedgerFile {
+        seq: u32,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        sets: Vec<AnnotationSet>,
+        edits: LedgerEdits,
+        options: Options,
+        format: LedgerFormat,
+    },
 }
 
 impl Request {
@@ -161,14 +175,29 @@ pub fn handle(request: Request, bytes: &[u8]) -> Reply {
         }
         Request::Ledger { seq, sets, edits, options } => {
             let t0 = js_sys::Date::now();
-            let ledger = Box::new(crate::core::ledger::build(sets.iter(), &edits, options));
+            let ledger = Box::new(crate::core::ledger::build(&sets, &edits, options));
             Reply::Ledger { seq, ledger, build_ms: js_sys::Date::now() - t0 }
         }
         Request::LedgerFile { seq, sets, edits, options, format } => {
-            let ledger = crate::core::ledger::build(sets.iter(), &edits, options);
+            let ledger = crate::core::ledger::build(&sets, &edits, options);
             Reply::LedgerFile { seq, text: crate::core::ledger::export::write(&ledger, format) }
         }
     }
+}
+
+/// The project's annotation sets as the ledger view wrote them once (a JSON array of
+/// `AnnotationSet`), spliced as they are into every ledger request: a rebuild does not
+/// serialise 2,000 documents again on the main thread.
+pub type SetsJson = Rc<str>;
+
+/// Adds `"sets": <sets>` to a ledger request written without them (`{"Ledger":{…}}`).
+fn with_sets(mut json: String, sets: &str) -> String {
+    debug_assert!(json.ends_with("}}"));
+    json.truncate(json.len() - 2);
+    json.push_str(",\"sets\":");
+    json.push_str(sets);
+    json.push_str("}}");
+    json
 }
 
 /// Reads one picked file into a batch.
@@ -563,13 +592,23 @@ impl Extractor {
     }
 
     fn submit(&self, make: impl FnOnce(u32) -> Request, bytes: Vec<u8>, done: Done) {
+        self.submit_with(make, None, bytes, done)
+    }
+
+    /// [`Self::submit`], with `sets` spliced into a ledger request's JSON.
+    fn submit_with(&self, make: impl FnOnce(u32) -> Request, sets: Option<SetsJson>, bytes: Vec<u8>, done: Done) {
         let (seq, request) = {
             let mut inner = self.inner.borrow_mut();
             inner.next += 1;
             (inner.next, make(inner.next))
         };
         let message = js_sys::Array::new();
-        message.push(&JsValue::from_str(&serde_json::to_string(&request).expect("requests always serialise")));
+        let json = serde_json::to_string(&request).expect("requests always serialise");
+        let json = match &sets {
+            Some(sets) => with_sets(json, sets),
+            None => json,
+        };
+        message.push(&JsValue::from_str(&json));
         if !bytes.is_empty() {
             message.push(&js_sys::Uint8Array::from(bytes.as_slice()));
         }
@@ -648,13 +687,14 @@ impl Extractor {
     /// (ms), or why the worker failed.
     pub fn ledger(
         &self,
-        sets: Rc<Vec<AnnotationSet>>,
+        sets: SetsJson,
         edits: LedgerEdits,
         options: Options,
         done: impl FnOnce(Result<(Ledger, f64), String>) + 'static,
     ) {
-        self.submit(
-            |seq| Request::Ledger { seq, sets, edits, options },
+        self.submit_with(
+            |seq| Request::Ledger { seq, sets: Vec::new(), edits, options },
+            Some(sets),
             Vec::new(),
             Box::new(move |r| {
                 done(r.and_then(|reply| match reply {
@@ -668,14 +708,15 @@ impl Extractor {
     /// Writes the source ledger's report in `format` in the worker; `done` gets its text.
     pub fn ledger_file(
         &self,
-        sets: Rc<Vec<AnnotationSet>>,
+        sets: SetsJson,
         edits: LedgerEdits,
         options: Options,
         format: LedgerFormat,
         done: impl FnOnce(Result<String, String>) + 'static,
     ) {
-        self.submit(
-            |seq| Request::LedgerFile { seq, sets, edits, options, format },
+        self.submit_with(
+            |seq| Request::LedgerFile { seq, sets: Vec::new(), edits, options, format },
+            Some(sets),
             Vec::new(),
             Box::new(move |r| {
                 done(r.and_then(|reply| match reply {

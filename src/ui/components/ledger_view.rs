@@ -24,7 +24,7 @@ use crate::ui::js::js_message;
 use crate::ui::persist::use_project;
 use crate::ui::state::use_annotator;
 use crate::ui::storage::Store;
-use crate::ui::worker::Extractor;
+use crate::ui::worker::{Extractor, SetsJson};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -46,7 +46,9 @@ pub struct LedgerViewProps {
 #[derive(Clone)]
 enum Loaded {
     Loading,
-    Ready { sets: Rc<Vec<AnnotationSet>>, load_ms: f64 },
+    /// The sets as JSON, written once per reading: every rebuild and export sends the
+    /// worker these bytes as they are, not a new serialisation of 2,000 documents.
+    Ready { sets: SetsJson, load_ms: f64 },
     Failed(String),
 }
 
@@ -121,7 +123,10 @@ fn load_all(ids: Vec<String>, store: Option<Store>, open: AnnotationSet, loaded:
                 Some(m) => loaded.set(Loaded::Failed(m)),
                 None => {
                     let sets: Vec<AnnotationSet> = s.sets.drain(..).flatten().collect();
-                    loaded.set(Loaded::Ready { sets: Rc::new(sets), load_ms: now_ms() - t0 });
+                    match serde_json::to_string(&sets) {
+                        Ok(json) => loaded.set(Loaded::Ready { sets: SetsJson::from(json), load_ms: now_ms() - t0 }),
+                        Err(e) => loaded.set(Loaded::Failed(e.to_string())),
+                    }
                 }
             }
         })
@@ -185,7 +190,7 @@ fn gender_title(g: GenderState) -> &'static str {
 
 /// Has the worker write the ledger of `sets` in `format`, then downloads it; problems go
 /// to `problem` (nothing is lost: the project is untouched).
-fn export(sets: Rc<Vec<AnnotationSet>>, edits: LedgerEdits, options: Options, format: LedgerFormat, problem: UseStateHandle<Option<String>>) {
+fn export(sets: SetsJson, edits: LedgerEdits, options: Options, format: LedgerFormat, problem: UseStateHandle<Option<String>>) {
     let name = format!("newsmark-ledger.{}", format.extension());
     let Some(worker) = Extractor::running() else {
         return problem.set(Some(format!("could not write {name}: {NO_WORKER}")));
