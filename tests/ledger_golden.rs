@@ -298,6 +298,25 @@ fn golden_ledger() {
     assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("href="));
 }
 
+/// The app's worker sends the built ledger to the page as JSON (`Reply::Ledger`): what the
+/// page reads back is the ledger the worker built, field for field.
+#[test]
+fn ledger_round_trips_through_the_worker_reply_json() {
+    let sets = fixture();
+    for pending in [false, true] {
+        let l = build(&sets, &editor_edits(), pending);
+        let back: Ledger = serde_json::from_str(&serde_json::to_string(&l).unwrap()).unwrap();
+        assert_eq!(back, l, "include_pending {pending}");
+        assert!(back.sources.iter().any(|s| !s.quotes.is_empty() && !s.members.is_empty()));
+    }
+    // The request's options and format travel too.
+    let o: Options = serde_json::from_str(&serde_json::to_string(&Options { include_pending: true }).unwrap()).unwrap();
+    assert!(o.include_pending);
+    for f in [LedgerFormat::Csv, LedgerFormat::Json, LedgerFormat::Md, LedgerFormat::Html] {
+        assert_eq!(serde_json::from_str::<LedgerFormat>(&serde_json::to_string(&f).unwrap()).unwrap(), f);
+    }
+}
+
 /// `newsmark ledger` over the fixture saved as annotation files gives the same bytes as
 /// the core (which is what the app exports), edits replayed from a ledger JSON included.
 #[test]

@@ -37,12 +37,20 @@
 //! its loader inlines the worker's script, wasm and models once and hands the page a
 //! `blob:` URL for it (`window.__newsmarkWorkerUrl`, see `tools/singlefile.py`).
 //!
+//! The source ledger is computed here too (`Request::Ledger`, `Request::LedgerFile`): the
+//! page posts the project's annotation sets and the editor's corrections and gets the
+//! ledger's rows and summary (or a report file's text) back, so `core::ledger`'s
+//! aggregation and its Markdown / HTML / CSV / JSON writers stay out of the page wasm.
+//!
 //! Where no worker starts at all (a worker script that fails to load), every request fails
 //! with a clear message ("reload to try again"): the page wasm has neither the pipeline nor
 //! the file readers (HTML reduction, bundles, NFC tables), which keeps them out of the
 //! first-paint download. Nothing is lost: the files stay where they were picked from.
 
 use crate::core::format::bundle;
+use crate::core::ledger::edits::LedgerEdits;
+use crate::core::ledger::export::LedgerFormat;
+use crate::core::ledger::{Ledger, Options};
 use crate::core::project::project::DocStatus;
 use crate::core::{extract, AnnotationSet, Document};
 use crate::ui::import::{read_file, Picked};
@@ -76,12 +84,35 @@ pub enum Request {
     /// Writes a project bundle (`format::bundle`): the zip writer, deflate and CRC-32 stay
     /// out of the page wasm. `entries` are each document's set and its manifest metadata.
     WriteBundle { seq: u32, project: serde_json::Value, entries: Vec<(AnnotationSet, serde_json::Value)> },
+    /// Builds the source ledger of `sets` (in project order) with the editor's `edits`.
+    /// The page leaves `sets` empty here and splices in [`SetsJson`] written once.
+    Ledger {
+        seq: u32,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        sets: Vec<AnnotationSet>,
+        edits: LedgerEdits,
+        options: Options,
+    },
+    /// Builds the ledger as `Ledger` does and writes it in `format` (what `newsmark
+    /// ledger` writes for the same input, byte for byte).
+    LedgerFile {
+        seq: u32,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        sets: Vec<AnnotationSet>,
+        edits: LedgerEdits,
+        options: Options,
+        format: LedgerFormat,
+    },
 }
 
 impl Request {
     fn seq(&self) -> u32 {
         match self {
-            Request::Extract { seq, .. } | Request::Read { seq, .. } | Request::WriteBundle { seq, .. } => *seq,
+            Request::Extract { seq, .. }
+            | Request::Read { seq, .. }
+            | Request::WriteBundle { seq, .. }
+            | Request::Ledger { seq, .. }
+            | Request::LedgerFile { seq, .. } => *seq,
         }
     }
 }
@@ -90,7 +121,7 @@ impl Request {
 /// the request that failed.
 #[derive(Deserialize)]
 struct SeqOnly {
-    #[serde(alias = "Extract", alias = "Read", alias = "WriteBundle")]
+    #[serde(alias = "Extract", alias = "Read", alias = "WriteBundle", alias = "Ledger", alias = "LedgerFile")]
     inner: SeqField,
 }
 
@@ -120,6 +151,10 @@ pub enum Reply {
         #[serde(skip)]
         bytes: Vec<u8>,
     },
+    /// The source ledger and how long building it took in the worker (ms).
+    Ledger { seq: u32, ledger: Box<Ledger>, build_ms: f64 },
+    /// A ledger report's text.
+    LedgerFile { seq: u32, text: String },
 }
 
 /// Does what `request` asks, in the worker.
@@ -138,7 +173,31 @@ pub fn handle(request: Request, bytes: &[u8]) -> Reply {
                 Err(e) => Reply::Bundle { seq, error: Some(e.to_string()), bytes: Vec::new() },
             }
         }
+        Request::Ledger { seq, sets, edits, options } => {
+            let t0 = js_sys::Date::now();
+            let ledger = Box::new(crate::core::ledger::build(&sets, &edits, options));
+            Reply::Ledger { seq, ledger, build_ms: js_sys::Date::now() - t0 }
+        }
+        Request::LedgerFile { seq, sets, edits, options, format } => {
+            let ledger = crate::core::ledger::build(&sets, &edits, options);
+            Reply::LedgerFile { seq, text: crate::core::ledger::export::write(&ledger, format) }
+        }
     }
+}
+
+/// The project's annotation sets as the ledger view wrote them once (a JSON array of
+/// `AnnotationSet`), spliced as they are into every ledger request: a rebuild does not
+/// serialise 2,000 documents again on the main thread.
+pub type SetsJson = Rc<str>;
+
+/// Adds `"sets": <sets>` to a ledger request written without them (`{"Ledger":{…}}`).
+fn with_sets(mut json: String, sets: &str) -> String {
+    debug_assert!(json.ends_with("}}"));
+    json.truncate(json.len() - 2);
+    json.push_str(",\"sets\":");
+    json.push_str(sets);
+    json.push_str("}}");
+    json
 }
 
 /// Reads one picked file into a batch.
@@ -453,7 +512,11 @@ impl Extractor {
                 }
                 return;
             }
-            Reply::Extracted { seq, .. } | Reply::Read { seq, .. } | Reply::Bundle { seq, .. } => *seq,
+            Reply::Extracted { seq, .. }
+            | Reply::Read { seq, .. }
+            | Reply::Bundle { seq, .. }
+            | Reply::Ledger { seq, .. }
+            | Reply::LedgerFile { seq, .. } => *seq,
         };
         let waiting = self.inner.borrow_mut().waiting.remove(&seq);
         if let Some(w) = waiting {
@@ -517,7 +580,9 @@ impl Extractor {
                 // Never `handle` or `read`: they would link the pipeline and the file readers
                 // into the page wasm.
                 let reply = match w.request {
-                    Request::Read { .. } | Request::WriteBundle { .. } => Err(NO_READER.to_string()),
+                    Request::Read { .. } | Request::WriteBundle { .. } | Request::Ledger { .. } | Request::LedgerFile { .. } => {
+                        Err(NO_READER.to_string())
+                    }
                     Request::Extract { .. } => Err(NO_WORKER.to_string()),
                 };
                 (w.done)(reply);
@@ -527,13 +592,23 @@ impl Extractor {
     }
 
     fn submit(&self, make: impl FnOnce(u32) -> Request, bytes: Vec<u8>, done: Done) {
+        self.submit_with(make, None, bytes, done)
+    }
+
+    /// [`Self::submit`], with `sets` spliced into a ledger request's JSON.
+    fn submit_with(&self, make: impl FnOnce(u32) -> Request, sets: Option<SetsJson>, bytes: Vec<u8>, done: Done) {
         let (seq, request) = {
             let mut inner = self.inner.borrow_mut();
             inner.next += 1;
             (inner.next, make(inner.next))
         };
         let message = js_sys::Array::new();
-        message.push(&JsValue::from_str(&serde_json::to_string(&request).expect("requests always serialise")));
+        let json = serde_json::to_string(&request).expect("requests always serialise");
+        let json = match &sets {
+            Some(sets) => with_sets(json, sets),
+            None => json,
+        };
+        message.push(&JsValue::from_str(&json));
         if !bytes.is_empty() {
             message.push(&js_sys::Uint8Array::from(bytes.as_slice()));
         }
@@ -602,6 +677,50 @@ impl Extractor {
                 done(r.and_then(|reply| match reply {
                     Reply::Bundle { error: None, bytes, .. } => Ok(bytes),
                     Reply::Bundle { error: Some(e), .. } => Err(e),
+                    other => Err(format!("unexpected reply {other:?}")),
+                }))
+            }),
+        );
+    }
+
+    /// Builds the source ledger in the worker; `done` gets it with the worker's build time
+    /// (ms), or why the worker failed.
+    pub fn ledger(
+        &self,
+        sets: SetsJson,
+        edits: LedgerEdits,
+        options: Options,
+        done: impl FnOnce(Result<(Ledger, f64), String>) + 'static,
+    ) {
+        self.submit_with(
+            |seq| Request::Ledger { seq, sets: Vec::new(), edits, options },
+            Some(sets),
+            Vec::new(),
+            Box::new(move |r| {
+                done(r.and_then(|reply| match reply {
+                    Reply::Ledger { ledger, build_ms, .. } => Ok((*ledger, build_ms)),
+                    other => Err(format!("unexpected reply {other:?}")),
+                }))
+            }),
+        );
+    }
+
+    /// Writes the source ledger's report in `format` in the worker; `done` gets its text.
+    pub fn ledger_file(
+        &self,
+        sets: SetsJson,
+        edits: LedgerEdits,
+        options: Options,
+        format: LedgerFormat,
+        done: impl FnOnce(Result<String, String>) + 'static,
+    ) {
+        self.submit_with(
+            |seq| Request::LedgerFile { seq, sets: Vec::new(), edits, options, format },
+            Some(sets),
+            Vec::new(),
+            Box::new(move |r| {
+                done(r.and_then(|reply| match reply {
+                    Reply::LedgerFile { text, .. } => Ok(text),
                     other => Err(format!("unexpected reply {other:?}")),
                 }))
             }),

@@ -43,10 +43,37 @@ function parseCsv(text) {
   return rows;
 }
 
+/** Installed before the page's scripts: wraps `Worker` so a test can hold the ledger's
+ *  requests (to see "Computing the ledger…") and release them unreadable, which panics
+ *  inside the worker (the isolated path any worker panic takes). */
+const LEDGER_TAP = `(() => {
+  const Real = window.Worker;
+  window.__heldLedger = [];
+  window.__holdLedger = false;
+  window.Worker = class extends Real {
+    postMessage(message, ...rest) {
+      if (window.__holdLedger && Array.isArray(message) && typeof message[0] === 'string' && message[0].startsWith('{"Ledger"')) {
+        window.__heldLedger.push({ worker: this, message });
+        return undefined;
+      }
+      return super.postMessage(message, ...rest);
+    }
+  };
+  window.__releaseLedgerBroken = () => {
+    window.__holdLedger = false;
+    for (const h of window.__heldLedger.splice(0)) {
+      const request = JSON.parse(h.message[0]);
+      request.Ledger.options = 42;
+      Real.prototype.postMessage.call(h.worker, [JSON.stringify(request)]);
+    }
+  };
+})();`;
+
 const { server, base } = await serve(DIST);
 const profile = await mkdtemp(path.join(process.env.TMPDIR || tmpdir(), 'newsmark-ledger-'));
 const work = await mkdtemp(path.join(process.env.TMPDIR || tmpdir(), 'newsmark-ledger-files-'));
 let context = await launch(profile);
+await context.addInitScript(LEDGER_TAP);
 const consoleErrors = [];
 const watch = (page) => {
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
@@ -59,6 +86,8 @@ const stories = articles(50);
 let merged = null;
 let csv = null;
 let json = null;
+let md = null;
+let report = null;
 
 try {
   await check('import 50 articles (the sample deleted, so the project is exactly them)', async () => {
@@ -132,6 +161,11 @@ try {
   await check('export CSV and JSON: the merged source, every row well formed', async () => {
     csv = await download(page, '.ledger-csv');
     json = await download(page, '.ledger-json');
+    // Markdown and the HTML report are written in the worker like the other two.
+    md = await download(page, '.ledger-md');
+    report = await download(page, '.ledger-html');
+    assert(md.startsWith('# Source ledger') && report.includes('<figure id="top-sources">'), 'Markdown and HTML reports');
+    assert(await page.locator('section.ledger[aria-busy=false]').count() === 1, 'nothing left computing');
     const rows = parseCsv(csv);
     assert(rows[0].join(',') === 'key,name,type,roles,affiliations,gender,gender_evidence,attributions,articles,direct,mixed,indirect,documents', `header: ${rows[0]}`);
     assert(rows.slice(1).every((r) => r.length === 13), 'every row has 13 cells');
@@ -144,12 +178,12 @@ try {
   });
 
   await check('newsmark ledger over the same articles and edits equals the app\'s exports', async () => {
-    assert(csv && json, 'needs the exports');
+    assert(csv && json && md && report, 'needs the exports');
     const input = path.join(work, 'stories.jsonl');
     const edits = path.join(work, 'app-ledger.json');
     await writeFile(input, stories);
     await writeFile(edits, json);
-    for (const [format, want] of [['csv', csv], ['json', json]]) {
+    for (const [format, want] of [['csv', csv], ['json', json], ['md', md], ['html', report]]) {
       const out = path.join(work, `cli.${format}`);
       execFileSync('cargo', ['run', '--locked', '--quiet', '--bin', 'newsmark', '--', 'ledger', '--jsonl', input, '--pending',
         '--edits', edits, '--format', format, '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -167,6 +201,23 @@ try {
 
   await check('the console had no errors', async () => {
     assert(consoleErrors.length === 0, consoleErrors.join('\n'));
+  });
+
+  await check('"Computing the ledger…" while the worker works; a worker that fails: a clear error, nothing lost, "Try again"', async () => {
+    const before = await rowsOf(page);
+    await page.evaluate(() => { window.__holdLedger = true; });
+    await page.locator('.ledger-pending').click();
+    await page.locator('section.ledger[aria-busy=true] .ledger-computing').waitFor();
+    assert((await rowsOf(page)).length === before.length, 'the last ledger stays on screen while computing');
+    await page.evaluate(() => window.__releaseLedgerBroken());
+    const problem = await page.locator('section.ledger .ledger-problem[role=alert]').textContent();
+    assert(/could not be computed/.test(problem) && /unchanged/.test(problem), `the error says so: ${problem}`);
+    await page.locator('.ledger-retry').click();
+    const want = await page.locator('.ledger-pending').isChecked();
+    await page.locator(`section.ledger[aria-busy=false][data-pending="${want}"]`).waitFor();
+    assert(await page.locator('.ledger-problem').count() === 0, 'the error is gone');
+    const summary = await page.locator('.ledger-summary').textContent();
+    assert(summary.startsWith('50 articles'), `nothing lost: ${summary}`);
   });
 } finally {
   await context.close();

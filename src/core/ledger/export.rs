@@ -9,7 +9,7 @@ use super::{GenderState, Ledger, LedgerSource};
 use std::fmt;
 
 /// The formats a ledger is written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LedgerFormat {
     Csv,
     Json,

@@ -21,11 +21,11 @@ use crate::core::model::annotation::{AnnotationSet, Attribution, Kind, Status};
 use crate::core::model::offsets::OffsetMap;
 use classify::{atom, Atom, GenderEvidence, SourceType};
 use edits::{LedgerEdits, MemberId};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// What the ledger counts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Options {
     /// Also count suggestions nobody has reviewed yet.
     pub include_pending: bool,
@@ -42,7 +42,7 @@ impl Options {
 }
 
 /// A source's gender as the articles state it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum GenderState {
     Female,
@@ -67,7 +67,7 @@ impl GenderState {
 }
 
 /// One quote of a source.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Quote {
     pub document: String,
     /// The attribution's id in its document ("a3").
@@ -84,7 +84,7 @@ pub struct Quote {
 }
 
 /// One document's share of a source.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Member {
     pub document: String,
     pub key: String,
@@ -93,7 +93,7 @@ pub struct Member {
 }
 
 /// One row of the ledger.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LedgerSource {
     /// Stable across rebuilds: what merges and splits refer to.
     pub key: String,
@@ -115,7 +115,7 @@ pub struct LedgerSource {
 }
 
 /// Counts of sources and attributions per type or gender.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     pub name: String,
     pub sources: usize,
@@ -123,7 +123,7 @@ pub struct Tally {
 }
 
 /// The project-wide figures.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub documents: usize,
     /// Counted attributions (with or without a source).
@@ -143,7 +143,7 @@ pub struct Summary {
 }
 
 /// The whole ledger.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Ledger {
     pub version: u32,
     pub include_pending: bool,

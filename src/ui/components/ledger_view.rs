@@ -4,22 +4,27 @@
 //! JSON downloads that equal `newsmark ledger`'s files.
 //!
 //! Documents are read from storage once per opening (the open one from memory, so
-//! unsaved changes count); the ledger itself is rebuilt from them by
-//! [`crate::core::ledger::build`] whenever the edits or the pending switch change.
-//! Filtering and sorting are [`crate::core::ledger::table`]'s.
+//! unsaved changes count); the ledger itself is rebuilt from them in the app's worker
+//! ([`Extractor::ledger`], which runs [`crate::core::ledger::build`]) whenever the edits
+//! or the pending switch change, and the report files are written there too
+//! ([`Extractor::ledger_file`]): the aggregation and the writers are not in the page wasm.
+//! While the worker computes, the last ledger stays shown under "Computing the ledger…";
+//! only the newest request's answer is shown. Filtering and sorting are
+//! [`crate::core::ledger::table`]'s, on the page (they run on every keystroke).
 
 use crate::core::ledger::chart::{charts, svg, Node};
 use crate::core::ledger::classify::SourceType;
-use crate::core::ledger::edits::{LedgerOp, MemberId};
-use crate::core::ledger::export::{self, LedgerFormat};
+use crate::core::ledger::edits::{LedgerEdits, LedgerOp, MemberId};
+use crate::core::ledger::export::LedgerFormat;
 use crate::core::ledger::table::{rows, Column, Sort, TableFilter};
-use crate::core::ledger::{self, GenderState, Ledger, LedgerSource, Options};
+use crate::core::ledger::{GenderState, Ledger, LedgerSource, Options};
 use crate::core::{AnnotationSet, AttributionId};
 use crate::ui::download::download;
 use crate::ui::js::js_message;
 use crate::ui::persist::use_project;
 use crate::ui::state::use_annotator;
 use crate::ui::storage::Store;
+use crate::ui::worker::{Extractor, SetsJson};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -41,7 +46,9 @@ pub struct LedgerViewProps {
 #[derive(Clone)]
 enum Loaded {
     Loading,
-    Ready { sets: Rc<Vec<AnnotationSet>>, load_ms: f64 },
+    /// The sets as JSON, written once per reading: every rebuild and export sends the
+    /// worker these bytes as they are, not a new serialisation of 2,000 documents.
+    Ready { sets: SetsJson, load_ms: f64 },
     Failed(String),
 }
 
@@ -57,6 +64,18 @@ impl PartialEq for Loaded {
         }
     }
 }
+
+/// The ledger as the worker last answered.
+#[derive(Clone, PartialEq)]
+enum Built {
+    /// Nothing answered yet.
+    Nothing,
+    Ready { ledger: Rc<Ledger>, build_ms: f64 },
+    Failed(String),
+}
+
+/// Why nothing can be computed: the app started no worker (never expected in the app).
+const NO_WORKER: &str = "the app's worker (which computes the ledger) is not running; reload to try again";
 
 fn now_ms() -> f64 {
     // Date, not Performance: no extra web-sys feature, and milliseconds are enough here.
@@ -104,7 +123,10 @@ fn load_all(ids: Vec<String>, store: Option<Store>, open: AnnotationSet, loaded:
                 Some(m) => loaded.set(Loaded::Failed(m)),
                 None => {
                     let sets: Vec<AnnotationSet> = s.sets.drain(..).flatten().collect();
-                    loaded.set(Loaded::Ready { sets: Rc::new(sets), load_ms: now_ms() - t0 });
+                    match serde_json::to_string(&sets) {
+                        Ok(json) => loaded.set(Loaded::Ready { sets: SetsJson::from(json), load_ms: now_ms() - t0 }),
+                        Err(e) => loaded.set(Loaded::Failed(e.to_string())),
+                    }
                 }
             }
         })
@@ -166,9 +188,21 @@ fn gender_title(g: GenderState) -> &'static str {
     }
 }
 
-fn save(ledger: &Ledger, format: LedgerFormat) -> Result<(), String> {
+/// Has the worker write the ledger of `sets` in `format`, then downloads it; problems go
+/// to `problem` (nothing is lost: the project is untouched).
+fn export(sets: SetsJson, edits: LedgerEdits, options: Options, format: LedgerFormat, problem: UseStateHandle<Option<String>>) {
     let name = format!("newsmark-ledger.{}", format.extension());
-    download(&name, format.mime(), &export::write(ledger, format)).map_err(|e| format!("could not save {name}: {}", js_message(&e)))
+    let Some(worker) = Extractor::running() else {
+        return problem.set(Some(format!("could not write {name}: {NO_WORKER}")));
+    };
+    worker.ledger_file(sets, edits, options, format, move |r| {
+        let saved = r.map_err(|m| format!("could not write {name}: {m}")).and_then(|text| {
+            download(&name, format.mime(), &text).map_err(|e| format!("could not save {name}: {}", js_message(&e)))
+        });
+        if let Err(m) = saved {
+            problem.set(Some(m));
+        }
+    });
 }
 
 #[component]
@@ -198,17 +232,40 @@ pub fn LedgerView(props: &LedgerViewProps) -> Html {
     }
 
     let edits = project.state.project.ledger.clone();
-    let built = {
-        let key = (loaded.clone(), edits.clone(), *include_pending);
-        use_memo(key, |(loaded, edits, pending)| match &**loaded {
-            Loaded::Ready { sets, .. } => {
-                let t0 = now_ms();
-                let l = ledger::build(sets.iter(), edits, Options { include_pending: *pending });
-                Some((Rc::new(l), now_ms() - t0))
+    let built = use_state(|| Built::Nothing);
+    let computing = use_state(|| false);
+    // The newest request: an older answer arriving later is not shown.
+    let latest = use_mut_ref(|| 0u32);
+    // "Try again" after a failure asks anew.
+    let attempt = use_state(|| 0u32);
+    {
+        let (built, computing, latest) = (built.clone(), computing.clone(), latest.clone());
+        let key = ((*loaded).clone(), edits.clone(), *include_pending, *attempt);
+        use_effect_with(key, move |(loaded, edits, pending, _)| {
+            if let Loaded::Ready { sets, .. } = loaded {
+                let token = {
+                    let mut l = latest.borrow_mut();
+                    *l += 1;
+                    *l
+                };
+                computing.set(true);
+                let answered = move |r: Result<(Ledger, f64), String>| {
+                    if *latest.borrow() != token {
+                        return;
+                    }
+                    computing.set(false);
+                    built.set(match r {
+                        Ok((ledger, build_ms)) => Built::Ready { ledger: Rc::new(ledger), build_ms },
+                        Err(m) => Built::Failed(m),
+                    });
+                };
+                match Extractor::running() {
+                    Some(worker) => worker.ledger(sets.clone(), edits.clone(), Options { include_pending: *pending }, answered),
+                    None => answered(Err(NO_WORKER.to_string())),
+                }
             }
-            _ => None,
-        })
-    };
+        });
+    }
 
     let close = {
         let on_close = props.on_close.clone();
@@ -221,12 +278,28 @@ pub fn LedgerView(props: &LedgerViewProps) -> Html {
         </div>
     };
     let (l, build_ms) = match (&*built, &*loaded) {
-        (Some((l, ms)), _) => (l.clone(), *ms),
-        (None, Loaded::Failed(m)) => {
+        (_, Loaded::Failed(m)) => {
             return html! { <section class="ledger" aria-labelledby="ledger-title">{header}<p class="ledger-problem" role="alert">{ format!("The ledger could not read the project: {m}") }</p></section> };
         }
+        (_, Loaded::Loading) => {
+            return html! { <section class="ledger" aria-labelledby="ledger-title" aria-busy="true">{header}<p role="status">{"Reading the project…"}</p></section> };
+        }
+        (Built::Failed(m), _) if !*computing => {
+            let retry = {
+                let attempt = attempt.clone();
+                Callback::from(move |_: MouseEvent| attempt.set(*attempt + 1))
+            };
+            return html! {
+                <section class="ledger" aria-labelledby="ledger-title">
+                    {header}
+                    <p class="ledger-problem" role="alert">{ format!("The ledger could not be computed: {m}. Your project is unchanged.") }</p>
+                    <button type="button" class="button ledger-retry" onclick={retry}>{"Try again"}</button>
+                </section>
+            };
+        }
+        (Built::Ready { ledger, build_ms }, _) => (ledger.clone(), *build_ms),
         _ => {
-            return html! { <section class="ledger" aria-labelledby="ledger-title" aria-busy="true">{header}<p>{"Reading the project…"}</p></section> };
+            return html! { <section class="ledger" aria-labelledby="ledger-title" aria-busy="true">{header}<p class="ledger-computing" role="status">{"Computing the ledger…"}</p></section> };
         }
     };
     let load_ms = match &*loaded {
@@ -281,10 +354,11 @@ pub fn LedgerView(props: &LedgerViewProps) -> Html {
         })
     };
     let exporter = |format: LedgerFormat| {
-        let (l, problem) = (l.clone(), problem.clone());
+        let (loaded, edits, pending, problem) = (loaded.clone(), edits.clone(), *include_pending, problem.clone());
         Callback::from(move |_: MouseEvent| {
-            if let Err(m) = save(&l, format) {
-                problem.set(Some(m));
+            if let Loaded::Ready { sets, .. } = &*loaded {
+                problem.set(None);
+                export(sets.clone(), edits.clone(), Options { include_pending: pending }, format, problem.clone());
             }
         })
     };
@@ -388,9 +462,10 @@ pub fn LedgerView(props: &LedgerViewProps) -> Html {
     let genders = GenderState::ALL.iter().map(|g| html! { <option value={g.as_str()} selected={filter.gender == Some(*g)}>{ gender_title(*g) }</option> });
 
     html! {
-        <section class="ledger" aria-labelledby="ledger-title" data-build-ms={format!("{build_ms:.1}")} data-load-ms={format!("{load_ms:.1}")} data-sources={s.sources.to_string()}>
+        <section class="ledger" aria-labelledby="ledger-title" aria-busy={computing.to_string()} data-pending={l.include_pending.to_string()} data-build-ms={format!("{build_ms:.1}")} data-load-ms={format!("{load_ms:.1}")} data-sources={s.sources.to_string()}>
             { header }
             <p class="ledger-summary">{ summary }</p>
+            if *computing { <p class="ledger-computing" role="status">{"Computing the ledger…"}</p> }
             <div class="ledger-controls">
                 <label><input type="checkbox" class="ledger-pending" checked={*include_pending} onchange={toggle_pending} />{" Include pending suggestions"}</label>
                 <label>{"Filter "}<input type="search" class="ledger-query" value={filter.query.clone()} oninput={on_query} placeholder="name, role, affiliation" /></label>
@@ -403,6 +478,8 @@ pub fn LedgerView(props: &LedgerViewProps) -> Html {
                 <button type="button" class="button" disabled={!edits.can_redo()} onclick={edit("redo")}>{"Redo ledger edit"}</button>
                 <button type="button" class="button ledger-csv" onclick={exporter(LedgerFormat::Csv)}>{"Export CSV"}</button>
                 <button type="button" class="button ledger-json" onclick={exporter(LedgerFormat::Json)}>{"Export JSON"}</button>
+                <button type="button" class="button ledger-md" onclick={exporter(LedgerFormat::Md)}>{"Export Markdown"}</button>
+                <button type="button" class="button ledger-html" onclick={exporter(LedgerFormat::Html)}>{"Export HTML report"}</button>
             </div>
             if let Some(m) = &*problem { <p class="ledger-problem" role="alert">{ m.clone() }</p> }
             <div class="ledger-charts">{ for figures }</div>
