@@ -135,6 +135,9 @@ pub enum Change {
     Team { record: String },
 }
 
+/// Other annotators' list entries per document id (see [`Store::team_progress`]).
+pub type TeamProgress = std::collections::BTreeMap<String, Vec<(Annotator, Entry)>>;
+
 /// This tab's knowledge of one document × annotator's log.
 #[derive(Clone, Debug, Default)]
 struct Log {
@@ -795,6 +798,28 @@ impl Store {
                 _ => None,
             })
             .collect())
+    }
+
+    /// Every other annotator's list entry of each document this annotator lists (by the id
+    /// the list shows), read from their `meta:` records as sync brought them: their status
+    /// and pending count, sorted by name. Deleted entries and unreadable records are left
+    /// out (they are theirs to repair).
+    pub async fn team_progress(&self) -> Result<TeamProgress, StorageError> {
+        let me = self.annotator();
+        let ids: HashMap<DocKey, String> = self.known.borrow().keys.iter().map(|(id, k)| (k.clone(), id.clone())).collect();
+        let mut progress = TeamProgress::new();
+        for r in self.db.all(rec::META_PREFIX).await.map_err(classify)? {
+            let Some(RecordId::Meta(key, who)) = RecordId::parse(&r.id) else { continue };
+            let Some(id) = ids.get(&key).filter(|_| who != me) else { continue };
+            let Ok(meta) = serde_json::from_str::<MetaRecord>(&r.body) else { continue };
+            if !meta.deleted {
+                progress.entry(id.clone()).or_default().push((who, meta.entry));
+            }
+        }
+        for list in progress.values_mut() {
+            list.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        }
+        Ok(progress)
     }
 
     /// Any annotator's current annotations of document `id` (for agreement and

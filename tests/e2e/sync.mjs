@@ -5,8 +5,11 @@
 // Usage: node tests/e2e/sync.mjs [dist-dir]
 //
 // (a) both annotate offline (import and edit), then sign in through Team… (the first
-//     sign-in reloads once so the CSP allows the server): each sees the other's records
-//     arrive, and no `local:` record ever reaches the server;
+//     sign-in reloads once so the CSP allows the server): the work done as `local` is now
+//     under each editor's name (`meta:/ann:/edit:` records), the app shows the same list
+//     and document, each sees the other's records arrive, and no `local:` record nor any
+//     record of the annotator `local` ever reaches the server;
+// (i) each sees the other's progress (status, pending count) on a shared article, live;
 // (b) a wrong password and a non-member get a clear error, nothing reaches the server, the
 //     local project is as it was;
 // (c) the server stopped mid-sync and restarted: the state shows offline, then synced, and
@@ -97,6 +100,28 @@ function localRecords(page) {
     const r = await db.allDocs();
     return Object.fromEntries(r.rows.filter((x) => !x.id.startsWith('local:')).map((x) => [x.id, x.value.rev]));
   });
+}
+
+/** The page's records (but `local:` ones) by what they are: `kind:<document id>:<annotator>`
+ *  (and `:<seq>` for an edit), the document id read from its `text:` record. */
+function namedRecords(page) {
+  return page.evaluate(async () => {
+    const db = new PouchDB('newsmark', { adapter: 'idb' });
+    const r = await db.allDocs({ include_docs: true });
+    const docOf = {};
+    for (const x of r.rows) if (x.id.startsWith('text:')) docOf[x.id.slice(5)] = JSON.parse(x.doc.body).document.id;
+    return r.rows.filter((x) => !x.id.startsWith('local:')).map((x) => {
+      const [kind, key, ...rest] = x.id.split(':');
+      return kind === 'ledger' ? x.id : [kind, docOf[key] || key, ...rest].join(':');
+    }).sort();
+  });
+}
+
+/** The documents the page's project list shows, and the open one. */
+async function listed(page) {
+  const ids = await page.locator('.doc').evaluateAll((els) => els.map((e) => e.dataset.docId));
+  const open = await page.locator('.doc-current').getAttribute('data-doc-id');
+  return { ids, open };
 }
 
 /** Every record on the server (asked directly as admin, not through the counting proxy). */
@@ -215,7 +240,7 @@ try {
     await closeDialog(A.page);
   });
 
-  await check('(a) both annotate offline, sign in, and each sees the other\'s records arrive', async () => {
+  await check('(a) both annotate offline as `local`, sign in: their work is theirs, and each sees the other\'s records arrive', async () => {
     // B chose the server on an earlier visit (A went through the reload that allows it):
     // see (b) for why the reload comes before the imports.
     await B.page.evaluate((o) => localStorage.setItem('newsmark.syncServer', o), couch.url);
@@ -227,6 +252,16 @@ try {
       await p.locator('article mark').first().focus();
       await p.keyboard.press('Delete');
       await p.locator('[data-save-status=saved]').waitFor();
+    }
+    // Before any sign-in the work is the annotator `local`'s.
+    const offline = {};
+    for (const p of [A, B]) {
+      const { ids, open } = await listed(p.page);
+      const marks = await p.page.locator('article mark').count();
+      const named = await namedRecords(p.page);
+      assert(named.includes(`meta:${open}:local`) && named.some((n) => n.startsWith(`edit:${open}:local:`)),
+        `${p.name}'s offline work is \`local\`'s: ${named.join(' ')}`);
+      offline[p.name] = { ids, open, marks, named };
     }
     // A record that must never leave the browser.
     await A.page.evaluate(() => new PouchDB('newsmark', { adapter: 'idb' }).put({ _id: 'local:secret', body: '{}' }));
@@ -241,12 +276,57 @@ try {
     const b = await localRecords(B.page);
     const all = await until('both profiles and the server to hold the same records', converged);
     for (const id of [...Object.keys(a), ...Object.keys(b)]) assert(id in all, `${id} was lost`);
-    assert(Object.keys(all).some((id) => id.includes('alice-story')) && Object.keys(all).some((id) => id.includes('bob-story')),
+    // Each editor's offline work is now under their name, on both profiles and the
+    // server; nothing of `local` left the browser or stayed behind.
+    const onA = await namedRecords(A.page);
+    const onB = await namedRecords(B.page);
+    for (const p of [A, B]) {
+      const { named, open, ids, marks } = offline[p.name];
+      for (const n of named.filter((n) => !n.startsWith('text:'))) {
+        const theirs = n.replace(/:local(:|$)/, `:${p.name}$1`);
+        assert(onA.includes(theirs) && onB.includes(theirs), `${n} is ${theirs} on both profiles`);
+      }
+      assert(onA.some((n) => new RegExp(`^edit:${open}:${p.name}:0*1$`).test(n)), `${p.name}'s offline edit is theirs: ${onA.join(' ')}`);
+      // The app shows the same list, the same open document and the same marks.
+      const now = await listed(p.page);
+      assert(JSON.stringify(now.ids) === JSON.stringify(ids) && now.open === open,
+        `${p.name}'s list after sign-in: ${JSON.stringify(now)} (was ${JSON.stringify({ ids, open })})`);
+      assert((await p.page.locator('article mark').count()) === marks, `${p.name}'s open document kept its marks`);
+    }
+    assert(!onA.some((n) => /:local(:|$)/.test(n)), `records of \`local\` remain: ${onA.join(' ')}`);
+    assert(onA.some((n) => n.startsWith('meta:alice-story-')) && onA.some((n) => n.startsWith('meta:bob-story-')),
       'each side\'s imports are records on the other');
     const onServer = await serverRecords();
-    assert(!Object.keys(onServer).some((id) => id.startsWith('local:')), 'a local: record reached the server');
+    assert(!Object.keys(onServer).some((id) => id.startsWith('local:') || /:local(:|$)/.test(id)), 'a local record reached the server');
     assert(contains(onServer, await localRecords(A.page)), 'the server has every record of A');
     assert((await syncState(A.page)) === 'synced' || (await syncState(A.page)) === 'syncing', 'A shows its sync state');
+  });
+
+  await check('(i) each sees the other\'s progress on a shared article, live', async () => {
+    // Both have the sample article (the same text under the same id: one document).
+    const doc = 'seed-witkoff-moscow';
+    const row = (p) => p.locator(`.doc[data-doc-id="${doc}"]`);
+    const member = (p, who) => row(p).locator(`.doc-team-member[data-annotator="${who}"]`);
+    await member(B.page, 'alice').waitFor();
+    await member(A.page, 'bob').waitFor();
+    // A works on it: accepts a suggestion and marks it done.
+    await row(A.page).locator('.doc-open').click();
+    await A.page.locator('.doc-current[data-doc-id="' + doc + '"]').waitFor();
+    const pendingBefore = Number(await row(A.page).locator('.doc-pending').getAttribute('data-pending'));
+    await A.page.locator('article mark').first().focus();
+    await A.page.keyboard.press('Enter');
+    await until('the accept counted', async () =>
+      Number(await row(A.page).locator('.doc-pending').getAttribute('data-pending')) < pendingBefore);
+    await row(A.page).locator('select.doc-status').selectOption('done');
+    await A.page.locator('[data-save-status=saved]').waitFor();
+    const pending = await row(A.page).locator('.doc-pending').getAttribute('data-pending');
+    // B sees it without reloading.
+    await B.page.locator(`.doc[data-doc-id="${doc}"] .doc-team-member[data-annotator="alice"][data-status="done"][data-pending="${pending}"]`)
+      .waitFor({ timeout: 30_000 });
+    const text = await member(B.page, 'alice').textContent();
+    assert(/alice: Done/.test(text) && (pending === '0' || text.includes(`${pending} pending`)), `B shows: ${text}`);
+    // B's own entry is untouched by A's.
+    assert((await row(B.page).getAttribute('data-status')) !== 'done', 'A\'s status became B\'s');
   });
 
   let resumed = true;
@@ -265,7 +345,7 @@ try {
     const all = await until('both profiles and the server to hold the same records again', converged, 90_000);
     for (const id of Object.keys(a)) assert(id in all, `${id} was lost`);
     await waitState(A.page, 'synced');
-    assert(Object.keys(a).filter((id) => id.includes('alice-offline')).length >= 5, 'the five offline imports are records');
+    assert((await namedRecords(B.page)).filter((n) => n.startsWith('meta:alice-offline-')).length === 5, 'the five offline imports reached B');
   });
 
   if (!resumed) await couch.resume(); // the later checks need the server even if (c) failed
@@ -281,7 +361,7 @@ try {
     const a = await localRecords(A.page);
     const all = await until('both profiles and the server to hold the same records', converged);
     for (const id of Object.keys(a)) assert(id in all, `${id} was lost`);
-    assert(Object.keys(all).some((id) => id.includes('while-offline')), 'the offline import synced');
+    assert((await namedRecords(B.page)).some((n) => n.startsWith('meta:while-offline-')), 'the offline import synced');
     await waitState(A.page, 'synced');
   });
   await check('(d) 200 documents sync from one editor to the other', async () => {
@@ -289,16 +369,16 @@ try {
     const start = Date.now();
     await importJsonl(A.page, jsonl('bulk', 200));
     const t0 = Date.now();
-    const bulk = (records) => Object.keys(records).filter((id) => id.includes('bulk-'));
-    const a = bulk(await localRecords(A.page));
+    const bulk = (named) => named.filter((n) => /^(text|meta|ann|edit):bulk-/.test(n));
+    const a = bulk(await namedRecords(A.page));
     await until('200 documents on B', async () => {
-      const b = new Set(bulk(await localRecords(B.page)));
+      const b = new Set(bulk(await namedRecords(B.page)));
       return a.every((id) => b.has(id));
     }, 300_000);
     const seconds = (Date.now() - t0) / 1000;
     const total = (Date.now() - start) / 1000;
-    const n = a.length;
-    assert(n >= 200, `only ${n} bulk records`);
+    const n = a.filter((x) => x.startsWith('meta:')).length;
+    assert(n === 200, `only ${n} bulk documents`);
     const all = await until('both profiles and the server to hold the same records', converged, 120_000);
     console.log(`     sync of ${n} documents (${Object.keys(all).length} records in all) from A to B: on B ${total.toFixed(1)} s after A's import started (the import itself ${((t0 - start) / 1000).toFixed(1)} s), ${seconds.toFixed(1)} s after A stored the last one`);
   });
@@ -365,14 +445,17 @@ try {
     await ready(page);
     assert((await syncState(page)) === 'signed-out', `after a reload: ${await syncState(page)}`);
     const before = await localRecords(page);
+    const onServer = await serverRecords();
     couch.counter.reset();
     await importJsonl(page, jsonl('after-sign-out', 1));
     const after = await localRecords(page);
-    assert(Object.keys(before).every((id) => id in after), 'sign-out lost a local record');
-    assert(Object.keys(after).some((id) => id.includes('after-sign-out')), 'the new import is stored');
+    // Edit records may go: closing a document folds its log into its snapshot.
+    const lost = Object.keys(before).filter((id) => !(id in after) && !id.startsWith('edit:'));
+    assert(lost.length === 0, `sign-out lost local records: ${lost.join(' ')}`);
+    assert((await namedRecords(page)).some((n) => n.startsWith('meta:after-sign-out-')), 'the new import is stored');
     // A live push starts within milliseconds of a local write; none reached the server.
     assert(couch.counter.requests === 0, `${couch.counter.requests} requests reached the server after sign-out`);
-    assert(!Object.keys(await serverRecords()).some((id) => id.includes('after-sign-out')), 'an import after sign-out reached the server');
+    assert(JSON.stringify(await serverRecords()) === JSON.stringify(onServer), 'an import after sign-out reached the server');
   });
 
   await check('no unexpected console errors in either profile', async () => {

@@ -202,6 +202,18 @@ pub fn ProjectPanel() -> Html {
         } else {
             e.label().to_string()
         };
+        // Other annotators' progress on this document (their `meta:` records, as synced).
+        let team = state.team.get(&id).filter(|t| !t.is_empty()).map(|team| html! {
+            <ul class="doc-team" aria-label={format!("Others' progress on {label}")}>
+                { for team.iter().map(|(who, entry)| html! {
+                    <li class="doc-team-member" data-annotator={who.to_string()} data-status={entry.status.as_str()}
+                        data-pending={entry.pending.to_string()}>
+                        { format!("{who}: {}", entry.status.title()) }
+                        { if entry.pending > 0 { format!(", {} pending", entry.pending) } else { String::new() } }
+                    </li>
+                }) }
+            </ul>
+        });
         html! {
             <li key={id.clone()} class={classes!("doc", is_current.then_some("doc-current"))}
                 data-doc-id={id.clone()} data-status={e.status.as_str()}>
@@ -219,6 +231,7 @@ pub fn ProjectPanel() -> Html {
                     }) }
                 </select>
                 <button type="button" class="doc-delete" aria-label={format!("Delete {label}")} onclick={delete}>{"✕"}</button>
+                { team.unwrap_or_default() }
             </li>
         }
     });
