@@ -10,6 +10,8 @@
 //     and document, each sees the other's records arrive, and no `local:` record nor any
 //     record of the annotator `local` ever reaches the server;
 // (i) each sees the other's progress (status, pending count) on a shared article, live;
+// (j) the Agreement panel, given annotators alice and bob from the synced records, shows
+//     what `newsmark agree` prints for their two exports, and opens Adjudicate on them;
 // (b) a wrong password and a non-member get a clear error, nothing reaches the server, the
 //     local project is as it was;
 // (c) the server stopped mid-sync and restarted: the state shows offline, then synced, and
@@ -27,11 +29,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { serve, launch, assert, makeRunner, seriousA11yViolations, ROOT } from './lib.mjs';
+import { serve, launch, assert, makeRunner, seriousA11yViolations, exportJson, ROOT } from './lib.mjs';
 import { startCouch, http } from './couch.mjs';
+import { newsmarkBin, agreeCli, checkAgreementFigures } from './agree_lib.mjs';
+import { writeFile } from 'node:fs/promises';
 
 const DIST = path.resolve(ROOT, process.argv[2] || 'dist');
 const { check, finish } = makeRunner();
+const BIN = await newsmarkBin('sync.mjs');
 
 // Chromium logs every refused or failed request as a console error; these are the ones a
 // sync test provokes on purpose (wrong password, non-member, server stopped, browser
@@ -327,6 +332,47 @@ try {
     assert(/alice: Done/.test(text) && (pending === '0' || text.includes(`${pending} pending`)), `B shows: ${text}`);
     // B's own entry is untouched by A's.
     assert((await row(B.page).getAttribute('data-status')) !== 'done', 'A\'s status became B\'s');
+  });
+
+  await check('(j) the agreement of A and B from their synced records equals `newsmark agree` on their exports', async () => {
+    const doc = 'seed-witkoff-moscow';
+    // B works on the shared article too, differently from A (see (i)).
+    await B.page.locator(`.doc[data-doc-id="${doc}"] .doc-open`).click();
+    await B.page.locator(`.doc-current[data-doc-id="${doc}"]`).waitFor();
+    for (let i = 0; i < 2; i++) {
+      await B.page.locator('article mark').first().focus();
+      await B.page.keyboard.press('Delete');
+    }
+    await B.page.locator('[data-save-status=saved]').waitFor();
+    await until('both profiles and the server to hold the same records', converged);
+    const dir = await mkdtemp(path.join(process.env.TMPDIR || tmpdir(), 'newsmark-sync-agree-'));
+    try {
+      const files = [];
+      for (const p of [A, B]) {
+        const json = await exportJson(p.page);
+        assert(json.document.id === doc, `${p.name} exported ${json.document.id}`);
+        files.push(path.join(dir, `${p.name}.json`));
+        await writeFile(files.at(-1), JSON.stringify(json));
+      }
+      const cli = agreeCli(BIN, files[0], files[1]);
+      assert(cli.entities_exact.f < 1, 'the two versions should disagree');
+      await B.page.getByRole('button', { name: 'Agreement…' }).click();
+      await B.page.locator('select[data-side-annotator="A"]').selectOption('alice');
+      await B.page.locator('select[data-side-annotator="B"]').selectOption('bob');
+      const rows = await checkAgreementFigures(B.page, cli);
+      const compared = await B.page.locator('.agree-result').textContent();
+      assert(/1 document\(s\) compared/.test(compared), `compared: ${compared}`);
+      assert(rows >= 2, `${rows} rows compared`);
+      // Their versions open in the Adjudicate view under their names.
+      await B.page.locator(`.agree-docs button[data-doc="${doc}"]`).click();
+      await B.page.locator('section.adjudicate').waitFor();
+      const names = await B.page.locator('.adj-progress').textContent();
+      assert(/annotators alice, bob/.test(names), `the Adjudicate view names alice and bob: ${names}`);
+      await B.page.locator('.adj-header').getByRole('button', { name: 'Close' }).click();
+      await B.page.locator('article mark').first().waitFor();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   let resumed = true;
