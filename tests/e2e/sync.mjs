@@ -217,17 +217,17 @@ try {
   B = await profile('bob');
 
   await check('(b) wrong password and non-member: a clear error, nothing sent, the project as it was', async () => {
-    // The first attempt reloads the page once (to allow the server). It comes before any
-    // import: a reload right after an import can make the storage report a false "changed
-    // in another tab" for the open document (seen on main without sync: 4 reloads of 6).
+    // The first attempt reloads the page once (to allow the server), right after an import:
+    // the reload shows "saved", not a false "changed in another tab" (layout 1 did, 4
+    // reloads of 6; tabs.mjs (e) checks six more).
+    await importJsonl(A.page, jsonl('alice-story', 3));
+    // From here on, a failed sign-in must change no local record.
+    const before = await localRecords(A.page);
     await signIn(A.page, 'alice', 'not-her-password');
     await A.page.locator('.team-state[data-sync-state=error]').waitFor();
     const wrong = await A.page.locator('.team-state').textContent();
     assert(/wrong user name or password/.test(wrong), `wrong password message: ${wrong}`);
     await closeDialog(A.page);
-    await importJsonl(A.page, jsonl('alice-story', 3));
-    // From here on, a failed sign-in must change no local record.
-    const before = await localRecords(A.page);
     await signIn(A.page, 'alice', 'still-not-her-password');
     await until('the second refusal', async () => /wrong user name/.test(await A.page.locator('.team-state').textContent()));
     await signIn(A.page, 'carol', 'carol-pw');
@@ -246,8 +246,7 @@ try {
   });
 
   await check('(a) both annotate offline as `local`, sign in: their work is theirs, and each sees the other\'s records arrive', async () => {
-    // B chose the server on an earlier visit (A went through the reload that allows it):
-    // see (b) for why the reload comes before the imports.
+    // B chose the server on an earlier visit (A went through the reload that allows it).
     await B.page.evaluate((o) => localStorage.setItem('newsmark.syncServer', o), couch.url);
     await B.page.reload();
     await ready(B.page);
@@ -486,7 +485,7 @@ try {
     await until('the server to forget the session', async () =>
       (await page.evaluate((s) => newsmarkPouch.sessionUser(s), couch.url)) === null);
     await closeDialog(page);
-    // A reload keeps it signed out (before the import below: see (b) on reloads).
+    // A reload keeps it signed out.
     await page.reload();
     await ready(page);
     assert((await syncState(page)) === 'signed-out', `after a reload: ${await syncState(page)}`);
