@@ -22,7 +22,7 @@ use crate::core::project::project::{DocStatus, Filter, Project};
 use crate::core::AnnotationSet;
 use crate::ui::import::Picked;
 use crate::ui::pouch::Watch;
-use crate::ui::storage::{Aside, Change, SaveStatus, Store, StorageError, TeamProgress};
+use crate::ui::storage::{Aside, Assignment, Change, SaveStatus, Store, StorageError, TeamProgress};
 use crate::ui::worker::{Extractor, ReadMode};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -58,6 +58,9 @@ pub struct ProjectState {
     /// Other annotators' status and pending count per listed document, as sync brought
     /// their `meta:` records.
     pub team: TeamProgress,
+    /// Every document's assignment (`assign:` records), and who this browser is.
+    pub assignments: Vec<Assignment>,
+    pub me: Option<String>,
 }
 
 impl Default for ProjectState {
@@ -74,6 +77,8 @@ impl Default for ProjectState {
             notice: None,
             asides: Vec::new(),
             team: TeamProgress::new(),
+            assignments: Vec::new(),
+            me: None,
         }
     }
 }
@@ -101,7 +106,7 @@ pub enum ProjectAction {
     Merge { base: Project, theirs: Project },
     Notice { text: Option<String> },
     Asides { list: Vec<(String, Aside)> },
-    Team { progress: TeamProgress },
+    Team { progress: TeamProgress, assignments: Vec<Assignment>, me: String },
 }
 
 impl Reducible for ProjectState {
@@ -149,7 +154,11 @@ impl Reducible for ProjectState {
             ProjectAction::Merge { base, theirs } => s.project = s.project.merge(&base, &theirs),
             ProjectAction::Notice { text } => s.notice = text,
             ProjectAction::Asides { list } => s.asides = list,
-            ProjectAction::Team { progress } => s.team = progress,
+            ProjectAction::Team { progress, assignments, me } => {
+                s.team = progress;
+                s.assignments = assignments;
+                s.me = Some(me);
+            }
             ProjectAction::SetStatus { id, status } => {
                 s.project.set_status(&id, status);
             }
@@ -491,6 +500,44 @@ impl ProjectHandle {
         self.writer.push(Box::pin(job), self.state.dispatcher());
     }
 
+    /// Assigns listed document `id` to the user names typed (as its owner, see
+    /// `core::project::assign`); a refusal shows beside the list.
+    pub fn assign(&self, id: &str, typed: &str) {
+        let Some(store) = self.store() else { return };
+        let to = match crate::core::project::assign::parse_names(typed) {
+            Ok(to) => to,
+            Err(e) => return self.fail(e.to_string()),
+        };
+        let (id, reader, dispatch) = (id.to_string(), self.team_reader.clone(), self.state.dispatcher());
+        let job = async move {
+            let done = store.assign(&id, to).await;
+            if let Err(e) = &done {
+                dispatch.dispatch(ProjectAction::Problem { message: e.to_string() });
+            }
+            reader.refresh(store, dispatch);
+            None
+        };
+        self.writer.push(Box::pin(job), self.state.dispatcher());
+    }
+
+    /// Starts work on a document assigned to this annotator: opens it if listed, else adds
+    /// its article (as sync brought it) to the list like an import (pre-annotated, opened).
+    pub fn take_assigned(&self, assignment: &Assignment) {
+        let id = assignment.record.doc.clone();
+        if self.state.project.get(&id).is_some() {
+            return self.open(&id);
+        }
+        let Some(store) = self.store() else { return };
+        let (this, key) = (self.clone(), assignment.key.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            match store.assigned_document(&key).await {
+                Ok(Some(doc)) => this.import(Picked { documents: vec![doc], annotated: Vec::new(), problems: Vec::new() }),
+                Ok(None) => this.fail(format!("the article “{id}” has not arrived from the team database yet")),
+                Err(e) => this.fail(e.to_string()),
+            }
+        });
+    }
+
     /// Whether the extraction worker has its model loaded (false until it first answers).
     pub fn model_loaded(&self) -> bool {
         self.extractor.loaded()
@@ -621,8 +668,8 @@ impl TeamReader {
             loop {
                 // Let the rest of the burst arrive first.
                 next_task().await;
-                if let Ok(progress) = store.team_progress().await {
-                    dispatch.dispatch(ProjectAction::Team { progress });
+                if let (Ok(progress), Ok(assignments)) = (store.team_progress().await, store.assignments().await) {
+                    dispatch.dispatch(ProjectAction::Team { progress, assignments, me: store.annotator().to_string() });
                 }
                 let (_, again) = this.0.get();
                 if !again {
@@ -870,10 +917,11 @@ where
                 team_reader.refresh(s.clone(), state.dispatcher());
                 let (feed_store, dispatch) = (s.clone(), state.dispatcher());
                 let feed = s.watch(move |change, rev| {
-                    // Anyone's list entry: the progress shown beside ours may have changed
-                    // (theirs arrived, or ours now lists a document they have).
+                    // Anyone's list entry or an assignment: the progress and queue shown may
+                    // have changed (theirs arrived, or ours now lists a document they have).
                     if let Change::Team { record } | Change::Project { record } = &change {
-                        if record.starts_with(crate::core::project::records::META_PREFIX) {
+                        use crate::core::project::records::{ASSIGN_PREFIX, META_PREFIX};
+                        if record.starts_with(META_PREFIX) || record.starts_with(ASSIGN_PREFIX) {
                             team_reader.refresh(feed_store.clone(), dispatch.clone());
                         }
                     }

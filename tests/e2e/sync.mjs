@@ -12,6 +12,9 @@
 // (i) each sees the other's progress (status, pending count) on a shared article, live;
 // (j) the Agreement panel, given annotators alice and bob from the synced records, shows
 //     what `newsmark agree` prints for their two exports, and opens Adjudicate on them;
+// (k) alice assigns one of her articles to bob: it shows in bob's "Assigned to me", he
+//     starts it (it joins his list, pre-annotated), each sees the other's progress on it,
+//     and only alice may change the assignment (one `assign:` record, hers);
 // (b) a wrong password and a non-member get a clear error, nothing reaches the server, the
 //     local project is as it was;
 // (c) the server stopped mid-sync and restarted: the state shows offline, then synced, and
@@ -156,6 +159,13 @@ async function until(what, get, timeout = 60_000) {
 async function converged() {
   const [a, b, srv] = [await localRecords(A.page), await localRecords(B.page), await serverRecords()];
   return JSON.stringify(a) === JSON.stringify(b) && JSON.stringify(a) === JSON.stringify(srv) && a;
+}
+
+/** Asserts that every record of `before` is in `all`, but edit records: a fold (the
+ *  document closed, here or on the other profile) removes those its snapshot now holds. */
+function noneLost(before, all) {
+  const lost = Object.keys(before).filter((id) => !(id in all) && !id.startsWith('edit:'));
+  assert(lost.length === 0, `lost: ${lost.join(' ')}`);
 }
 
 /** {id: rev} `sub` is contained in `all` with the same revisions. */
@@ -374,6 +384,40 @@ try {
     }
   });
 
+  await check('(k) an owner assigns a document: the editor\'s queue shows it, they start it, everyone sees the progress', async () => {
+    const doc = 'alice-story-2';
+    // alice (A) assigns one of her articles to bob, who does not have it.
+    const field = (p) => p.locator(`.doc[data-doc-id="${doc}"] .doc-assign-to`);
+    await field(A.page).fill('bob');
+    await field(A.page).press('Tab');
+    await A.page.locator('[data-save-status=saved]').waitFor();
+    // bob's queue shows it, not started, and who assigned it.
+    const queued = B.page.locator(`.assigned .assigned-doc[data-doc-id="${doc}"]`);
+    await B.page.locator(`.assigned .assigned-doc[data-doc-id="${doc}"][data-status="not-started"]`).waitFor({ timeout: 30_000 });
+    assert(/assigned by alice/.test(await queued.textContent()), `queue: ${await queued.textContent()}`);
+    assert(await A.page.locator('.assigned').count() === 0, 'alice has no queue');
+    // He starts it: the article (as sync brought it) joins his list, pre-annotated, open.
+    await queued.locator('button').click();
+    await B.page.locator(`.doc[data-doc-id="${doc}"]`).waitFor();
+    await B.page.locator(`article[data-document="${doc}"] mark`).first().waitFor();
+    await B.page.locator('.project-progress').waitFor({ state: 'detached' });
+    await B.page.locator('[data-save-status=saved]').waitFor();
+    await B.page.locator(`.assigned .assigned-doc[data-doc-id="${doc}"][data-status="new"]`).waitFor();
+    // The same document for both (same article, same key): each sees the other's progress.
+    await B.page.locator(`.doc[data-doc-id="${doc}"] .doc-team-member[data-annotator="alice"]`).waitFor();
+    await A.page.locator(`.doc[data-doc-id="${doc}"] .doc-team-member[data-annotator="bob"]`).waitFor({ timeout: 30_000 });
+    const onB = await namedRecords(B.page);
+    assert(onB.includes(`meta:${doc}:bob`) && onB.includes(`meta:${doc}:alice`), `records on B: ${onB.filter((n) => n.includes(doc)).join(' ')}`);
+    // Only the owner changes it: bob sees it read-only.
+    assert(await field(B.page).isDisabled(), 'bob can change alice\'s assignment');
+    assert((await field(B.page).inputValue()) === 'bob', `bob sees: ${await field(B.page).inputValue()}`);
+    // One record, written by alice, on the server.
+    const r = await http('GET', `${couch.adminDb}/_all_docs?include_docs=true&startkey="assign:"&endkey="assign:\ufff0"`);
+    const bodies = r.body.rows.map((x) => JSON.parse(x.doc.body));
+    assert(bodies.length === 1 && bodies[0].doc === doc && bodies[0].owner === 'alice' && JSON.stringify(bodies[0].to) === '["bob"]',
+      `assign records: ${JSON.stringify(bodies)}`);
+  });
+
   let resumed = true;
   await check('(c) the server stopped mid-sync and restarted loses nothing', async () => {
     await couch.pause();
@@ -388,7 +432,7 @@ try {
     resumed = true;
     const a = await localRecords(A.page);
     const all = await until('both profiles and the server to hold the same records again', converged, 90_000);
-    for (const id of Object.keys(a)) assert(id in all, `${id} was lost`);
+    noneLost(a, all);
     await waitState(A.page, 'synced');
     assert((await namedRecords(B.page)).filter((n) => n.startsWith('meta:alice-offline-')).length === 5, 'the five offline imports reached B');
   });
@@ -405,7 +449,7 @@ try {
     }
     const a = await localRecords(A.page);
     const all = await until('both profiles and the server to hold the same records', converged);
-    for (const id of Object.keys(a)) assert(id in all, `${id} was lost`);
+    noneLost(a, all);
     assert((await namedRecords(B.page)).some((n) => n.startsWith('meta:while-offline-')), 'the offline import synced');
     await waitState(A.page, 'synced');
   });
