@@ -118,10 +118,11 @@
     // Live two-way replication of `db` with the remote database `url`. `local:` records
     // never leave, nor do the records of the annotator `local` (work from before the
     // first sign-in, which the storage moves to the signed-in user's name: only the moved
-    // copies travel, see `Store::set_annotator`). Calls onEvent(kind, direction, detail) with kind one of active, change,
-    // paused, denied, error, conflicts; detail is {status, name, message} for failures,
-    // {docs} for a change, {ids} for conflicts. Resolves (after checking that the remote
-    // database admits this user) to a function that stops the replication.
+    // copies travel, see `Store::set_annotator`). Calls onEvent(kind, direction, detail)
+    // with kind one of active, change, paused, denied, error, conflicts; detail is
+    // {status, name, message} for failures, {docs} for a change, {ids} for conflicts.
+    // Resolves (after checking that the remote database admits this user) to a function
+    // that stops the replication.
     sync(db, url, onEvent) {
       return wrap(
         pouch().then((PouchDB) => {

@@ -38,7 +38,11 @@ import { newsmarkBin, agreeCli, checkAgreementFigures } from './agree_lib.mjs';
 import { writeFile } from 'node:fs/promises';
 
 const DIST = path.resolve(ROOT, process.argv[2] || 'dist');
-const { check, finish } = makeRunner();
+const runner = makeRunner();
+const { finish } = runner;
+/** The check running, named in the errors a page reports meanwhile. */
+let phase = 'start';
+const check = (name, fn) => { phase = name.slice(0, 3); return runner.check(name, fn); };
 const BIN = await newsmarkBin('sync.mjs');
 
 // Chromium logs every refused or failed request as a console error; these are the ones a
@@ -57,7 +61,7 @@ async function profile(name) {
   const context = await launch(dir);
   const errors = [];
   const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(`${name}: page error: ${e.message}`));
+  page.on('pageerror', (e) => errors.push(`${name}: page error in ${phase}: ${e.message}\n${e.stack || ''}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && !EXPECTED_NETWORK.test(m.text())) errors.push(`${name}: ${m.text()}`);
   });
