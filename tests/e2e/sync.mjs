@@ -152,16 +152,22 @@ async function until(what, get, timeout = 60_000) {
     if (v) return v;
     if (Date.now() - t0 > timeout) {
       const states = await Promise.all([A, B].filter((p) => p && p.page && !p.page.isClosed())
-        .map(async (p) => `${p.name}: ${await p.page.locator('.sync-status').textContent().catch(() => '?')}`));
-      throw new Error(`timed out waiting for ${what} (${states.join('; ')})`);
+        .map(async (p) => `${p.name}: ${await p.page.locator('.sync-status').textContent().catch(() => '?')}, ${await p.page.locator('.save-status').first().textContent().catch(() => '?')}`));
+      throw new Error(`timed out waiting for ${what} (${states.join('; ')})${get === converged ? `\n${lastDiff}` : ''}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
+/** What differs between the profiles and the server at the last `converged()`. */
+let lastDiff = '';
+
 /** Both profiles and the server hold the same records at the same revisions. */
 async function converged() {
   const [a, b, srv] = [await localRecords(A.page), await localRecords(B.page), await serverRecords()];
+  const ids = [...new Set([...Object.keys(a), ...Object.keys(b), ...Object.keys(srv)])];
+  lastDiff = ids.filter((id) => !(a[id] === b[id] && a[id] === srv[id]))
+    .map((id) => `${id} A ${a[id] || '-'} B ${b[id] || '-'} server ${srv[id] || '-'}`).slice(0, 10).join('\n');
   return JSON.stringify(a) === JSON.stringify(b) && JSON.stringify(a) === JSON.stringify(srv) && a;
 }
 
