@@ -36,6 +36,9 @@
     };
   }
 
+  // Record ids that stay in this browser (see `core::project::records`: `local:…`, and
+  // `meta:<doc>:local`, `ann:<doc>:local`, `edit:<doc>:local:<seq>`, `ledger:local`).
+  const NEVER_PUSHED = /^(local:|(meta|ann):[^:]*:local$|edit:[^:]*:local:|ledger:local$)/;
   const wrap = (p) => p.catch((e) => Promise.reject(plain(e)));
 
   function record(doc) {
@@ -113,10 +116,13 @@
       return wrap(session(server, "DELETE").then(() => undefined));
     },
     // Live two-way replication of `db` with the remote database `url`. `local:` records
-    // never leave. Calls onEvent(kind, direction, detail) with kind one of active, change,
-    // paused, denied, error, conflicts; detail is {status, name, message} for failures,
-    // {docs} for a change, {ids} for conflicts. Resolves (after checking that the remote
-    // database admits this user) to a function that stops the replication.
+    // never leave, nor do the records of the annotator `local` (work from before the
+    // first sign-in, which the storage moves to the signed-in user's name: only the moved
+    // copies travel, see `Store::set_annotator`). Calls onEvent(kind, direction, detail)
+    // with kind one of active, change, paused, denied, error, conflicts; detail is
+    // {status, name, message} for failures, {docs} for a change, {ids} for conflicts.
+    // Resolves (after checking that the remote database admits this user) to a function
+    // that stops the replication.
     sync(db, url, onEvent) {
       return wrap(
         pouch().then((PouchDB) => {
@@ -127,7 +133,7 @@
             const s = PouchDB.sync(db, remote, {
               live: true,
               retry: true,
-              push: { filter: (doc) => !doc._id.startsWith("local:") },
+              push: { filter: (doc) => !NEVER_PUSHED.test(doc._id) },
               // Retries every 1 to 15 s while the server is away (PouchDB's default grows
               // without bound); "online" restarts at once.
               back_off_function: (delay) => (delay === 0 ? 1000 : Math.min(delay * 2, 15000)),

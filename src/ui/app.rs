@@ -160,9 +160,12 @@ pub fn App(props: &AppProps) -> Html {
     let project = use_persistence(state.clone(), |s| &s.history, state.revision as usize, restore, reopen);
     // The page reloaded to allow a newly chosen sync server: reopen the Team dialog.
     let dialog = use_state(|| sync::take_reloaded().then_some(Dialog::Team(true)));
-    // Team sync. The seam for the storage's annotator (Store::set_annotator) is here: the
-    // signed-in user name arrives after every successful `_session` sign-in.
-    let team = use_team_sync(Callback::from(|_user: String| {}));
+    // Team sync: after every successful `_session` sign-in (and a resumed one) this
+    // browser reads and writes the signed-in user's records (ProjectHandle::set_annotator).
+    let team = {
+        let project = project.clone();
+        use_team_sync(Callback::from(move |user: String| project.set_annotator(user)))
+    };
     let hide_boilerplate = use_state(|| false);
     let hovered = use_state(|| None::<AttrValue>);
 

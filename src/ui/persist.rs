@@ -22,7 +22,7 @@ use crate::core::project::project::{DocStatus, Filter, Project};
 use crate::core::AnnotationSet;
 use crate::ui::import::Picked;
 use crate::ui::pouch::Watch;
-use crate::ui::storage::{Aside, Change, SaveStatus, Store, StorageError};
+use crate::ui::storage::{Aside, Assignment, Change, SaveStatus, Store, StorageError, TeamProgress};
 use crate::ui::worker::{Extractor, ReadMode};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -55,6 +55,12 @@ pub struct ProjectState {
     pub notice: Option<String>,
     /// Records kept aside instead of lost (record id, what it is).
     pub asides: Vec<(String, Aside)>,
+    /// Other annotators' status and pending count per listed document, as sync brought
+    /// their `meta:` records.
+    pub team: TeamProgress,
+    /// Every document's assignment (`assign:` records), and who this browser is.
+    pub assignments: Vec<Assignment>,
+    pub me: Option<String>,
 }
 
 impl Default for ProjectState {
@@ -70,6 +76,9 @@ impl Default for ProjectState {
             reading: 0,
             notice: None,
             asides: Vec::new(),
+            team: TeamProgress::new(),
+            assignments: Vec::new(),
+            me: None,
         }
     }
 }
@@ -97,6 +106,7 @@ pub enum ProjectAction {
     Merge { base: Project, theirs: Project },
     Notice { text: Option<String> },
     Asides { list: Vec<(String, Aside)> },
+    Team { progress: TeamProgress, assignments: Vec<Assignment>, me: String },
 }
 
 impl Reducible for ProjectState {
@@ -144,6 +154,11 @@ impl Reducible for ProjectState {
             ProjectAction::Merge { base, theirs } => s.project = s.project.merge(&base, &theirs),
             ProjectAction::Notice { text } => s.notice = text,
             ProjectAction::Asides { list } => s.asides = list,
+            ProjectAction::Team { progress, assignments, me } => {
+                s.team = progress;
+                s.assignments = assignments;
+                s.me = Some(me);
+            }
             ProjectAction::SetStatus { id, status } => {
                 s.project.set_status(&id, status);
             }
@@ -170,6 +185,9 @@ pub struct ProjectHandle {
     /// The open document's history as last stored or read, so an unchanged state is not
     /// written again and another tab's version that equals it is not announced.
     last_saved: LastSaved,
+    /// A signed-in user name that arrived before the database was open: applied on open.
+    pending_annotator: Rc<RefCell<Option<String>>>,
+    team_reader: TeamReader,
 }
 
 type LastSaved = Rc<RefCell<Option<History>>>;
@@ -457,6 +475,69 @@ impl ProjectHandle {
         self.import(Picked { documents: vec![doc], ..Picked::default() });
     }
 
+    /// The team user `name` signed in: from now on this browser reads and writes their
+    /// records ([`Store::set_annotator`]; the first time, the `local` work becomes theirs),
+    /// and the list and the open document are theirs. Queued behind this tab's pending
+    /// writes, so an edit made before the sign-in is stored (and moved) first.
+    pub fn set_annotator(&self, name: String) {
+        let Some(store) = self.store.borrow().clone() else {
+            *self.pending_annotator.borrow_mut() = Some(name);
+            return;
+        };
+        if store.annotator().as_str() == name {
+            return;
+        }
+        let (base, last_saved, restore, dispatch) = (self.base.clone(), self.last_saved.clone(), self.restore.clone(), self.state.dispatcher());
+        let team_reader = self.team_reader.clone();
+        let job = async move {
+            if let Err(e) = store.set_annotator(&name).await {
+                return Some(e);
+            }
+            let failed = follow_annotator(&store, &base, &last_saved, &restore, &dispatch).await;
+            team_reader.refresh(store, dispatch);
+            failed
+        };
+        self.writer.push(Box::pin(job), self.state.dispatcher());
+    }
+
+    /// Assigns listed document `id` to the user names typed (as its owner, see
+    /// `core::project::assign`); a refusal shows beside the list.
+    pub fn assign(&self, id: &str, typed: &str) {
+        let Some(store) = self.store() else { return };
+        let to = match crate::core::project::assign::parse_names(typed) {
+            Ok(to) => to,
+            Err(e) => return self.fail(e.to_string()),
+        };
+        let (id, reader, dispatch) = (id.to_string(), self.team_reader.clone(), self.state.dispatcher());
+        let job = async move {
+            let done = store.assign(&id, to).await;
+            if let Err(e) = &done {
+                dispatch.dispatch(ProjectAction::Problem { message: e.to_string() });
+            }
+            reader.refresh(store, dispatch);
+            None
+        };
+        self.writer.push(Box::pin(job), self.state.dispatcher());
+    }
+
+    /// Starts work on a document assigned to this annotator: opens it if listed, else adds
+    /// its article (as sync brought it) to the list like an import (pre-annotated, opened).
+    pub fn take_assigned(&self, assignment: &Assignment) {
+        let id = assignment.record.doc.clone();
+        if self.state.project.get(&id).is_some() {
+            return self.open(&id);
+        }
+        let Some(store) = self.store() else { return };
+        let (this, key) = (self.clone(), assignment.key.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            match store.assigned_document(&key).await {
+                Ok(Some(doc)) => this.import(Picked { documents: vec![doc], annotated: Vec::new(), problems: Vec::new() }),
+                Ok(None) => this.fail(format!("the article “{id}” has not arrived from the team database yet")),
+                Err(e) => this.fail(e.to_string()),
+            }
+        });
+    }
+
     /// Whether the extraction worker has its model loaded (false until it first answers).
     pub fn model_loaded(&self) -> bool {
         self.extractor.loaded()
@@ -563,6 +644,75 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
+/// Reads the other annotators' progress again; calls that arrive while a read runs are
+/// folded into one more read after it (a sync of 200 documents is one burst of changes).
+#[derive(Clone, Default)]
+struct TeamReader(Rc<std::cell::Cell<(bool, bool)>>);
+
+impl PartialEq for TeamReader {
+    fn eq(&self, other: &TeamReader) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl TeamReader {
+    fn refresh(&self, store: Store, dispatch: UseReducerDispatcher<ProjectState>) {
+        let (busy, _) = self.0.get();
+        if busy {
+            self.0.set((true, true));
+            return;
+        }
+        self.0.set((true, false));
+        let this = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            loop {
+                // Let the rest of the burst arrive first.
+                next_task().await;
+                if let (Ok(progress), Ok(assignments)) = (store.team_progress().await, store.assignments().await) {
+                    dispatch.dispatch(ProjectAction::Team { progress, assignments, me: store.annotator().to_string() });
+                }
+                let (_, again) = this.0.get();
+                if !again {
+                    break;
+                }
+                this.0.set((true, false));
+            }
+            this.0.set((false, false));
+        });
+    }
+}
+
+/// The annotator changed: their list replaces the shown one (it is not merged: it is
+/// another person's), and their version of the open document is shown.
+async fn follow_annotator(
+    store: &Store,
+    base: &Rc<RefCell<Option<Project>>>,
+    last_saved: &LastSaved,
+    restore: &Callback<History>,
+    dispatch: &UseReducerDispatcher<ProjectState>,
+) -> Option<StorageError> {
+    let (project, damage) = match store.load_project_checked().await {
+        Ok((p, damage)) => (p.unwrap_or_default(), damage),
+        Err(e) => return Some(e),
+    };
+    *base.borrow_mut() = Some(project.clone());
+    let current = project.current.clone();
+    dispatch.dispatch(ProjectAction::Replace { project });
+    if let Some(id) = current {
+        match load(store, &id, last_saved).await {
+            Ok((h, more)) => {
+                restore.emit(h);
+                if more.is_some() {
+                    return more;
+                }
+            }
+            Err(StorageError::Damaged(m)) if m.ends_with("is listed but not stored") => {}
+            Err(e) => return Some(e),
+        }
+    }
+    damage
+}
+
 /// Another tab stored (part of) the list: merge it into ours. Reads started later win:
 /// one that finishes after a later one is dropped, so an older list is never merged over
 /// a newer one (which would take the newer one's additions for deletions).
@@ -664,6 +814,8 @@ where
         latest: use_mut_ref(|| None),
         base: base.clone(),
         last_saved: last_saved.clone(),
+        pending_annotator: use_mut_ref(|| None),
+        team_reader: use_mut_ref(TeamReader::default).borrow().clone(),
     };
     *handle.latest.borrow_mut() = Some(state.clone());
 
@@ -694,6 +846,8 @@ where
         let (state, store, restore) = (state.clone(), store.clone(), restore.clone());
         let (base, last_saved, open_id, watch) = (base.clone(), last_saved.clone(), open_id.clone(), watch.clone());
         let reads = reads.clone();
+        let pending_annotator = handle.pending_annotator.clone();
+        let team_reader = handle.team_reader.clone();
         let initial = history(&source).current().document.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
@@ -710,6 +864,13 @@ where
                     }
                 };
                 *store.borrow_mut() = Some(s.clone());
+                // Signed in (a resumed session) before the database opened.
+                let signed_in = pending_annotator.borrow_mut().take();
+                if let Some(name) = signed_in {
+                    if let Err(e) = s.set_annotator(&name).await {
+                        state.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) });
+                    }
+                }
                 let project = match s.load_project_checked().await {
                     Ok((p, damage)) => {
                         if let Some(e) = damage {
@@ -753,21 +914,32 @@ where
                 }
                 state.dispatch(ProjectAction::Ready { project });
                 refresh_asides(&s, &state.dispatcher()).await;
+                team_reader.refresh(s.clone(), state.dispatcher());
                 let (feed_store, dispatch) = (s.clone(), state.dispatcher());
-                let feed = s.watch(move |change, rev| match change {
-                    Change::Project { record } if !feed_store.knows(&record, &rev) => {
-                        follow_project(feed_store.clone(), base.clone(), reads.clone(), dispatch.clone())
+                let feed = s.watch(move |change, rev| {
+                    // Anyone's list entry or an assignment: the progress and queue shown may
+                    // have changed (theirs arrived, or ours now lists a document they have).
+                    if let Change::Team { record } | Change::Project { record } = &change {
+                        use crate::core::project::records::{ASSIGN_PREFIX, META_PREFIX};
+                        if record.starts_with(META_PREFIX) || record.starts_with(ASSIGN_PREFIX) {
+                            team_reader.refresh(feed_store.clone(), dispatch.clone());
+                        }
                     }
-                    Change::Document { id, record }
-                        if open_id.borrow().as_deref() == Some(id.as_str()) && !feed_store.knows(&record, &rev) =>
-                    {
-                        follow_document(feed_store.clone(), id, last_saved.clone(), restore.clone(), dispatch.clone())
+                    match change {
+                        Change::Project { record } if !feed_store.knows(&record, &rev) => {
+                            follow_project(feed_store.clone(), base.clone(), reads.clone(), dispatch.clone())
+                        }
+                        Change::Document { id, record }
+                            if open_id.borrow().as_deref() == Some(id.as_str()) && !feed_store.knows(&record, &rev) =>
+                        {
+                            follow_document(feed_store.clone(), id, last_saved.clone(), restore.clone(), dispatch.clone())
+                        }
+                        Change::Aside => {
+                            let (st, d) = (feed_store.clone(), dispatch.clone());
+                            wasm_bindgen_futures::spawn_local(async move { refresh_asides(&st, &d).await });
+                        }
+                        _ => {}
                     }
-                    Change::Aside => {
-                        let (st, d) = (feed_store.clone(), dispatch.clone());
-                        wasm_bindgen_futures::spawn_local(async move { refresh_asides(&st, &d).await });
-                    }
-                    _ => {}
                 });
                 match feed {
                     Ok(w) => *watch.borrow_mut() = Some(w),

@@ -17,6 +17,7 @@
 use crate::core::ledger::edits::LedgerEdits;
 use crate::core::model::annotation::AnnotationSet;
 use crate::core::model::history::History;
+use crate::core::project::assign::{assign_id, AssignRecord};
 use crate::core::project::log::Op;
 use crate::core::project::persist::RestoreError;
 use crate::core::project::project::{DocStatus, Entry, Project};
@@ -134,6 +135,16 @@ pub enum Change {
     /// documents do not change.
     Team { record: String },
 }
+
+/// One document's assignment, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assignment {
+    pub key: DocKey,
+    pub record: AssignRecord,
+}
+
+/// Other annotators' list entries per document id (see [`Store::team_progress`]).
+pub type TeamProgress = std::collections::BTreeMap<String, Vec<(Annotator, Entry)>>;
 
 /// This tab's knowledge of one document × annotator's log.
 #[derive(Clone, Debug, Default)]
@@ -797,6 +808,78 @@ impl Store {
             .collect())
     }
 
+    /// Every other annotator's list entry of each document this annotator lists (by the id
+    /// the list shows), read from their `meta:` records as sync brought them: their status
+    /// and pending count, sorted by name. Deleted entries and unreadable records are left
+    /// out (they are theirs to repair).
+    pub async fn team_progress(&self) -> Result<TeamProgress, StorageError> {
+        let me = self.annotator();
+        let ids: HashMap<DocKey, String> = self.known.borrow().keys.iter().map(|(id, k)| (k.clone(), id.clone())).collect();
+        let mut progress = TeamProgress::new();
+        for r in self.db.all(rec::META_PREFIX).await.map_err(classify)? {
+            let Some(RecordId::Meta(key, who)) = RecordId::parse(&r.id) else { continue };
+            let Some(id) = ids.get(&key).filter(|_| who != me) else { continue };
+            let Ok(meta) = serde_json::from_str::<MetaRecord>(&r.body) else { continue };
+            if !meta.deleted {
+                progress.entry(id.clone()).or_default().push((who, meta.entry));
+            }
+        }
+        for list in progress.values_mut() {
+            list.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        }
+        Ok(progress)
+    }
+
+    /// Every assignment sync brought (or this annotator wrote), by document id; an
+    /// unreadable record is left out (it is its owner's to repair).
+    pub async fn assignments(&self) -> Result<Vec<Assignment>, StorageError> {
+        let mut all = Vec::new();
+        for r in self.db.all(rec::ASSIGN_PREFIX).await.map_err(classify)? {
+            let Some(RecordId::Assign(key)) = RecordId::parse(&r.id) else { continue };
+            let Ok(record) = serde_json::from_str::<AssignRecord>(&r.body) else { continue };
+            all.push(Assignment { key, record });
+        }
+        all.sort_by(|a, b| a.record.doc.cmp(&b.record.doc));
+        Ok(all)
+    }
+
+    /// Assigns listed document `id` to `to` (an empty list unassigns it), as its owner: the
+    /// first to assign a document owns its record; anyone else is refused.
+    pub async fn assign(&self, id: &str, to: Vec<Annotator>) -> Result<(), StorageError> {
+        let Some(key) = self.key_of(id) else { return Err(StorageError::Failed(format!("“{id}” is not stored yet"))) };
+        let me = self.annotator();
+        if me.is_local() {
+            return Err(StorageError::Failed("sign in to a team first: assignments name team members".into()));
+        }
+        let record_id = assign_id(&key);
+        let title = self.known.borrow().metas.get(id).and_then(|m| m.entry.title.clone());
+        for _ in 0..8 {
+            let stored = self.db.get(&record_id).await.map_err(classify)?;
+            let existing = stored.as_ref().and_then(|r| serde_json::from_str::<AssignRecord>(&r.body).ok());
+            let record = AssignRecord::assign(existing.as_ref(), &me, id, title.clone(), to.clone())
+                .map_err(|e| StorageError::Failed(e.to_string()))?;
+            let body = rec::json_of(&record);
+            match self.db.put(&record_id, stored.as_ref().map(|r| r.rev.as_str()), &body).await {
+                Ok(rev) => {
+                    self.wrote(&record_id, rev, &body);
+                    return Ok(());
+                }
+                Err(e) if e.is_conflict() => continue,
+                Err(e) => return Err(classify(e)),
+            }
+        }
+        Err(StorageError::Failed("the assignment kept changing; try again".into()))
+    }
+
+    /// The article of an assignment (its `text:` record, as sync brought it), to add it to
+    /// this annotator's list.
+    pub async fn assigned_document(&self, key: &DocKey) -> Result<Option<crate::core::Document>, StorageError> {
+        let Some(r) = self.db.get(&rec::text_id(key)).await.map_err(classify)? else { return Ok(None) };
+        serde_json::from_str::<TextRecord>(&r.body)
+            .map(|t| Some(t.document))
+            .map_err(|e| StorageError::Damaged(format!("the article of an assignment: {e}")))
+    }
+
     /// Any annotator's current annotations of document `id` (for agreement and
     /// adjudication); `None` when they have none. Read only: nothing is remembered for
     /// writing, and damage is reported, not kept aside (it is theirs).
@@ -840,7 +923,14 @@ impl Store {
                         Some(doc) if !deleted => Change::Document { id: doc, record: id },
                         _ => return,
                     },
-                    Some(RecordId::Text(_) | RecordId::Meta(..) | RecordId::Ann(..) | RecordId::Edit(..) | RecordId::Ledger(_)) => {
+                    Some(
+                        RecordId::Text(_)
+                        | RecordId::Meta(..)
+                        | RecordId::Ann(..)
+                        | RecordId::Edit(..)
+                        | RecordId::Ledger(_)
+                        | RecordId::Assign(_),
+                    ) => {
                         Change::Team { record: id }
                     }
                     _ => return,

@@ -26,6 +26,12 @@ export function agreeCli(bin, fa, fb) {
 export async function checkAgreementPanel(page, fa, fb, cli) {
   await page.locator('input[data-side="A"]').setInputFiles(fa);
   await page.locator('input[data-side="B"]').setInputFiles(fb);
+  return checkAgreementFigures(page, cli);
+}
+
+/** Checks every figure of the open "Agreement…" panel's result against the CLI's; returns
+ *  the number of entity rows compared. */
+export async function checkAgreementFigures(page, cli) {
   await page.locator('.agree-result').waitFor();
   const figure = async (label, which) =>
     (await page.locator(`.agree-table tr[data-label="${label}"] td[data-figure="${which}"]`).textContent()).trim();

@@ -1,6 +1,7 @@
 //! A project's documents and how they enter and persist: the project list, the stored
 //! record form, JSON Lines batches, HTML article import, and team sync's state.
 
+pub mod assign;
 pub mod html;
 pub mod jsonl;
 pub mod log;

@@ -52,6 +52,8 @@ pub const META_PREFIX: &str = "meta:";
 pub const ANN_PREFIX: &str = "ann:";
 pub const EDIT_PREFIX: &str = "edit:";
 pub const LEDGER_PREFIX: &str = "ledger:";
+/// `assign:<doc>`: who a document is assigned to (see [`crate::core::project::assign`]).
+pub const ASSIGN_PREFIX: &str = "assign:";
 /// Layout-1 record ids (read once, converted, removed).
 pub const V1_PROJECT: &str = "project";
 pub const V1_DOC_PREFIX: &str = "doc:";
@@ -176,6 +178,8 @@ pub enum RecordId {
     Ann(DocKey, Annotator),
     Edit(DocKey, Annotator, u64),
     Ledger(Annotator),
+    /// `assign:<doc>`: written by the project owner only.
+    Assign(DocKey),
     /// `local:…`: never synced.
     Local(String),
     /// Layout 1, converted on open.
@@ -203,6 +207,8 @@ impl RecordId {
             doc_who(rest).map(|(d, w)| RecordId::Edit(d, w, seq))
         } else if let Some(r) = id.strip_prefix(LEDGER_PREFIX) {
             Annotator::new(r).ok().map(RecordId::Ledger)
+        } else if let Some(r) = id.strip_prefix(ASSIGN_PREFIX) {
+            DocKey::parse(r).map(RecordId::Assign)
         } else if id == V1_PROJECT || id.starts_with(V1_DOC_PREFIX) || id.starts_with(V1_ASIDE_PREFIX) {
             Some(RecordId::V1(id.to_string()))
         } else {

@@ -2,8 +2,12 @@
 //! files or project bundles `.zip`), see the table and a bar chart of entity F1 per label.
 //! The figures are `core::compare::agree`'s, the same function `newsmark agree` prints.
 //! Each document both sides annotated can be opened in the Adjudicate view from here.
+//! Either side may instead be an annotator of the project's synced records (team sync):
+//! their current version of every listed document they annotated
+//! (`Store::annotation_set`).
 
 use crate::core::compare::agree::{self, Agreement, Counts};
+use crate::core::project::records::Annotator;
 use crate::core::AnnotationSet;
 use crate::ui::js::read_bytes;
 use crate::ui::persist::{use_project, ProjectHandle};
@@ -13,11 +17,13 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// One annotator's files, read.
+/// One annotator's files, read, or their synced records.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Side {
     sets: Vec<AnnotationSet>,
     files: usize,
+    /// The annotator whose records these are (`None`: picked files).
+    annotator: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -90,10 +96,30 @@ fn pick(which: char, input: HtmlInputElement, project: ProjectHandle, sides: Use
                     picked.documents.len()
                 ));
             }
-            let side = Side { sets: picked.annotated.into_iter().map(|(s, _)| s).collect(), files: count };
+            let side = Side { sets: picked.annotated.into_iter().map(|(s, _)| s).collect(), files: count, annotator: None };
             problems.set(picked.problems);
             sides.set(sides.with(which, side));
         });
+    });
+}
+
+/// Reads `who`'s current version of every document of the project they annotated.
+fn pick_annotator(which: char, who: String, project: ProjectHandle, sides: UseStateHandle<Sides>, problems: UseStateHandle<Vec<String>>) {
+    let Some(store) = project.store() else { return };
+    let ids: Vec<String> = project.state.project.entries.iter().map(|e| e.id.clone()).collect();
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(annotator) = Annotator::new(&who) else { return };
+        let mut sets = Vec::new();
+        let mut unreadable = Vec::new();
+        for id in &ids {
+            match store.annotation_set(id, &annotator).await {
+                Ok(Some(set)) => sets.push(set),
+                Ok(None) => {}
+                Err(e) => unreadable.push(format!("{which}: {e}")),
+            }
+        }
+        problems.set(unreadable);
+        sides.set(sides.with(which, Side { sets, files: 0, annotator: Some(who) }));
     });
 }
 
@@ -184,15 +210,56 @@ pub fn AgreementPanel() -> Html {
         let (sides, problems, project) = (sides.clone(), problems.clone(), project.clone());
         Callback::from(move |e: Event| pick(which, e.target_unchecked_into(), project.clone(), sides.clone(), problems.clone()))
     };
-    let loaded = |s: &Option<Side>| {
-        s.as_ref().map_or("none yet".to_string(), |s| format!("{} document(s) from {} file(s)", s.sets.len(), s.files))
+    let loaded = |s: &Option<Side>| match s {
+        None => "none yet".to_string(),
+        Some(Side { sets, annotator: Some(who), .. }) => format!("{} document(s) of {who}", sets.len()),
+        Some(s) => format!("{} document(s) from {} file(s)", s.sets.len(), s.files),
+    };
+    // The project's annotators: this browser's, and everyone whose records sync brought.
+    let mut annotators: Vec<String> = project.store().map(|s| s.annotator().to_string()).into_iter().collect();
+    for list in project.state.team.values() {
+        for (who, _) in list {
+            if !annotators.iter().any(|a| a == who.as_str()) {
+                annotators.push(who.to_string());
+            }
+        }
+    }
+    annotators.sort();
+    let choose = |which: char| {
+        let (sides, problems, project) = (sides.clone(), problems.clone(), project.clone());
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let who = select.value();
+            if !who.is_empty() {
+                pick_annotator(which, who, project.clone(), sides.clone(), problems.clone());
+            }
+        })
+    };
+    let chooser = |which: char| {
+        let picked = match which {
+            'A' => sides.a.as_ref(),
+            _ => sides.b.as_ref(),
+        }
+        .and_then(|s| s.annotator.clone());
+        html! {
+            <label>{ format!("or annotator {which} from the project's team records ") }
+                <select data-side-annotator={which.to_string()} onchange={choose(which)}>
+                    <option value="" selected={picked.is_none()}>{ "—" }</option>
+                    { for annotators.iter().map(|a| html! {
+                        <option value={a.clone()} selected={picked.as_deref() == Some(a.as_str())}>{ a.clone() }</option>
+                    }) }
+                </select>
+            </label>
+        }
     };
     let result = Rc::new(sides.result.clone());
     let on_adjudicate = {
         let (pairs, dispatcher) = (sides.pairs.clone(), state.dispatcher());
+        let name = |s: &Option<Side>, default: &str| s.as_ref().and_then(|s| s.annotator.clone()).unwrap_or_else(|| default.to_string());
+        let (name_a, name_b) = (name(&sides.a, "A"), name(&sides.b, "B"));
         Callback::from(move |i: usize| {
             if let Some((a, b)) = pairs.get(i) {
-                dispatcher.dispatch(Action::Adjudicate { annotators: vec![("A".into(), a.clone()), ("B".into(), b.clone())] });
+                dispatcher.dispatch(Action::Adjudicate { annotators: vec![(name_a.clone(), a.clone()), (name_b.clone(), b.clone())] });
             }
         })
     };
@@ -203,10 +270,12 @@ pub fn AgreementPanel() -> Html {
                 <input type="file" multiple=true accept=".json,.zip" data-side="A" onchange={input('A')} />
                 <span>{ loaded(&sides.a) }</span>
             </label>
+            { chooser('A') }
             <label>{ "Annotator B's exports " }
                 <input type="file" multiple=true accept=".json,.zip" data-side="B" onchange={input('B')} />
                 <span>{ loaded(&sides.b) }</span>
             </label>
+            { chooser('B') }
             if !problems.is_empty() {
                 <ul class="project-problems">{ for problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }</ul>
             }

@@ -202,6 +202,41 @@ pub fn ProjectPanel() -> Html {
         } else {
             e.label().to_string()
         };
+        // Its assignment (signed in only: names are team members): editable by its owner,
+        // or by anyone while nobody has assigned it.
+        let signed_in = state.me.as_deref().is_some_and(|m| m != crate::core::project::records::Annotator::LOCAL);
+        let assigned = state.assignments.iter().find(|a| a.record.doc == id);
+        let assign = signed_in.then(|| {
+            let owner = assigned.map(|a| a.record.owner.to_string());
+            let names = assigned.map(|a| a.record.to.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")).unwrap_or_default();
+            let editable = owner.is_none() || owner == state.me;
+            let onchange = {
+                let (p, id) = (project.clone(), id.clone());
+                Callback::from(move |ev: Event| {
+                    let input: HtmlInputElement = ev.target_unchecked_into();
+                    p.assign(&id, &input.value());
+                })
+            };
+            html! {
+                <label class="doc-assign" title={owner.as_ref().map(|o| format!("assigned by {o}"))}>
+                    { "Assigned to " }
+                    <input type="text" class="doc-assign-to" value={names} disabled={!editable} {onchange}
+                        aria-label={format!("Assign {label} to (user names)")} placeholder="user names" />
+                </label>
+            }
+        });
+        // Other annotators' progress on this document (their `meta:` records, as synced).
+        let team = state.team.get(&id).filter(|t| !t.is_empty()).map(|team| html! {
+            <ul class="doc-team" aria-label={format!("Others' progress on {label}")}>
+                { for team.iter().map(|(who, entry)| html! {
+                    <li class="doc-team-member" data-annotator={who.to_string()} data-status={entry.status.as_str()}
+                        data-pending={entry.pending.to_string()}>
+                        { format!("{who}: {}", entry.status.title()) }
+                        { if entry.pending > 0 { format!(", {} pending", entry.pending) } else { String::new() } }
+                    </li>
+                }) }
+            </ul>
+        });
         html! {
             <li key={id.clone()} class={classes!("doc", is_current.then_some("doc-current"))}
                 data-doc-id={id.clone()} data-status={e.status.as_str()}>
@@ -219,6 +254,8 @@ pub fn ProjectPanel() -> Html {
                     }) }
                 </select>
                 <button type="button" class="doc-delete" aria-label={format!("Delete {label}")} onclick={delete}>{"✕"}</button>
+                { assign.unwrap_or_default() }
+                { team.unwrap_or_default() }
             </li>
         }
     });
@@ -300,6 +337,7 @@ pub fn ProjectPanel() -> Html {
                 </select>
                 <span class="project-pending">{ format!("{} pending", state.project.pending()) }</span>
             </div>
+            <super::AssignedQueue />
             { for undo }
             <ul class="doc-list">{ for items }</ul>
         </section>
