@@ -41,6 +41,19 @@
   const NEVER_PUSHED = /^(local:|(meta|ann):[^:]*:local$|edit:[^:]*:local:|ledger:local$)/;
   const wrap = (p) => p.catch((e) => Promise.reject(plain(e)));
 
+  // Live replications running. While one runs, a request PouchDB's live changes feed had
+  // in flight when the server went away can reject with nobody listening (apache/pouchdb
+  // #4442): the replication itself notices, reports `paused` with the error and retries,
+  // so such a network failure is not a fault of the page. Only that case is silenced:
+  // a TypeError from fetch ("Failed to fetch", Firefox's "NetworkError…") while syncing.
+  let live = 0;
+  if (typeof window !== "undefined") {
+    window.addEventListener("unhandledrejection", (e) => {
+      const r = e.reason;
+      if (live > 0 && r instanceof TypeError && /fetch|network/i.test(r.message || "")) e.preventDefault();
+    });
+  }
+
   function record(doc) {
     return { id: doc._id, rev: doc._rev, body: typeof doc.body === "string" ? doc.body : JSON.stringify(doc) };
   }
@@ -161,7 +174,11 @@
               const ids = r.rows.filter((x) => x.doc && x.doc._conflicts && x.doc._conflicts.length).map((x) => x.id);
               if (ids.length) onEvent("conflicts", "", { ids });
             });
-            return () => s.cancel();
+            live += 1;
+            return () => {
+              live -= 1;
+              s.cancel();
+            };
           });
         }),
       );
