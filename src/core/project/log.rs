@@ -13,7 +13,7 @@
 
 use crate::core::model::annotation::AnnotationSet;
 use crate::core::model::history::History;
-use crate::core::project::persist::{diff, patch, rebuild, Body, RestoreError, Step};
+use crate::core::project::persist::{patch, rebuild, step, Body, RestoreError, Step};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -89,16 +89,6 @@ impl Op {
     }
 }
 
-/// `next` as a change against `prev`.
-pub(crate) fn step(prev: &AnnotationSet, next: &AnnotationSet) -> Step {
-    Step {
-        schema: (prev.schema != next.schema).then(|| next.schema.clone()),
-        entities: diff(&prev.entities, &next.entities),
-        attributions: diff(&prev.attributions, &next.attributions),
-        boilerplate: diff(&prev.boilerplate, &next.boilerplate),
-        next_id: next.next_id(),
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -106,6 +106,17 @@ impl Keyed for Boilerplate {
     }
 }
 
+/// `next` as a change against `prev`.
+pub(crate) fn step(prev: &AnnotationSet, next: &AnnotationSet) -> Step {
+    Step {
+        schema: (prev.schema != next.schema).then(|| next.schema.clone()),
+        entities: diff(&prev.entities, &next.entities),
+        attributions: diff(&prev.attributions, &next.attributions),
+        boilerplate: diff(&prev.boilerplate, &next.boilerplate),
+        next_id: next.next_id(),
+    }
+}
+
 pub(crate) fn diff<T: Keyed + PartialEq + Clone>(prev: &[T], next: &[T]) -> Vec<Run<T>> {
     // An edit changes a few items in place, or adds or removes some: the common head and
     // tail are copied without hashing (a save per key press on a 10,000-entity article).
@@ -181,16 +192,7 @@ impl StoredHistory {
         let first = &states[0];
         let steps = states
             .windows(2)
-            .map(|w| {
-                let (p, n) = (&w[0], &w[1]);
-                Step {
-                    schema: (p.schema != n.schema).then(|| n.schema.clone()),
-                    entities: diff(&p.entities, &n.entities),
-                    attributions: diff(&p.attributions, &n.attributions),
-                    boilerplate: diff(&p.boilerplate, &n.boilerplate),
-                    next_id: n.next_id(),
-                }
-            })
+            .map(|w| step(&w[0], &w[1]))
             .collect();
         let curation = first.curation.clone();
         StoredHistory { version: STORED_VERSION, document: first.document.clone(), at, first: body(first), steps, curation }
