@@ -175,8 +175,11 @@
               if (ids.length) onEvent("conflicts", "", { ids });
             });
             live += 1;
+            let running = true;
             return () => {
-              live -= 1;
+              // Stopping twice must not make another replication's errors count as faults.
+              if (running) live -= 1;
+              running = false;
               s.cancel();
             };
           });
