@@ -707,19 +707,25 @@ async fn follow_annotator(
         Err(e) => return Some(e),
     };
     *base.borrow_mut() = Some(project.clone());
-    let current = project.current.clone();
+    // The open document (a per-browser choice) stays open only if it is in their list:
+    // otherwise the previous annotator's version would stay on screen and their first
+    // edit would store it as the new annotator's. Then their first document opens, or,
+    // with nothing listed yet, the sample, as on a first start.
+    let current = project.current.clone().filter(|id| project.get(id).is_some()).or_else(|| project.entries.first().map(|e| e.id.clone()));
     dispatch.dispatch(ProjectAction::Replace { project });
-    if let Some(id) = current {
-        match load(store, &id, last_saved).await {
-            Ok((h, more)) => {
-                restore.emit(h);
-                if more.is_some() {
-                    return more;
-                }
+    let Some(id) = current else {
+        restore.emit(History::new(crate::ui::sample::sample_set()));
+        return damage;
+    };
+    match load(store, &id, last_saved).await {
+        Ok((h, more)) => {
+            restore.emit(h);
+            if more.is_some() {
+                return more;
             }
-            Err(StorageError::Damaged(m)) if m.ends_with("is listed but not stored") => {}
-            Err(e) => return Some(e),
         }
+        Err(StorageError::Damaged(m)) if m.ends_with("is listed but not stored") => {}
+        Err(e) => return Some(e),
     }
     damage
 }
