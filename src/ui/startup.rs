@@ -56,7 +56,7 @@ pub fn hold() {
 pub fn release() {
     let held = HELD.with(|h| h.borrow_mut().take());
     for f in held.into_iter().flatten() {
-        after_first_paint(f);
+        schedule(f);
     }
 }
 
@@ -77,8 +77,13 @@ pub fn mark(what: &str) {
 /// most [`IDLE_TIMEOUT_MS`] later), or after [`HIDDEN_FALLBACK_MS`] in a tab that paints no
 /// frame. Without a window (tests off the main thread) it runs `f` in a later task.
 pub fn after_first_paint(f: impl FnOnce() + 'static) {
+    schedule(Box::new(f));
+}
+
+/// [`after_first_paint`] without generics: one copy in the wasm, whoever calls.
+fn schedule(f: Box<dyn FnOnce()>) {
     let done = Rc::new(Cell::new(false));
-    let f = Rc::new(Cell::new(Some(Box::new(f) as Box<dyn FnOnce()>)));
+    let f = Rc::new(Cell::new(Some(f)));
     let run = {
         let (done, f) = (done.clone(), f.clone());
         move || {

@@ -3,6 +3,7 @@
 //
 //   node tests/e2e/startup.mjs [dist-dir]
 //
+// 0. dist/index.html asks for the page's JS and wasm first, at high priority (tools/preload.py).
 // 1. A first visit: the sample's first highlight is in the DOM before the page asks for
 //    storage (pouchdb.min.js), the extraction worker (its loader, wasm, models) or the
 //    service worker (sw.js); then all of them start, and the app works offline-ready.
@@ -11,7 +12,7 @@
 // 3. A reopen hint naming a document storage does not hold: the sample, and the hint is cleared.
 // 4. Storage that never answers: "Opening…" gives way to the sample (after 5 s).
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, serve, launch, assert, makeRunner, longArticle } from './lib.mjs';
@@ -60,6 +61,15 @@ const HINT_ONCE = ([key, value]) => {
 };
 
 const sampleShown = (page) => page.locator('article[data-document="seed-witkoff-moscow"] mark[data-label]').first().waitFor();
+
+await check('0. index.html preloads the page\'s JS and wasm before anything else, at high priority', async () => {
+  const html = await readFile(path.join(DIST, 'index.html'), 'utf8');
+  const links = [...html.matchAll(/<link\b[^>]*>/g)].map((m) => m[0]).filter((l) => !l.includes('rel="icon"'));
+  const [first, second] = links;
+  assert(/rel="modulepreload"/.test(first) && /fetchpriority="high"/.test(first), `first link: ${first}`);
+  assert(/rel="preload"/.test(second) && /type="application\/wasm"/.test(second) && /fetchpriority="high"/.test(second), `second link: ${second}`);
+  assert(html.indexOf(second) < html.indexOf('rel="stylesheet"'), 'the preloads come before the stylesheets');
+});
 
 await check('1. first visit: the sample is shown before storage, the worker and the service worker are asked for', async () => {
   const asked = [];
