@@ -212,4 +212,11 @@
       (e) => Promise.reject({ status: 0, name: "unreachable", message: String((e && e.message) || e) }),
     );
   }
+  // A returning editor (localStorage names their open document, src/ui/startup.rs) sees
+  // "Opening…" until storage is read: PouchDB starts loading now, while the page's wasm is
+  // still on its way, rather than when the app first asks. A failure here is not reported:
+  // the app's own call tries again and reports it.
+  try {
+    if (localStorage.getItem("newsmark.reopen")) pouch().catch(() => {});
+  } catch (e) {}
 })();

@@ -14,6 +14,7 @@ use crate::ui::components::{
 };
 use crate::ui::persist::{use_persistence, ProjectContext};
 use crate::ui::sample::sample_set;
+use crate::ui::startup;
 use crate::ui::selection::{self, Offsets};
 use crate::ui::state::{Action, Annotator, AnnotatorContext};
 use crate::ui::hooks::use_window_keys;
@@ -150,14 +151,30 @@ fn on_key(e: &KeyboardEvent, latest: &Latest) {
 pub fn App(props: &AppProps) -> Html {
     let initial = props.initial.clone();
     let reopen = initial.is_none();
-    let state = use_reducer(move || Annotator::new(initial.unwrap_or_else(sample_set)));
+    // A returning editor's document comes from storage: "Opening…" until it is read, so
+    // the sample does not flash first. Otherwise the embedded sample shows at once (see
+    // ui::startup). Decided once, at the first render.
+    let opening = *use_memo((), move |_| {
+        let opening = reopen && startup::reopen_hint().is_some();
+        if opening {
+            startup::hold();
+        }
+        opening
+    });
+    let state = use_reducer(move || {
+        Annotator::new(match initial {
+            Some(set) => set,
+            None if opening => startup::placeholder(),
+            None => sample_set(),
+        })
+    });
     // Saved work comes back on start (unless a document was given) and every change is
     // stored at once (see ui::persist); the revision says when the history may have changed.
     let restore = {
         let dispatcher = state.dispatcher();
         Callback::from(move |history| dispatcher.dispatch(Action::Restore { history }))
     };
-    let project = use_persistence(state.clone(), |s| &s.history, state.revision as usize, restore, reopen);
+    let project = use_persistence(state.clone(), |s| &s.history, state.revision as usize, restore, reopen, opening);
     // The page reloaded to allow a newly chosen sync server: reopen the Team dialog.
     let dialog = use_state(|| sync::take_reloaded().then_some(Dialog::Team(true)));
     // Team sync: after every successful `_session` sign-in (and a resumed one) this
@@ -245,6 +262,23 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     let adjudicating = state.adjudication.is_some();
+    let opening_placeholder = startup::is_placeholder(state.set());
+    // "Opening…" ends when storage restores a document (or the sample); the worker and the
+    // service worker start after that paints. Storage that never answers gets the sample.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(opening_placeholder, move |&waiting| {
+            let timeout = waiting.then(|| {
+                gloo::timers::callback::Timeout::new(startup::OPENING_TIMEOUT_MS, move || {
+                    dispatcher.dispatch(Action::Restore { history: crate::core::model::history::History::new(sample_set()) });
+                })
+            });
+            if !waiting {
+                startup::release();
+            }
+            move || drop(timeout)
+        });
+    }
     html! {
         <ContextProvider<AnnotatorContext> context={state}>
         <ContextProvider<ProjectContext> context={project}>
@@ -270,7 +304,11 @@ pub fn App(props: &AppProps) -> Html {
                 } else {
                 <div class="workspace">
                     <main class="app-main">
-                        <Article hide_boilerplate={*hide_boilerplate} {on_hover} />
+                        if opening_placeholder {
+                            <p class="opening" aria-busy="true">{"Opening your document…"}</p>
+                        } else {
+                            <Article hide_boilerplate={*hide_boilerplate} {on_hover} />
+                        }
                     </main>
                     <div class="side">
                         <ProjectPanel />

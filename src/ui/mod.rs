@@ -15,6 +15,7 @@ pub mod open;
 pub mod persist;
 pub mod sample;
 pub mod selection;
+pub mod startup;
 pub mod state;
 pub mod pouch;
 pub mod storage;
@@ -25,8 +26,10 @@ pub mod worker;
 
 pub use app::{App, AppProps};
 
-/// Mounts the app into `<body>` (called by the wasm `main`).
+/// Mounts the app into `<body>` (called by the wasm `main`). The service worker is
+/// registered after the first paint: its precache fetches every file of the app again,
+/// which the first screen does not need (see `startup`).
 pub fn start() {
-    offline::register_service_worker();
+    startup::after_first_paint(offline::register_service_worker);
     yew::Renderer::<App>::new().render();
 }

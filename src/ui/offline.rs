@@ -17,6 +17,7 @@ pub fn register_service_worker() {
     if protocol != "https:" && protocol != "http:" {
         return;
     }
+    crate::ui::startup::mark("service-worker");
     let promise = window.navigator().service_worker().register("./sw.js");
     wasm_bindgen_futures::spawn_local(async move {
         if let Err(e) = JsFuture::from(promise).await {

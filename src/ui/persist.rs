@@ -22,6 +22,8 @@ use crate::core::project::project::{DocStatus, Filter, Project};
 use crate::core::AnnotationSet;
 use crate::ui::import::Picked;
 use crate::ui::pouch::Watch;
+use crate::ui::sample::{sample_set, SAMPLE_ID};
+use crate::ui::startup;
 use crate::ui::storage::{Aside, Assignment, Change, SaveStatus, Store, StorageError, TeamProgress};
 use crate::ui::worker::{Extractor, ReadMode};
 use std::cell::RefCell;
@@ -800,6 +802,8 @@ fn follow_document(
 /// whenever that history may have changed (e.g. the reducer's `Rc` address), and `restore`
 /// replaces it (the reducer's Restore action). With `reopen` false the saved project is
 /// read but the open document is kept (the app was given one explicitly, e.g. in tests).
+/// With `opening` the app shows "Opening…" instead of a document (a returning editor, see
+/// `ui::startup`): storage opens at once and restores one, or the sample.
 #[hook]
 pub fn use_persistence<S>(
     source: S,
@@ -807,6 +811,7 @@ pub fn use_persistence<S>(
     version: usize,
     restore: Callback<History>,
     reopen: bool,
+    opening: bool,
 ) -> ProjectHandle
 where
     S: Clone + 'static,
@@ -858,7 +863,10 @@ where
     }
 
     // Start: open the database, read the project, restore the open document, follow
-    // other tabs' changes.
+    // other tabs' changes. While the first screen is the sample, storage waits until it is
+    // painted; when it is "Opening…" (`opening`: a returning editor), storage is all the
+    // editor waits for, so it starts at once, and whatever cannot be restored gives way to
+    // the sample (see `ui::startup`).
     {
         let (state, store, restore) = (state.clone(), store.clone(), restore.clone());
         let (base, last_saved, open_id, watch) = (base.clone(), last_saved.clone(), open_id.clone(), watch.clone());
@@ -868,11 +876,26 @@ where
         let initial = history(&source).current().document.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
+                if !opening {
+                    startup::first_paint().await;
+                }
                 let opened = Store::open().await;
+                startup::mark("storage");
+                // Nothing restored after "Opening…": the sample, as on a first start.
+                let fall_back = |restore: &Callback<History>| {
+                    startup::set_reopen_hint(None);
+                    restore.emit(History::new(sample_set()));
+                };
                 let s = match opened {
                     Ok(s) => s,
                     Err(e) => {
                         state.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) });
+                        let initial = if opening {
+                            fall_back(&restore);
+                            sample_set().document
+                        } else {
+                            initial
+                        };
                         // Work continues unsaved: the list still holds the open document.
                         let mut p = Project::default();
                         p.add(vec![initial]);
@@ -903,6 +926,7 @@ where
                 let project = project.unwrap_or_default();
                 *base.borrow_mut() = Some(project.clone());
                 let crashed = local_storage().and_then(|l| l.get_item(OPENING).ok().flatten());
+                let mut restored = false;
                 if let Some(id) = project.current.clone().filter(|_| reopen) {
                     if crashed.as_deref() == Some(id.as_str()) {
                         state.dispatch(ProjectAction::Notice {
@@ -920,6 +944,7 @@ where
                                     let _ = l.set_item(OPENING, &id);
                                 }
                                 restore.emit(h);
+                                restored = true;
                                 if let Some(e) = damage {
                                     state.dispatch(ProjectAction::Status { status: SaveStatus::Error(e) });
                                 }
@@ -929,7 +954,11 @@ where
                         }
                     }
                 }
+                if opening && !restored {
+                    fall_back(&restore);
+                }
                 state.dispatch(ProjectAction::Ready { project });
+                startup::mark("restored");
                 refresh_asides(&s, &state.dispatcher()).await;
                 team_reader.refresh(s.clone(), state.dispatcher());
                 let (feed_store, dispatch) = (s.clone(), state.dispatcher());
@@ -979,6 +1008,12 @@ where
             let history = history(&source);
             let set = history.current();
             let id = set.document.id.clone();
+            // The next start shows "Opening…" for this document, or the sample at once if it
+            // is the untouched sample (only for the app proper: tests mount their own sets).
+            if reopen {
+                let untouched_sample = id == SAMPLE_ID && !history.can_undo();
+                startup::set_reopen_hint((!untouched_sample).then_some(id.as_str()));
+            }
             let closed = open_id.borrow_mut().replace(id.clone()).filter(|old| *old != id);
             // It rendered: a restore that stops the page is the only thing the marker catches.
             if let Some(l) = local_storage() {

@@ -389,6 +389,9 @@ struct Inner {
     waiting: BTreeMap<u32, Waiting>,
     /// Workers replaced after a crash (shown nowhere; kept for tests and the console).
     restarts: u32,
+    /// Whether the first worker was spawned: after the first paint, or by the first request
+    /// if that comes sooner (see `ui::startup`).
+    started: bool,
 }
 
 /// The main-thread handle: submit requests, get replies in callbacks.
@@ -417,14 +420,28 @@ const NO_WORKER: &str = "the extraction worker did not start, so this article ha
 const NO_READER: &str = "the app's worker (which reads and writes files) did not start; reload to try again";
 
 impl Extractor {
-    /// Starts the worker (or prepares the main-thread fallback).
+    /// Starts the worker after the first paint (its wasm and models would compete with the
+    /// first render for the CPU), or at the first request if that comes sooner.
     pub fn new() -> Extractor {
         let extractor = Extractor { inner: Rc::new(RefCell::new(Inner::default())) };
         RUNNING.with(|r| *r.borrow_mut() = Rc::downgrade(&extractor.inner));
         if web_sys::window().is_some() {
-            extractor.start();
+            let weak = Rc::downgrade(&extractor.inner);
+            crate::ui::startup::after_first_paint(move || {
+                if let Some(inner) = weak.upgrade() {
+                    Extractor { inner }.ensure_started();
+                }
+            });
         }
         extractor
+    }
+
+    /// Spawns the first worker unless it was already.
+    fn ensure_started(&self) {
+        if !std::mem::replace(&mut self.inner.borrow_mut().started, true) {
+            crate::ui::startup::mark("worker");
+            self.start();
+        }
     }
 
     /// Spawns a fresh worker; on failure requests run on the main thread.
@@ -611,6 +628,9 @@ impl Extractor {
         message.push(&JsValue::from_str(&json));
         if !bytes.is_empty() {
             message.push(&js_sys::Uint8Array::from(bytes.as_slice()));
+        }
+        if web_sys::window().is_some() {
+            self.ensure_started();
         }
         let on_page = self.inner.borrow().live.is_none();
         self.inner.borrow_mut().waiting.insert(seq, Waiting { message: message.clone(), request, done });

@@ -1,16 +1,21 @@
 // The app's speed and size in one run (prints figures; asserts nothing about speed), so
 // README's "Speed and size" table comes from one command:
 //
-//   node tests/e2e/bench.mjs [dist-dir] [words,words,...] [runs]
+//   node tests/e2e/bench.mjs [dist-dir] [words,words,...|none] [runs]
 //
-// (defaults: dist, 1000,20000,100000, 3). Against the release build (`trunk build --release`).
+// (defaults: dist, 1000,20000,100000, 3; `none` measures bytes and start-up only). Against the release build (`trunk build --release`).
 //
 // - bytes: every file of dist/, raw and gzip -9; "first paint" is what index.html needs
 //   before anything shows (the HTML, its CSS, the page's JS and wasm), "worker" the
 //   extraction worker's files, "everything" all of dist/;
 // - navigation → first highlight: from the start of navigation (performance.timeOrigin)
 //   until the sample's first <mark> is in the DOM and painted, in a fresh headless Chromium
-//   with a fresh profile each run (nothing cached, no service worker yet);
+//   with a fresh profile each run (nothing cached, no service worker yet), with the start-up
+//   milestones before it (HTML, page wasm received, instantiated, first render) and after
+//   it (the app's `newsmark:*` marks: storage, worker, service worker; see src/ui/startup.rs);
+// - returning editor: a 1,000-word document opened and stored, the page reloaded (service
+//   worker in control) → that document's first highlight painted, and whether the sample
+//   was shown before it;
 // - per article size (one highlight per 10 words, as a newsmark .json opened with "Open…"):
 //   first render (the file input's change event → article painted, fresh profile each run),
 //   tag key → repaint (keydown of a label key with a word selected → the frame after the
@@ -25,7 +30,8 @@ import path from 'node:path';
 import { ROOT, serve, launch, longArticle } from './lib.mjs';
 
 const DIST = path.resolve(ROOT, process.argv[2] || 'dist');
-const SIZES = (process.argv[3] || '1000,20000,100000').split(',').map(Number);
+// `none`: start-up and bytes only.
+const SIZES = (process.argv[3] || '1000,20000,100000').split(',').filter((w) => w !== 'none').map(Number);
 const RUNS = Number(process.argv[4] || 3);
 const PRESSES = 15;
 
@@ -79,7 +85,7 @@ async function sizes() {
     ['worker, gzip', fmtB(worker[1])], ['everything, gzip', fmtB(all[1])]);
 }
 
-// ---- navigation → first highlight ----------------------------------------------------------
+// ---- start-up ---------------------------------------------------------------------------
 
 async function fresh(fn) {
   const profile = await mkdtemp(path.join(process.env.TMPDIR || tmpdir(), 'newsmark-bench-'));
@@ -93,26 +99,102 @@ async function fresh(fn) {
   }
 }
 
+/**
+ * Installed before any script of the page runs: when the page's wasm is instantiated, when
+ * the first highlight (of document `want`, or any) is in the DOM and the frame after, in
+ * which it is painted; and which documents the article showed, in order.
+ */
+const PROBE = (want) => {
+  const t = (window.__startup = { documents: [] });
+  for (const name of ['instantiateStreaming', 'instantiate']) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = function (...args) {
+      const p = original.apply(this, args);
+      p.then(() => { if (t.instantiated === undefined) t.instantiated = performance.now(); }, () => {});
+      return p;
+    };
+  }
+  new MutationObserver((_, obs) => {
+    for (const a of document.querySelectorAll('article[data-document]')) {
+      if (!t.documents.includes(a.dataset.document)) t.documents.push(a.dataset.document);
+    }
+    const article = want === null ? 'article' : `article[data-document="${CSS.escape(want)}"]`;
+    if (t.dom !== undefined || !document.querySelector(`${article} mark[data-label]`)) return;
+    t.dom = performance.now();
+    requestAnimationFrame(() => setTimeout(() => { t.painted = performance.now(); obs.disconnect(); }, 0));
+  }).observe(document, { childList: true, subtree: true });
+};
+
+/** The app's own milestones (User Timing marks, see src/ui/startup.rs). */
+const MARKS = { storage: 'storage opened', restored: 'project read (and document restored)', worker: 'worker spawned', 'service-worker': 'service worker registered' };
+
+/** Waits for the probe's painted highlight and the app's later milestones; returns ms from navigation start. */
+async function startupTimes(page) {
+  await page.waitForFunction(() => window.__startup?.painted !== undefined, null, { timeout: 60_000 });
+  // The later milestones (absent from builds before they were marked: then not waited for long).
+  await page.waitForFunction((names) => names.every((n) => performance.getEntriesByName(`newsmark:${n}`).length), Object.keys(MARKS), { timeout: 5_000 }).catch(() => {});
+  return page.evaluate((names) => {
+    const t = window.__startup;
+    const nav = performance.getEntriesByType('navigation')[0];
+    const wasm = performance.getEntriesByType('resource').find((r) => /_bg\.wasm$/.test(r.name) && !r.name.includes('worker'));
+    const out = { html: nav.responseEnd, wasm: wasm?.responseEnd, instantiated: t.instantiated, dom: t.dom, painted: t.painted, documents: t.documents };
+    for (const n of names) out[n] = performance.getEntriesByName(`newsmark:${n}`)[0]?.startTime;
+    return out;
+  }, Object.keys(MARKS));
+}
+
+const ROWS = [['html', 'HTML received'], ['wasm', 'page wasm received'], ['instantiated', 'page wasm compiled and instantiated'],
+  ['dom', 'first highlight in the DOM (first render done)'], ['painted', 'first highlight painted'],
+  ...Object.entries(MARKS)];
+
+function printTimes(title, runs) {
+  console.log(`\n## ${title} (ms from navigation start, median of ${runs.length}; — = not seen)`);
+  for (const [key, label] of ROWS) {
+    const xs = runs.map((r) => r[key]).filter((x) => x !== undefined);
+    console.log(`${label.padEnd(48)} ${xs.length ? median(xs).toFixed(0).padStart(6) : '     —'}${xs.length ? `  (${xs.map((x) => x.toFixed(0)).join(', ')})` : ''}`);
+  }
+}
+
 async function firstHighlight(base) {
-  const times = [];
+  const runs = [];
   for (let i = 0; i < RUNS; i++) {
-    times.push(await fresh(async (page) => {
-      // Installed before any script of the page runs: notes when the first <mark> lands,
-      // then the frame it is painted in.
-      await page.addInitScript(() => {
-        new MutationObserver((_, obs) => {
-          if (!document.querySelector('mark[data-label]')) return;
-          obs.disconnect();
-          requestAnimationFrame(() => setTimeout(() => { window.__firstMark = performance.now(); }, 0));
-        }).observe(document, { childList: true, subtree: true });
-      });
+    runs.push(await fresh(async (page) => {
+      await page.addInitScript(PROBE, null);
       await page.goto(base);
-      await page.waitForFunction(() => window.__firstMark !== undefined, null, { timeout: 60_000 });
-      return page.evaluate(() => window.__firstMark);
+      return startupTimes(page);
     }));
   }
-  console.log(`\n## navigation → first highlight of the sample (fresh profile): ${fmtMs(times)}`);
-  summary.push(['navigation → first highlight', `${median(times).toFixed(0)} ms`]);
+  printTimes('start-up, fresh profile: navigation → first highlight of the sample', runs);
+  const times = runs.map((r) => r.painted);
+  console.log(`navigation → first highlight of the sample (fresh profile): ${fmtMs(times)}`);
+  summary.push(['navigation → first highlight (fresh profile)', `${median(times).toFixed(0)} ms`]);
+}
+
+/** A returning editor: a 1,000-word document opened and stored, then the page reloaded
+ *  (service worker in control, as on any later visit) → their document's first highlight. */
+async function returning(base) {
+  const a = await article(1000);
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    runs.push(await fresh(async (page) => {
+      await page.goto(base);
+      await page.locator('article p.paragraph').first().waitFor();
+      await open(page, a);
+      await page.locator(`article[data-document="${a.id}"] mark[data-label]`).first().waitFor();
+      await page.locator('[data-save-status=saved]').waitFor();
+      await page.evaluate(() => navigator.serviceWorker.ready);
+      await page.addInitScript(PROBE, a.id);
+      await page.reload();
+      const t = await startupTimes(page);
+      if (!t.documents.includes(a.id)) throw new Error(`the reload did not reopen ${a.id} (shown: ${t.documents.join(', ')})`);
+      return t;
+    }));
+  }
+  printTimes(`start-up, returning editor: reload → first highlight of their stored ${a.words.toLocaleString('en-US')}-word document`, runs);
+  const flashed = runs.filter((r) => r.documents[0] !== a.id).length;
+  const times = runs.map((r) => r.painted);
+  console.log(`reload → first highlight of the stored document: ${fmtMs(times)}; the sample shown first in ${flashed} of ${runs.length} runs`);
+  summary.push(['returning editor: reload → first highlight of their document', `${median(times).toFixed(0)} ms (sample shown first: ${flashed} of ${runs.length})`]);
 }
 
 // ---- long articles ------------------------------------------------------------------------
@@ -219,6 +301,7 @@ const { server, base } = await serve(DIST);
 try {
   await sizes();
   await firstHighlight(base);
+  await returning(base);
   for (const words of SIZES) await measureArticle(base, words);
   console.log('\n## summary (markdown)\n\n| what | measured |\n|---|---|');
   for (const [k, v] of summary) console.log(`| ${k} | ${v} |`);
