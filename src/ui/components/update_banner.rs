@@ -55,10 +55,12 @@ pub fn UpdateBanner() -> Html {
                 .as_ref()
                 .filter(|w| js_sys::Reflect::has(&w.navigator(), &JsValue::from_str("serviceWorker")).unwrap_or(false))
                 .map(|w| w.navigator().service_worker());
-            if let Some(container) = container {
+            // `ready`, not `getRegistration()`: on a first visit the page's `register` may
+            // not have stored the registration yet when this runs (a page that starts
+            // sooner lost that race and never heard of updates); `ready` waits for it.
+            if let Some(promise) = container.and_then(|c| c.ready().ok()) {
                 let keep2 = keep.clone();
                 let found: Rc<dyn Fn(ServiceWorker)> = Rc::new(move |w| waiting.set(Some(w)));
-                let promise = container.get_registration();
                 wasm_bindgen_futures::spawn_local(async move {
                     let Ok(reg) = JsFuture::from(promise).await else { return };
                     let Ok(reg) = reg.dyn_into::<ServiceWorkerRegistration>() else { return };
