@@ -11,6 +11,7 @@ mod golden_dir;
 use newsmark::core::{self, format::json, model::text, Document};
 
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pipeline/sample.expected.json");
+const EMBEDDED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pipeline/sample.set.json");
 
 #[test]
 fn sample_output_matches_golden() {
@@ -23,6 +24,23 @@ fn sample_output_matches_golden() {
     let want = std::fs::read_to_string(GOLDEN).expect("golden file (UPDATE_GOLDEN=1 writes it)");
     assert!(out == want, "pipeline output changed; diff it against {GOLDEN} and regenerate if intended");
     assert_eq!(core::extract(&doc), core::extract(&doc), "deterministic");
+}
+
+/// The page embeds the golden's suggestions as the `AnnotationSet` in serde's own form
+/// (`ui::sample`): what storage already reads, so the page wasm needs neither the JSON
+/// format's importer nor `serde_json::Value`. It must be exactly the golden file imported.
+#[test]
+fn embedded_sample_set_is_the_golden_imported() {
+    let golden = std::fs::read_to_string(GOLDEN).expect("golden file");
+    let set = json::import(&golden).expect("the golden file imports");
+    let out = serde_json::to_string(&set).unwrap() + "\n";
+    if golden_dir::update_requested() {
+        std::fs::write(EMBEDDED, &out).unwrap();
+    }
+    let want = std::fs::read_to_string(EMBEDDED).expect("embedded sample (UPDATE_GOLDEN=1 writes it)");
+    assert!(out == want, "{EMBEDDED} is not {GOLDEN} imported; regenerate with UPDATE_GOLDEN=1");
+    let read: newsmark::core::AnnotationSet = serde_json::from_str(&want).unwrap();
+    assert_eq!(json::export(&read), golden, "nothing is lost between the two forms");
 }
 
 /// The app shows the shipped sample text as it is (`ui::sample::sample_document` does not

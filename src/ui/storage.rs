@@ -14,6 +14,7 @@
 //! [`Store::watch`]. Layout-1 records (`project`, `doc:<id>`, `aside:<n>`) and the older
 //! hand-written IndexedDB database are converted once, on open.
 
+use crate::core::model::sort;
 use crate::core::ledger::edits::LedgerEdits;
 use crate::core::model::annotation::AnnotationSet;
 use crate::core::model::history::History;
@@ -825,7 +826,7 @@ impl Store {
             }
         }
         for list in progress.values_mut() {
-            list.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+            sort::sort_by(list, |a, b| a.0.as_str().cmp(b.0.as_str()));
         }
         Ok(progress)
     }
@@ -839,7 +840,7 @@ impl Store {
             let Ok(record) = serde_json::from_str::<AssignRecord>(&r.body) else { continue };
             all.push(Assignment { key, record });
         }
-        all.sort_by(|a, b| a.record.doc.cmp(&b.record.doc));
+        sort::sort_by(&mut all, |a, b| a.record.doc.cmp(&b.record.doc));
         Ok(all)
     }
 

@@ -41,6 +41,8 @@
 //! page posts the project's annotation sets and the editor's corrections and gets the
 //! ledger's rows and summary (or a report file's text) back, so `core::ledger`'s
 //! aggregation and its Markdown / HTML / CSV / JSON writers stay out of the page wasm.
+//! So is the editor's "Export JSON" file (`Request::ExportJson`): the page posts the set
+//! and downloads the text it gets back, so the JSON format's writer is not on the page.
 //!
 //! Where no worker starts at all (a worker script that fails to load), every request fails
 //! with a clear message ("reload to try again"): the page wasm has neither the pipeline nor
@@ -103,6 +105,10 @@ pub enum Request {
         options: Options,
         format: LedgerFormat,
     },
+    /// Writes the set as newsmark's JSON file (`format::json::export`, what `newsmark
+    /// export --format json` writes): its writer and `serde_json::Value` stay out of the
+    /// page wasm.
+    ExportJson { seq: u32, set: AnnotationSet },
 }
 
 impl Request {
@@ -112,7 +118,8 @@ impl Request {
             | Request::Read { seq, .. }
             | Request::WriteBundle { seq, .. }
             | Request::Ledger { seq, .. }
-            | Request::LedgerFile { seq, .. } => *seq,
+            | Request::LedgerFile { seq, .. }
+            | Request::ExportJson { seq, .. } => *seq,
         }
     }
 }
@@ -121,7 +128,7 @@ impl Request {
 /// the request that failed.
 #[derive(Deserialize)]
 struct SeqOnly {
-    #[serde(alias = "Extract", alias = "Read", alias = "WriteBundle", alias = "Ledger", alias = "LedgerFile")]
+    #[serde(alias = "Extract", alias = "Read", alias = "WriteBundle", alias = "Ledger", alias = "LedgerFile", alias = "ExportJson")]
     inner: SeqField,
 }
 
@@ -155,6 +162,32 @@ pub enum Reply {
     Ledger { seq: u32, ledger: Box<Ledger>, build_ms: f64 },
     /// A ledger report's text.
     LedgerFile { seq: u32, text: String },
+    /// An exported file's text (`ExportJson`).
+    File { seq: u32, text: String },
+}
+
+impl Reply {
+    /// The variant's name, for messages.
+    fn name(&self) -> &'static str {
+        match self {
+            Reply::Ready => "Ready",
+            Reply::Models { .. } => "Models",
+            Reply::Extracted { .. } => "Extracted",
+            Reply::Read { .. } => "Read",
+            Reply::Failed { .. } => "Failed",
+            Reply::Unavailable { .. } => "Unavailable",
+            Reply::Bundle { .. } => "Bundle",
+            Reply::Ledger { .. } => "Ledger",
+            Reply::LedgerFile { .. } => "LedgerFile",
+            Reply::File { .. } => "File",
+        }
+    }
+}
+
+/// A reply that does not answer its request (page and worker of different builds). Named,
+/// not printed with `Debug`: that would link every reply type's `Debug` into the page.
+fn unexpected(reply: &Reply) -> String {
+    format!("unexpected reply {} from the worker", reply.name())
 }
 
 /// Does what `request` asks, in the worker.
@@ -182,6 +215,7 @@ pub fn handle(request: Request, bytes: &[u8]) -> Reply {
             let ledger = crate::core::ledger::build(&sets, &edits, options);
             Reply::LedgerFile { seq, text: crate::core::ledger::export::write(&ledger, format) }
         }
+        Request::ExportJson { seq, set } => Reply::File { seq, text: crate::core::format::json::export(&set) },
     }
 }
 
@@ -533,7 +567,8 @@ impl Extractor {
             | Reply::Read { seq, .. }
             | Reply::Bundle { seq, .. }
             | Reply::Ledger { seq, .. }
-            | Reply::LedgerFile { seq, .. } => *seq,
+            | Reply::LedgerFile { seq, .. }
+            | Reply::File { seq, .. } => *seq,
         };
         let waiting = self.inner.borrow_mut().waiting.remove(&seq);
         if let Some(w) = waiting {
@@ -597,9 +632,11 @@ impl Extractor {
                 // Never `handle` or `read`: they would link the pipeline and the file readers
                 // into the page wasm.
                 let reply = match w.request {
-                    Request::Read { .. } | Request::WriteBundle { .. } | Request::Ledger { .. } | Request::LedgerFile { .. } => {
-                        Err(NO_READER.to_string())
-                    }
+                    Request::Read { .. }
+                    | Request::WriteBundle { .. }
+                    | Request::Ledger { .. }
+                    | Request::LedgerFile { .. }
+                    | Request::ExportJson { .. } => Err(NO_READER.to_string()),
                     Request::Extract { .. } => Err(NO_WORKER.to_string()),
                 };
                 (w.done)(reply);
@@ -660,7 +697,7 @@ impl Extractor {
             Box::new(move |r| {
                 done(r.and_then(|reply| match reply {
                     Reply::Extracted { set, .. } => Ok(set),
-                    other => Err(format!("unexpected reply {other:?}")),
+                    other => Err(unexpected(&other)),
                 }))
             }),
         );
@@ -675,7 +712,7 @@ impl Extractor {
             Box::new(move |r| {
                 done(r.and_then(|reply| match reply {
                     Reply::Read { picked, .. } => Ok(picked),
-                    other => Err(format!("unexpected reply {other:?}")),
+                    other => Err(unexpected(&other)),
                 }))
             }),
         );
@@ -697,7 +734,7 @@ impl Extractor {
                 done(r.and_then(|reply| match reply {
                     Reply::Bundle { error: None, bytes, .. } => Ok(bytes),
                     Reply::Bundle { error: Some(e), .. } => Err(e),
-                    other => Err(format!("unexpected reply {other:?}")),
+                    other => Err(unexpected(&other)),
                 }))
             }),
         );
@@ -719,7 +756,7 @@ impl Extractor {
             Box::new(move |r| {
                 done(r.and_then(|reply| match reply {
                     Reply::Ledger { ledger, build_ms, .. } => Ok((*ledger, build_ms)),
-                    other => Err(format!("unexpected reply {other:?}")),
+                    other => Err(unexpected(&other)),
                 }))
             }),
         );
@@ -741,7 +778,21 @@ impl Extractor {
             Box::new(move |r| {
                 done(r.and_then(|reply| match reply {
                     Reply::LedgerFile { text, .. } => Ok(text),
-                    other => Err(format!("unexpected reply {other:?}")),
+                    other => Err(unexpected(&other)),
+                }))
+            }),
+        );
+    }
+
+    /// Writes `set` as newsmark's JSON file in the worker; `done` gets its text.
+    pub fn export_json(&self, set: AnnotationSet, done: impl FnOnce(Result<String, String>) + 'static) {
+        self.submit(
+            |seq| Request::ExportJson { seq, set },
+            Vec::new(),
+            Box::new(move |r| {
+                done(r.and_then(|reply| match reply {
+                    Reply::File { text, .. } => Ok(text),
+                    other => Err(unexpected(&other)),
                 }))
             }),
         );

@@ -6,7 +6,8 @@
 // (a) an edit and its undo history survive a reload;
 // (b) after one visit the app reloads and works with the network off (service worker);
 // (c) the single-file build opened from file:// shows the sample and its highlights, and
-//     pre-annotates a new article (its worker inlined once, started from a blob: URL);
+//     pre-annotates a new article (its worker inlined once, started from a blob: URL) and
+//     exports it as JSON (written by that worker);
 // (d) a 50-article JSONL import, annotations in two documents, reload, project bundle
 //     export, re-import into a fresh profile: identical annotations.
 
@@ -16,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import { serve, watchCsp, makeRunner } from './lib.mjs';
+import { serve, watchCsp, makeRunner, exportJson } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -172,6 +173,9 @@ try {
       // A new article is pre-annotated by the worker, inlined once and started from blob:.
       await importJsonl(page, 'single.jsonl', jsonl(1));
       await page.locator('article[data-document="story-01"] mark').first().waitFor();
+      // "Export JSON" is written by that worker too; the page only downloads the text.
+      const exported = await exportJson(page);
+      assert(exported.document.id === 'story-01' && exported.entities.length > 0, `Export JSON from the single file: ${exported.document.id}`);
       const errors = b.errors.filter((e) => !/IndexedDB|storage/i.test(e));
       assert(errors.length === 0, errors.join('\n'));
     } finally {

@@ -6,6 +6,9 @@
 //    document under a new id; the edits are still there (and after a reload).
 // 4. A document that crashes the extraction worker: reported by id, the progress bar ends,
 //    the rest of the batch is extracted, the article itself is kept.
+// 4b. "Export JSON" is written in the worker: while it writes, "Preparing the file…"; a
+//    worker that crashes on it gives a clear error with "Try again", which downloads the
+//    same file from a fresh worker.
 // 5. Picked files are parsed in the worker: while the worker holds the bytes the page
 //    answers clicks and nothing is parsed on the page.
 // 8. Content-Security-Policy: in dist/index.html with the required directives; inline
@@ -87,6 +90,15 @@ const WORKER_TAP = `(() => {
     postMessage(message, ...rest) {
       if (Array.isArray(message) && typeof message[0] === 'string') {
         const request = JSON.parse(message[0]);
+        if (request.ExportJson && window.__crashExport) {
+          window.__crashExport = false;
+          request.ExportJson.set = 42;
+          return super.postMessage([JSON.stringify(request)], ...rest);
+        }
+        if (request.ExportJson && window.__holdExport) {
+          window.__held.push({ worker: this, message });
+          return undefined;
+        }
         if (request.Extract && request.Extract.document.id === 'crash-me') {
           request.Extract.document = 42;
           return super.postMessage([JSON.stringify(request)], ...rest);
@@ -181,6 +193,45 @@ try {
       // The fresh worker keeps working.
       await pick(page, 'Import articles…', { name: 'more.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(jsonl(['later'])) });
       await page.locator('.doc[data-doc-id="later"] .doc-pending[data-pending]:not([data-pending="0"])').waitFor();
+      const unexpected = b.errors.filter((e) => !/newsmark worker: |unreadable request/.test(e));
+      assert(unexpected.length === 0, unexpected.join('\n'));
+    } finally {
+      await b.close();
+    }
+  });
+
+  await check('4b. Export JSON is written in the worker; a crash there says so, and "Try again" saves it', async () => {
+    const b = await browser();
+    try {
+      const { page, context } = b;
+      await context.addInitScript({ content: WORKER_TAP });
+      await start(page, base);
+      const first = await exportJson(page);
+      assert(first.entities.length > 0 && first.format, 'the first export is a newsmark file');
+      // While the worker holds the request, the toolbar says the file is being prepared.
+      await page.evaluate(() => { window.__holdExport = true; });
+      const held = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export JSON' }).click();
+      await page.locator('.export-status', { hasText: 'Preparing the file…' }).waitFor();
+      await page.evaluate(() => { window.__holdExport = false; window.__release(); });
+      const again = JSON.parse(await readFile(await (await held).path(), 'utf8'));
+      assert(JSON.stringify(again) === JSON.stringify(first), 'the held export is the same file');
+      await page.locator('.export-status').waitFor({ state: 'detached' });
+      // The worker crashes on the next export: a clear error and "Try again".
+      await page.evaluate(() => { window.__crashExport = true; });
+      await page.getByRole('button', { name: 'Export JSON' }).click();
+      const problem = page.locator('.export-problem');
+      await problem.waitFor();
+      const text = await problem.textContent();
+      assert(/could not write .*\.annotations\.json/.test(text) && /unchanged/.test(text), `problem: ${text}`);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Try again' }).click(),
+      ]);
+      const retried = JSON.parse(await readFile(await download.path(), 'utf8'));
+      assert(JSON.stringify(retried) === JSON.stringify(first), 'Try again saves the same file');
+      await problem.waitFor({ state: 'detached' });
+      assert(await page.evaluate(() => window.__workers) === 2, 'the crashed worker was replaced once');
       const unexpected = b.errors.filter((e) => !/newsmark worker: |unreadable request/.test(e));
       assert(unexpected.length === 0, unexpected.join('\n'));
     } finally {

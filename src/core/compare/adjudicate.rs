@@ -14,6 +14,7 @@
 //!
 //! As in agreement, rejected items do not count and an item annotated twice counts once.
 
+use crate::core::model::sort;
 use super::agree::{tok_f1, touches};
 use crate::core::model::annotation::{
     AnnotationSet, Attribution, Curation, Entity, EntityId, Kind, Origin, Source, Status,
@@ -300,7 +301,7 @@ fn cluster<T: Clone>(per: &[Vec<T>], score: impl Fn(&T, &T) -> Option<u64>) -> V
                 }
             }
         }
-        candidates.sort();
+        sort::sort(&mut candidates);
         let mut used = vec![false; items.len()];
         for (_, c, i) in candidates {
             if !used[i] && clusters[c][k].is_none() {
@@ -379,7 +380,7 @@ fn classify(versions: &[Option<Item>]) -> Vec<Class> {
             _ => {}
         }
     }
-    classes.sort();
+    sort::sort(&mut classes);
     classes
 }
 
@@ -472,7 +473,7 @@ impl Adjudication {
             }
         }
         // Text order; entities before attributions at one place.
-        disagreements.sort_by_key(|d| {
+        sort::sort_by_key(&mut disagreements, |d| {
             let s = d.anchor();
             (s.start, !d.is_entity(), std::cmp::Reverse(s.end))
         });
@@ -566,7 +567,7 @@ impl Adjudication {
         }
         // Entities in text order (as exports write them), so ids follow the text and an
         // exported curated set reads back identical.
-        unique.sort_by_key(|(item, _)| match item {
+        sort::sort_by_key(&mut unique, |(item, _)| match item {
             Item::Entity(e) => (0, e.span.start, std::cmp::Reverse(e.span.end), e.label.as_str().to_string()),
             Item::Attribution(_) => (1, 0, std::cmp::Reverse(0), String::new()),
         });
@@ -814,8 +815,8 @@ mod tests {
                 format!("{:?}{:?}{:?}{:?}", v.kind, v.cue, v.content, s)
             })
             .collect();
-        e.sort();
-        a.sort();
+        sort::sort(&mut e);
+        sort::sort(&mut a);
         (e, a)
     }
 

@@ -14,6 +14,7 @@
 //! of the entity covering it (overlapping it by at least one byte); where several do, the
 //! one that starts first, then the longest, then the smallest label name; no entity is `O`.
 
+use crate::core::model::sort;
 use crate::core::model::annotation::{AnnotationSet, Attribution, Entity, Status};
 use crate::core::model::span::Span;
 use std::collections::{BTreeMap, HashSet};
@@ -123,7 +124,7 @@ impl Kappa {
             .keys()
             .flat_map(|(a, b)| [a.clone(), b.clone()])
             .collect();
-        l.sort();
+        sort::sort(&mut l);
         l.dedup();
         l
     }
@@ -308,7 +309,7 @@ fn entities(a: &AnnotationSet, b: &AnnotationSet, out: &mut Agreement) {
 /// Live entities by start, then longest first, then label name.
 fn by_position(set: &AnnotationSet) -> Vec<(Span, &str)> {
     let mut v = live_entities(set);
-    v.sort_by(|x, y| {
+    sort::sort_by(&mut v, |x, y| {
         x.0.start
             .cmp(&y.0.start)
             .then(y.0.end.cmp(&x.0.end))

@@ -8,6 +8,7 @@
 //! edge becomes several `<mark>`s with the same id rather than broken HTML. Pure and
 //! host-tested; the UI only maps segments to elements.
 
+use crate::core::model::sort;
 use crate::core::model::annotation::{AnnotationSet, AttributionId, Entity, EntityId};
 use crate::core::model::span::Span;
 
@@ -103,7 +104,7 @@ pub fn paragraph_inputs_for<'a>(set: &'a AnnotationSet, spans: &[Span]) -> Vec<P
         first..last.max(first)
     };
     let mut entities: Vec<&Entity> = set.entities.iter().filter(|e| usable(&e.span)).collect();
-    entities.sort_by_key(|e| (e.span.start, std::cmp::Reverse(e.span.end), e.id));
+    sort::sort_by_key(&mut entities, |e| (e.span.start, std::cmp::Reverse(e.span.end), e.id));
     for e in entities {
         for i in touched(&out, &e.span) {
             out[i].entities.push(e);
@@ -121,7 +122,7 @@ pub fn paragraph_inputs_for<'a>(set: &'a AnnotationSet, spans: &[Span]) -> Vec<P
             roles.push((*f, a.id, AttributionRole::Content));
         }
     }
-    roles.sort_by_key(|&(_, id, role)| (id, role));
+    sort::sort_by_key(&mut roles, |&(_, id, role)| (id, role));
     for r in roles {
         for i in touched(&out, &r.0) {
             out[i].roles.push(r);

@@ -6,6 +6,7 @@
 //! Components never count, filter or sort: they ask this module. Pure and deterministic
 //! (ties are broken by position, then id).
 
+use crate::core::model::sort;
 use crate::core::model::annotation::{AnnotationSet, Attribution, AttributionId, Entity, EntityId, Kind, Status, Target};
 use crate::core::model::label::Label;
 use crate::core::model::span::Span;
@@ -52,7 +53,7 @@ pub fn pending_in_order(set: &AnnotationSet) -> Vec<Target> {
             (order_key(t, attribution_start(a)), t)
         }))
         .collect();
-    v.sort_by_key(|(k, _)| *k);
+    sort::sort_by_key(&mut v, |(k, _)| *k);
     v.into_iter().map(|(_, t)| t).collect()
 }
 
@@ -159,7 +160,7 @@ pub fn entity_groups(set: &AnnotationSet) -> Vec<EntityGroup> {
             (first, EntityGroup { name, label: members[0].label.clone(), mentions: members.iter().map(|e| e.id).collect() })
         })
         .collect();
-    out.sort_by(|(fa, a), (fb, b)| b.mentions.len().cmp(&a.mentions.len()).then(fa.cmp(fb)));
+    sort::sort_by(&mut out, |(fa, a), (fb, b)| b.mentions.len().cmp(&a.mentions.len()).then(fa.cmp(fb)));
     out.into_iter().map(|(_, g)| g).collect()
 }
 
@@ -208,7 +209,7 @@ fn entity_groups_name(set: &AnnotationSet, key: &GroupKey) -> Option<String> {
 /// suggestions are left out.
 pub fn source_groups(set: &AnnotationSet) -> Vec<SourceGroup> {
     let mut order: Vec<&Attribution> = set.attributions.iter().filter(|a| a.status != Status::Rejected).collect();
-    order.sort_by_key(|a| (attribution_start(a), a.id));
+    sort::sort_by_key(&mut order, |a| (attribution_start(a), a.id));
     // Key: the entity group when linked, else the case-folded name.
     let mut groups: Vec<(String, SourceGroup)> = Vec::new();
     for a in order {
@@ -234,7 +235,7 @@ pub fn source_groups(set: &AnnotationSet) -> Vec<SourceGroup> {
     }
     let mut out: Vec<SourceGroup> = groups.into_iter().map(|(_, g)| g).collect();
     // Stable sort keeps first-quoted order among equal totals.
-    out.sort_by(|a, b| b.total().cmp(&a.total()));
+    sort::sort_by(&mut out, |a, b| b.total().cmp(&a.total()));
     out
 }
 
@@ -274,7 +275,7 @@ pub fn source_display(set: &AnnotationSet, a: &Attribution) -> Option<SourceDisp
 pub fn entities_at(set: &AnnotationSet, span: Span) -> Vec<EntityId> {
     let mut v: Vec<&Entity> =
         set.entities.iter().filter(|e| e.status != Status::Rejected && e.span.overlaps(&span)).collect();
-    v.sort_by_key(|e| (e.span.len(), e.span.start, e.id));
+    sort::sort_by_key(&mut v, |e| (e.span.len(), e.span.start, e.id));
     v.into_iter().map(|e| e.id).collect()
 }
 

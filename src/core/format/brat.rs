@@ -12,6 +12,7 @@
 //! - `Status`, `Origin` and `Kind` as A lines; ids, confidence, canonical names and group
 //!   numbers as JSON in `AnnotatorNotes`, which brat shows and other tools ignore.
 
+use crate::core::model::sort;
 use crate::core::model::annotation::{
     AnnotationSet, Attribution, AttributionId, Boilerplate, Document, Entity, EntityId, Kind, Origin, RegionId,
     Source, Status,
@@ -295,7 +296,7 @@ pub fn import(id: &str, txt: &str, ann: &str) -> Result<AnnotationSet, FormatErr
     let mut entity_of_t: HashMap<String, EntityId> = HashMap::new();
     // Sorted by T number so ids are handed out in file order.
     let mut order: Vec<&String> = ts.keys().collect();
-    order.sort_by_key(|k| k[1..].parse::<u64>().unwrap_or(u64::MAX));
+    sort::sort_by_key(&mut order, |k| k[1..].parse::<u64>().unwrap_or(u64::MAX));
     for tid in order {
         let t = &ts[tid];
         let item = format!("line {}", t.line);

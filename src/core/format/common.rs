@@ -6,6 +6,7 @@
 //! The v1 JSON format keeps its own error type (`json::ImportError`); bundles wrap it.
 
 pub use crate::core::model::annotation::MAX_KEPT_ID;
+use crate::core::model::sort;
 use crate::core::model::annotation::{AnnotationSet, Attribution, EntityId, Kind, Origin, Source, Status};
 use crate::core::model::limits::{Limit, LimitError};
 use crate::core::format::json;
@@ -336,7 +337,7 @@ pub fn add_attributions(
     for (key, roles) in groups {
         let item = format!("{at} attribution {key}");
         let mut content: Vec<&RoleSpan> = roles.iter().filter(|r| r.role == "CONTENT").collect();
-        content.sort_by_key(|r| r.span.start);
+        sort::sort_by_key(&mut content, |r| r.span.start);
         let Some(first) = content.first() else {
             return Err(FormatError::Missing { item, field: "CONTENT span" });
         };
@@ -374,7 +375,7 @@ pub fn add_attributions(
             confidence: confidence(o, "confidence", &first.item, 1.0)?,
         });
     }
-    set.attributions.sort_by_key(|a| a.id);
+    sort::sort_by_key(&mut set.attributions, |a| a.id);
     Ok(())
 }
 

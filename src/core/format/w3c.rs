@@ -13,6 +13,7 @@
 //! selectors back against the document's text, re-anchoring by quote and context when the
 //! positions no longer fit (see [`crate::core::format::anchor`]).
 
+use crate::core::model::sort;
 use crate::core::model::annotation::{
     AnnotationSet, Attribution, AttributionId, Boilerplate, Document, Entity, EntityId, Kind, Origin, RegionId,
     Source, Status,
@@ -296,7 +297,7 @@ impl Placer<'_> {
         };
         let mut items = items;
         // Fragments in text order whatever order the file lists them in.
-        items.sort_by_key(|r| {
+        sort::sort_by_key(&mut items, |r| {
             r.get("selector").and_then(|s| {
                 let sels = s.as_array().map_or_else(|| vec![s], |a| a.iter().collect());
                 sels.into_iter().find_map(|x| x.get("start").and_then(Value::as_u64))

@@ -17,6 +17,7 @@ pub mod edits;
 pub mod export;
 pub mod table;
 
+use crate::core::model::sort;
 use crate::core::model::annotation::{AnnotationSet, Attribution, Kind, Status};
 use crate::core::model::offsets::OffsetMap;
 use classify::{atom, Atom, GenderEvidence, SourceType};
@@ -171,7 +172,7 @@ fn ranked(items: impl Iterator<Item = String>) -> Vec<String> {
         }
     }
     // Stable: first seen stays first among equals.
-    seen.sort_by_key(|e| std::cmp::Reverse(e.2));
+    sort::sort_by_key(&mut seen, |e| std::cmp::Reverse(e.2));
     seen.into_iter().map(|(_, s, _)| s).collect()
 }
 
@@ -221,7 +222,7 @@ pub fn build<'a>(sets: impl IntoIterator<Item = &'a AnnotationSet>, edits: &Ledg
     let (mut attributions, mut unsourced) = (0, 0);
     for (doc, set) in sets.iter().enumerate() {
         let mut counted: Vec<&Attribution> = set.attributions.iter().filter(|a| options.counts(a.status)).collect();
-        counted.sort_by_key(|a| (crate::core::edit::review::attribution_start(a), a.id));
+        sort::sort_by_key(&mut counted, |a| (crate::core::edit::review::attribution_start(a), a.id));
         for a in counted {
             attributions += 1;
             match atom(set, a) {
@@ -263,7 +264,7 @@ pub fn build<'a>(sets: impl IntoIterator<Item = &'a AnnotationSet>, edits: &Ledg
             source_of(&key, members_rows.iter().map(|&i| &rows[i]), &sets, &mut offsets)
         })
         .collect();
-    sources.sort_by(|a, b| {
+    sort::sort_by(&mut sources, |a, b| {
         b.attributions.cmp(&a.attributions).then(b.articles.cmp(&a.articles)).then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase())).then_with(|| a.key.cmp(&b.key))
     });
     let summary = summarise(&sets, &sources, attributions, unsourced);

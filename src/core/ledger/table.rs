@@ -1,6 +1,7 @@
 //! The ledger table's filtering and sorting, pure so the app only renders: which sources
 //! a filter keeps and in which order a column sorts them.
 
+use crate::core::model::sort;
 use super::classify::SourceType;
 use super::{GenderState, Ledger, LedgerSource};
 
@@ -88,7 +89,7 @@ impl Sort {
 /// The sources a filter keeps, in `sort` order (ties keep the ledger's order).
 pub fn rows<'a>(ledger: &'a Ledger, filter: &TableFilter, sort: Sort) -> Vec<&'a LedgerSource> {
     let mut v: Vec<&LedgerSource> = ledger.sources.iter().filter(|s| filter.matches(s)).collect();
-    v.sort_by(|a, b| {
+    sort::sort_by(&mut v, |a, b| {
         let o = match sort.column {
             Column::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
             Column::Type => a.kind.cmp(&b.kind),

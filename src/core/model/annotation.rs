@@ -5,6 +5,7 @@
 //! the undo history ([`crate::core::model::history`]) and the tests share one transition
 //! function. Spans are byte offsets ([`crate::core::model::span`]).
 
+use crate::core::model::sort;
 use crate::core::model::label::{Label, LabelSchema};
 use crate::core::model::span::{Extent, ExtentError, Span};
 use serde::{Deserialize, Serialize};
@@ -329,7 +330,7 @@ impl AnnotationSet {
     /// Entities sorted by position (start, then longest first), for rendering and export.
     pub fn entities_in_order(&self) -> Vec<&Entity> {
         let mut v: Vec<&Entity> = self.entities.iter().collect();
-        v.sort_by_key(|e| (e.span.start, std::cmp::Reverse(e.span.end), e.id));
+        sort::sort_by_key(&mut v, |e| (e.span.start, std::cmp::Reverse(e.span.end), e.id));
         v
     }
 

@@ -8,5 +8,6 @@ pub mod history;
 pub mod label;
 pub mod limits;
 pub mod offsets;
+pub mod sort;
 pub mod span;
 pub mod text;

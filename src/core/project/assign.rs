@@ -3,6 +3,7 @@
 //! assigned the document), so editors never write it and never conflict over it; each
 //! editor's queue is the documents whose record names them.
 
+use crate::core::model::sort;
 use crate::core::project::records::{Annotator, DocKey, ASSIGN_PREFIX, LAYOUT};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -74,7 +75,7 @@ impl AssignRecord {
             return Err(AssignError::NotOwner { owner: e.owner.clone() });
         }
         let mut to = to;
-        to.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        sort::sort_by(&mut to, |a, b| a.as_str().cmp(b.as_str()));
         to.dedup();
         Ok(AssignRecord { layout: LAYOUT, doc: doc.to_string(), title, owner: by.clone(), to })
     }

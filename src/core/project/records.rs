@@ -16,6 +16,7 @@
 //! - `local:…`: this browser's own records, never synced (open document and trash,
 //!   annotator name, records kept aside).
 
+use crate::core::model::sort;
 use crate::core::ledger::edits::LedgerEdits;
 use crate::core::model::annotation::Document;
 use crate::core::model::history::History;
@@ -319,7 +320,7 @@ pub fn replay(document: &Document, snapshot: Snapshot, log: &[(u64, &str)]) -> R
     let mut seq = folded;
     let mut damaged = None;
     let mut log: Vec<&(u64, &str)> = log.iter().filter(|(s, _)| *s > folded).collect();
-    log.sort_by_key(|(s, _)| *s);
+    sort::sort_by_key(&mut log, |(s, _)| *s);
     for (s, json) in log {
         let applied = if *s != seq + 1 {
             Err(RestoreError::Corrupt(format!("edit {} is missing", seq + 1)))
@@ -362,7 +363,7 @@ pub fn entry_of(history: &History, status: DocStatus) -> Entry {
 /// is still listed (else the first), the trash if its entry is still deleted.
 pub fn derive_project(metas: &[MetaRecord], local: &LocalProject, ledger: &LedgerEdits) -> Project {
     let mut live: Vec<&MetaRecord> = metas.iter().filter(|m| !m.deleted).collect();
-    live.sort_by(|a, b| (a.added, &a.entry.id).cmp(&(b.added, &b.entry.id)));
+    sort::sort_by(&mut live, |a, b| (a.added, &a.entry.id).cmp(&(b.added, &b.entry.id)));
     let mut seen = HashSet::new();
     let entries: Vec<Entry> = live.into_iter().filter(|m| seen.insert(m.entry.id.clone())).map(|m| m.entry.clone()).collect();
     let listed = |id: &str| entries.iter().any(|e| e.id == id);

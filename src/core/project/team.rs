@@ -6,6 +6,7 @@
 //! No browser here: `ui::sync` feeds PouchDB's events in and renders the state, and every
 //! transition is host-tested below.
 
+use crate::core::model::sort;
 use std::fmt;
 
 /// A CouchDB database URL: `http(s)://host[:port]/[prefix/]db`, without credentials (the
@@ -226,7 +227,7 @@ impl SyncState {
             }
             SyncEvent::Conflicts(ids) => {
                 self.conflicts.extend(ids);
-                self.conflicts.sort();
+                sort::sort(&mut self.conflicts);
                 self.conflicts.dedup();
             }
             SyncEvent::BrowserOffline => {

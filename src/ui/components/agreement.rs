@@ -6,6 +6,7 @@
 //! their current version of every listed document they annotated
 //! (`Store::annotation_set`).
 
+use crate::core::model::sort;
 use crate::core::compare::agree::{self, Agreement, Counts};
 use crate::core::project::records::Annotator;
 use crate::core::AnnotationSet;
@@ -224,7 +225,7 @@ pub fn AgreementPanel() -> Html {
             }
         }
     }
-    annotators.sort();
+    sort::sort(&mut annotators);
     let choose = |which: char| {
         let (sides, problems, project) = (sides.clone(), problems.clone(), project.clone());
         Callback::from(move |e: Event| {

@@ -55,12 +55,12 @@ pub fn UpdateBanner() -> Html {
                 .as_ref()
                 .filter(|w| js_sys::Reflect::has(&w.navigator(), &JsValue::from_str("serviceWorker")).unwrap_or(false))
                 .map(|w| w.navigator().service_worker());
+            // `ready`, not `getRegistration()`: the service worker is registered after the
+            // first paint (ui::startup), so on a first visit there may be no registration yet
+            // at this point; `ready` waits for it (and never resolves without one).
             if let Some(promise) = container.and_then(|c| c.ready().ok()) {
                 let keep2 = keep.clone();
                 let found: Rc<dyn Fn(ServiceWorker)> = Rc::new(move |w| waiting.set(Some(w)));
-                // `ready`, not `getRegistration()`: the service worker is registered after
-                // the first paint (ui::startup), so on a first visit there is none yet at
-                // this point; `ready` waits for it (and never resolves without one).
                 wasm_bindgen_futures::spawn_local(async move {
                     let Ok(reg) = JsFuture::from(promise).await else { return };
                     let Ok(reg) = reg.dyn_into::<ServiceWorkerRegistration>() else { return };
