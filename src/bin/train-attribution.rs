@@ -3,8 +3,9 @@
 //! ```text
 //! cargo run --release --bin train-attribution -- [--epochs N] [--seed S] [--out PATH]
 //!     [--dev-out DIR [--also GOLD_DIR]...] [--mode hybrid[,veto=F,margin=F,content=F|off,nested,negated]|model|rules] [--cue-bias F]
-//!     [--steps CUE,CONTENT,SOURCE]
+//!     [--steps CUE,CONTENT,SOURCE] [--load MODEL]
 //! ```
+//! `--load MODEL` measures an existing model file instead of training (gate tuning).
 //! Trains on `shared/data/polnear-train` (the shared folder as for `train-ner`), less the
 //! documents of the full-scheme dev set (`tests/fixtures/fullscheme`), which are held out. With
 //! `--dev-out`, runs the full extraction with the new model (combined with the rules per
@@ -48,6 +49,8 @@ mod native {
         mode: Mode,
         cue_bias: Option<f32>,
         steps: [f32; 3],
+        /// Measure this model file instead of training one (tuning the gate quickly).
+        load: Option<PathBuf>,
     }
 
     /// `rules`, `model`, or `hybrid` with gate options joined by commas:
@@ -78,7 +81,7 @@ mod native {
     }
 
     fn args() -> Result<Args, String> {
-        let mut a = Args { epochs: 4, seed: 20_261_205, out: "models/attribution.bin".into(), dev_out: None, also: Vec::new(), mode: newsmark::core::nlp::attribution::learned::DEFAULT_MODE, cue_bias: None, steps: DEFAULT_STEPS };
+        let mut a = Args { epochs: 4, seed: 20_261_205, out: "models/attribution.bin".into(), dev_out: None, also: Vec::new(), mode: newsmark::core::nlp::attribution::learned::DEFAULT_MODE, cue_bias: None, steps: DEFAULT_STEPS, load: None };
         let mut it = std::env::args().skip(1);
         while let Some(flag) = it.next() {
             let mut val = || it.next().ok_or(format!("{flag} needs a value"));
@@ -86,6 +89,7 @@ mod native {
                 "--epochs" => a.epochs = val()?.parse().map_err(|e| format!("--epochs: {e}"))?,
                 "--seed" => a.seed = val()?.parse().map_err(|e| format!("--seed: {e}"))?,
                 "--out" => a.out = val()?.into(),
+                "--load" => a.load = Some(val()?.into()),
                 "--dev-out" => a.dev_out = Some(val()?.into()),
                 "--also" => a.also.push(val()?.into()),
                 "--mode" => a.mode = parse_mode(&val()?)?,
@@ -105,10 +109,8 @@ mod native {
         corpus::json_files(dir).map_err(|e| e.to_string())
     }
 
-    pub fn run() -> Result<(), String> {
-        let a = args()?;
-        let shared = newsmark::cli::shared_dir();
-        let t0 = Instant::now();
+    /// Trains on polnear-train (less the held-out full-scheme texts) and writes `a.out`.
+    fn train_model(a: &Args, shared: &Path, t0: Instant) -> Result<Vec<u8>, String> {
         let mut ex = train::Examples::default();
         // The full-scheme dev set (tests/fixtures/fullscheme) annotates polnear-train
         // texts: they are held out, or its attribution figure would measure recall of
@@ -143,11 +145,23 @@ mod native {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
         std::fs::write(&a.out, &bytes).map_err(|e| format!("{}: {e}", a.out.display()))?;
+        Ok(bytes)
+    }
+
+    pub fn run() -> Result<(), String> {
+        let a = args()?;
+        let shared = newsmark::cli::shared_dir();
+        let t0 = Instant::now();
+        let bytes = match &a.load {
+            Some(path) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,
+            None => train_model(&a, &shared, t0)?,
+        };
         let mut model = Model::from_bytes(&bytes).map_err(|e| e.to_string())?;
         if let Some(b) = a.cue_bias {
             model = model.with_cue_bias(b);
         }
-        eprintln!("wrote {} ({} bytes; keys per table {:?}) in {:.1}s", a.out.display(), bytes.len(), model.sizes(), t0.elapsed().as_secs_f32());
+        let what = a.load.as_ref().map_or_else(|| format!("wrote {}", a.out.display()), |p| format!("loaded {}", p.display()));
+        eprintln!("{what} ({} bytes; keys per table {:?}) in {:.1}s", bytes.len(), model.sizes(), t0.elapsed().as_secs_f32());
         if let Some(out) = &a.dev_out {
             let mut sets: Vec<(PathBuf, String)> = vec![(shared.join("eval/dev/polnear"), "polnear".into()), (shared.join("eval/gold"), "gold".into())];
             for dir in &a.also {

@@ -621,6 +621,7 @@ pub fn content_candidates(ctx: &Ctx, (c0, c1): Range) -> Vec<Cand> {
             }
         }
         ends.extend(&far_ends);
+        ends.extend(np_object_ends(ctx, st, s1));
         for e in ends {
             let t = ctx.trim_end(st, e);
             if t > st {
@@ -641,6 +642,12 @@ pub fn content_candidates(ctx: &Ctx, (c0, c1): Range) -> Vec<Cand> {
             left_ends.push(k + 1);
         } else if matches!(ctx.raw(k), "," | "—" | ":" | "(" | ";") && !(k > 0 && ctx.closing(k - 1).is_some()) {
             left_ends.push(k);
+        }
+    }
+    // "The clip has faced ridicule", "His views were echoed": the subject as content.
+    if let Some(e) = subject_end(ctx, c0, s0) {
+        if !left_ends.contains(&e) {
+            left_ends.push(e);
         }
     }
     let mut prev_starts: Vec<usize> = Vec::new();
@@ -686,6 +693,25 @@ pub fn content_candidates(ctx: &Ctx, (c0, c1): Range) -> Vec<Cand> {
         }
     }
     out
+}
+
+/// Ends of a short noun-phrase content starting at `st`: before the first two
+/// prepositions other than "of" within 12 tokens ("attacked *Machado* in early-morning
+/// tweets", "said *as much* in an interview"). PolNeAR's contents of event-like cues are
+/// often just the object; the clause boundaries alone never end there.
+fn np_object_ends<'x>(ctx: &'x Ctx, st: usize, s1: usize) -> impl Iterator<Item = usize> + 'x {
+    (st + 1..(st + 12).min(s1))
+        .take_while(move |&e| !ctx.is_terminal(e))
+        .filter(move |&e| ctx.is_word(e) && ctx.word(e) != "of" && is_in(PREPOSITIONS, ctx.word(e)))
+        .take(2)
+}
+
+/// Where the subject of the cue at `c0` ends (auxiliaries, negations and adverbs
+/// skipped), when it is a short phrase opening the sentence: the content of a passive
+/// or evaluative cue ("*His views* were echoed by …").
+fn subject_end(ctx: &Ctx, c0: usize, s0: usize) -> Option<usize> {
+    let e = left_head_end(ctx, c0, s0);
+    (e > s0 && e < c0 && e - s0 <= 8 && (s0..e).all(|k| ctx.is_word(k) || ctx.is(k, ","))).then_some(e)
 }
 
 /// The lemma-ish form of a cue's head (its first lexicon word, else its first word).

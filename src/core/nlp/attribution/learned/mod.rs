@@ -58,7 +58,7 @@ pub struct Gate {
 }
 
 /// The shipped combination (chosen on dev and the seed, see `MODEL.md`).
-pub const DEFAULT_GATE: Gate = Gate { veto: None, min_margin: -4.0, no_nested: true, no_negated: true, content_override: Some(0.0) };
+pub const DEFAULT_GATE: Gate = Gate { veto: None, min_margin: -10.0, no_nested: true, no_negated: true, content_override: Some(0.0) };
 pub const DEFAULT_MODE: Mode = Mode::Hybrid(DEFAULT_GATE);
 
 /// The cue margin of a token the tagger never tags.
@@ -78,7 +78,7 @@ pub struct Model {
 }
 
 /// The cue bias in weight units (before quantisation).
-pub const CUE_BIAS: f32 = 4.0;
+pub const CUE_BIAS: f32 = 10.0;
 
 #[cfg(feature = "embedded-models")]
 static EMBEDDED: &[u8] = include_bytes!("../../../../../models/attribution.bin");
