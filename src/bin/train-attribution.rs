@@ -30,15 +30,19 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use newsmark::core::nlp::attribution::learned::{train, weights, Mode, Model, DEFAULT_GATE};
+    use newsmark::core::nlp::attribution::learned::{train, weights, Gate, Mode, Model, DEFAULT_GATE};
     use newsmark::core::nlp::pipeline;
     use newsmark::core::nlp::tagger::corpus;
     use std::path::{Path, PathBuf};
     use std::time::Instant;
 
-    /// Quantisation steps of the cue, content and source tables (weights under half a
-    /// step are pruned); chosen on dev for size at no loss (see `MODEL.md`).
-    const DEFAULT_STEPS: [f32; 3] = [2.0, 1.0, 1.0];
+    /// Quantisation steps of the cue, content, source and draft-filter tables (weights
+    /// under half a step are pruned); chosen on dev for size at no loss (see `MODEL.md`).
+    const DEFAULT_STEPS: [f32; 4] = [2.0, 1.0, 1.0, 0.25];
+
+    /// Folds of the draft filter's jackknife: each quarter of the training documents gets
+    /// cue margins from a tagger trained on the other three.
+    const FOLDS: usize = 4;
 
     struct Args {
         epochs: usize,
@@ -48,7 +52,7 @@ mod native {
         also: Vec<PathBuf>,
         mode: Mode,
         cue_bias: Option<f32>,
-        steps: [f32; 3],
+        steps: [f32; 4],
         /// Measure this model file instead of training one (tuning the gate quickly).
         load: Option<PathBuf>,
     }
@@ -69,6 +73,8 @@ mod native {
                         Some(("margin", x)) => g.min_margin = num(x)?,
                         Some(("content", "off")) => g.content_override = None,
                         Some(("content", x)) => g.content_override = Some(num(x)?),
+                        Some(("filter", "off")) => g.filter = None,
+                        Some(("filter", x)) => g.filter = Some(num(x)?),
                         None if p == "nested" => g.no_nested = false,
                         None if p == "negated" => g.no_negated = false,
                         _ => return Err(format!("unknown gate option {p}")),
@@ -95,7 +101,7 @@ mod native {
                 "--mode" => a.mode = parse_mode(&val()?)?,
                 "--steps" => {
                     let v: Vec<f32> = val()?.split(',').map(str::parse).collect::<Result<_, _>>().map_err(|e| format!("--steps: {e}"))?;
-                    a.steps = v.try_into().map_err(|_| "--steps needs three numbers: cue,content,source")?;
+                    a.steps = v.try_into().map_err(|_| "--steps needs four numbers: cue,content,source,filter")?;
                 }
                 "--cue-bias" => a.cue_bias = Some(val()?.parse().map_err(|e| format!("--cue-bias: {e}"))?),
                 other => return Err(format!("unknown argument {other}")),
@@ -127,18 +133,35 @@ mod native {
             .filter(|f| f.file_name().is_none_or(|n| !held_out.iter().any(|h| h.as_str() == n)))
             .collect();
         eprintln!("{} full-scheme dev documents held out", held_out.len());
+        let mut docs = Vec::with_capacity(files.len());
         for f in &files {
             let raw = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
             let (text, mut gold) = train::parse_gold(&raw).map_err(|e| format!("{}: {e}", f.display()))?;
             gold.sort_by_key(|g| g.cue.first().map_or(0, |s| s.start));
             train::add_examples(&text, &gold, &mut ex);
+            docs.push((text, gold));
         }
         let s = ex.stats;
         eprintln!(
             "{} documents, {} attributions ({} cues on tokens, content reachable {} ({} exact), source reachable {}); {} tokens tagged; {:.1}s",
             files.len(), s[0], s[1], s[2], s[3], s[4], ex.cue.len(), t0.elapsed().as_secs_f32()
         );
-        let tables = train::train(&ex, a.epochs, a.seed, |m| eprintln!("{m} ({:.1}s)", t0.elapsed().as_secs_f32()));
+        let mut tables = train::train(&ex, a.epochs, a.seed, |m| eprintln!("{m} ({:.1}s)", t0.elapsed().as_secs_f32()));
+        // The draft filter learns which model drafts to keep from cue margins the tagger
+        // gives documents it was not trained on (a tagger's margins on its own training
+        // documents are too sure of themselves).
+        let floor = Gate { min_margin: -FILTER_FLOOR, filter: None, ..DEFAULT_GATE };
+        let mut fex = Vec::new();
+        for fold in 0..FOLDS {
+            let cue = train::train_cue(&ex, |d| d % FOLDS != fold, a.epochs, a.seed + 1 + fold as u64);
+            let bytes = weights::encode(&[cue, tables[1].clone(), tables[2].clone(), vec![]], a.steps);
+            let m = Model::from_bytes(&bytes).map_err(|e| e.to_string())?.with_cue_bias(FILTER_FLOOR);
+            for (text, gold) in docs.iter().skip(fold).step_by(FOLDS) {
+                train::filter_examples(text, gold, &m, Mode::Hybrid(floor), &mut fex);
+            }
+            eprintln!("filter fold {fold}: {} drafts ({:.1}s)", fex.len(), t0.elapsed().as_secs_f32());
+        }
+        tables[3] = train::train_filter(&fex, a.epochs, a.seed, |m| eprintln!("{m} ({:.1}s)", t0.elapsed().as_secs_f32()));
         drop(ex);
         let bytes = weights::encode(&tables, a.steps);
         if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -147,6 +170,10 @@ mod native {
         std::fs::write(&a.out, &bytes).map_err(|e| format!("{}: {e}", a.out.display()))?;
         Ok(bytes)
     }
+
+    /// The lowest cue margin (weight units) the draft filter sees, in training and as the
+    /// shipped gate's floor.
+    const FILTER_FLOOR: f32 = newsmark::core::nlp::attribution::learned::FILTER_FLOOR;
 
     pub fn run() -> Result<(), String> {
         let a = args()?;
