@@ -4,6 +4,7 @@
 //! number) and skipped; the rest is imported.
 
 use crate::core::format::{bundle, json};
+use crate::core::ledger::edits::LedgerEdits;
 use crate::core::project::project::DocStatus;
 use crate::core::{project::{html, jsonl}, model::text, AnnotationSet, Document};
 
@@ -14,6 +15,9 @@ pub struct Picked {
     pub documents: Vec<Document>,
     /// Already annotated documents (annotation files, bundles) with their review status.
     pub annotated: Vec<(AnnotationSet, DocStatus)>,
+    /// Source-ledger corrections a bundle carried in its manifest (none for other files).
+    #[serde(default)]
+    pub ledger: LedgerEdits,
     pub problems: Vec<String>,
 }
 
@@ -47,6 +51,16 @@ pub fn read_file(name: &str, bytes: &[u8], into: &mut Picked) {
             Ok(())
         }),
         "zip" => bundle::import(bytes).map_err(|e| format!("{name}: {e}")).map(|b| {
+            // The app's bundles carry the ledger's merges and splits in the manifest; one
+            // that cannot be read is reported, and the documents are imported all the same.
+            if let Some(ledger) = b.project.get("ledger") {
+                match serde_json::from_value::<LedgerEdits>(ledger.clone()) {
+                    Ok(edits) => {
+                        into.ledger.absorb(&edits, &Default::default());
+                    }
+                    Err(e) => into.problems.push(format!("{name}: its source-ledger corrections could not be read ({e}); the documents were imported without them")),
+                }
+            }
             for entry in b.entries {
                 let status = entry
                     .meta
@@ -70,6 +84,7 @@ impl Picked {
     pub fn merge(&mut self, other: Picked) {
         self.documents.extend(other.documents);
         self.annotated.extend(other.annotated);
+        self.ledger.absorb(&other.ledger, &Default::default());
         self.problems.extend(other.problems);
     }
 

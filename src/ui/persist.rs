@@ -305,7 +305,7 @@ impl ProjectHandle {
     /// same article opened again, an older export of an edited one) is added under a new
     /// id (`x-2`) and a notice says so; both are kept.
     pub fn import(&self, picked: Picked) {
-        let Picked { documents, annotated, problems } = picked;
+        let Picked { documents, annotated, ledger, problems } = picked;
         let mut project = self.latest_project();
         let mut notices = Vec::new();
         let mut renamed = |old: &str, new: &str| {
@@ -319,12 +319,23 @@ impl ProjectHandle {
             renamed(old, &d.id);
         }
         let mut sets = Vec::with_capacity(annotated.len());
+        let mut ids = std::collections::HashMap::new();
         for (mut set, status) in annotated {
             let doc = project.add(vec![set.document.clone()]).remove(0);
             renamed(&set.document.id, &doc.id);
+            if doc.id != set.document.id {
+                ids.insert(set.document.id.clone(), doc.id.clone());
+            }
             project.set_status(&doc.id, status);
             set.document.id = doc.id;
             sets.push(set);
+        }
+        // A bundle's ledger corrections follow its documents (under the ids they were added
+        // as) and are stored with the list like any ledger edit.
+        match project.ledger.absorb(&ledger, &ids) {
+            0 => {}
+            1 => notices.push("1 source-ledger correction was imported with the project.".into()),
+            n => notices.push(format!("{n} source-ledger corrections were imported with the project.")),
         }
         let first = docs.first().map(|d| d.id.clone()).or_else(|| sets.first().map(|s| s.document.id.clone()));
         project.current = first.clone().or(project.current);
@@ -531,7 +542,7 @@ impl ProjectHandle {
         let (this, key) = (self.clone(), assignment.key.clone());
         wasm_bindgen_futures::spawn_local(async move {
             match store.assigned_document(&key).await {
-                Ok(Some(doc)) => this.import(Picked { documents: vec![doc], annotated: Vec::new(), problems: Vec::new() }),
+                Ok(Some(doc)) => this.import(Picked { documents: vec![doc], ..Picked::default() }),
                 Ok(None) => this.fail(format!("the article “{id}” has not arrived from the team database yet")),
                 Err(e) => this.fail(e.to_string()),
             }
@@ -696,19 +707,25 @@ async fn follow_annotator(
         Err(e) => return Some(e),
     };
     *base.borrow_mut() = Some(project.clone());
-    let current = project.current.clone();
+    // The open document (a per-browser choice) stays open only if it is in their list:
+    // otherwise the previous annotator's version would stay on screen and their first
+    // edit would store it as the new annotator's. Then their first document opens, or,
+    // with nothing listed yet, the sample, as on a first start.
+    let current = project.current.clone().filter(|id| project.get(id).is_some()).or_else(|| project.entries.first().map(|e| e.id.clone()));
     dispatch.dispatch(ProjectAction::Replace { project });
-    if let Some(id) = current {
-        match load(store, &id, last_saved).await {
-            Ok((h, more)) => {
-                restore.emit(h);
-                if more.is_some() {
-                    return more;
-                }
+    let Some(id) = current else {
+        restore.emit(History::new(crate::ui::sample::sample_set()));
+        return damage;
+    };
+    match load(store, &id, last_saved).await {
+        Ok((h, more)) => {
+            restore.emit(h);
+            if more.is_some() {
+                return more;
             }
-            Err(StorageError::Damaged(m)) if m.ends_with("is listed but not stored") => {}
-            Err(e) => return Some(e),
         }
+        Err(StorageError::Damaged(m)) if m.ends_with("is listed but not stored") => {}
+        Err(e) => return Some(e),
     }
     damage
 }

@@ -2,7 +2,8 @@
 // articles, open the ledger, filter to anonymous sources, click through to a quote in
 // its article, merge two sources, reload (the merge persists), export CSV and JSON
 // (checked, and equal to `newsmark ledger` over the same articles with the same edits),
-// and axe-core finds no serious or critical violation in the ledger view.
+// axe-core finds no serious or critical violation in the ledger view, and the project
+// bundle brings the merge to a fresh profile.
 // Usage: node tests/e2e/ledger.mjs [dist-dir]
 
 import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -88,6 +89,7 @@ let csv = null;
 let json = null;
 let md = null;
 let report = null;
+let bundle = null;
 
 try {
   await check('import 50 articles (the sample deleted, so the project is exactly them)', async () => {
@@ -158,6 +160,15 @@ try {
     assert(row && row.quotes === merged.into.quotes + merged.from.quotes, `after reload: ${JSON.stringify(row)}`);
   });
 
+  await check('export the project bundle: the merge travels in its manifest', async () => {
+    assert(merged, 'needs the merge');
+    await page.locator('button.ledger-toggle').click();
+    const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export project' }).click()]);
+    bundle = path.join(work, 'project.zip');
+    await d.saveAs(bundle);
+    await openLedger(page);
+  });
+
   await check('export CSV and JSON: the merged source, every row well formed', async () => {
     csv = await download(page, '.ledger-csv');
     json = await download(page, '.ledger-json');
@@ -218,6 +229,38 @@ try {
     assert(await page.locator('.ledger-problem').count() === 0, 'the error is gone');
     const summary = await page.locator('.ledger-summary').textContent();
     assert(summary.startsWith('50 articles'), `nothing lost: ${summary}`);
+  });
+
+  await check('a fresh profile importing the bundle gets the merge back (and once only, imported twice)', async () => {
+    assert(bundle && merged, 'needs the bundle');
+    await context.close();
+    consoleErrors.length = 0; // the previous check broke the worker on purpose
+    const fresh = await mkdtemp(path.join(process.env.TMPDIR || tmpdir(), 'newsmark-ledger-b-'));
+    context = await launch(fresh);
+    page = context.pages()[0] || (await context.newPage());
+    watch(page);
+    await page.goto(base);
+    await page.locator('article p').first().waitFor();
+    for (let round = 0; round < 2; round++) {
+      const [chooser] = await Promise.all([
+        page.waitForEvent('filechooser'),
+        page.getByRole('button', { name: 'Import articles…' }).click(),
+      ]);
+      await chooser.setFiles(bundle);
+      await page.locator(round ? '.doc[data-doc-id="story-50-2"]' : '.doc[data-doc-id="story-50"]').waitFor();
+      await page.locator('.project-progress').waitFor({ state: 'detached' });
+      const notice = await page.locator('.project-notices').textContent();
+      assert(round ? !/source-ledger correction/.test(notice) : /1 source-ledger correction was imported/.test(notice), `round ${round}: ${notice}`);
+    }
+    await page.locator('[data-save-status=saved]').waitFor();
+    await page.reload();
+    await page.locator('article p').first().waitFor();
+    await openLedger(page);
+    const rows = await rowsOf(page);
+    assert(!rows.some((r) => r.key === merged.from.key), 'the merged-away source stays gone after import');
+    assert(rows.some((r) => r.key === merged.into.key), 'the merged source is there');
+    await rm(fresh, { recursive: true, force: true });
+    assert(consoleErrors.length === 0, consoleErrors.join('\n'));
   });
 } finally {
   await context.close();

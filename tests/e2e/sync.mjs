@@ -26,6 +26,7 @@
 // (e) a 100-edit session: prints the bytes sent to the server per edit (counted by the
 //     proxy in front of the server);
 // (g) sign out ends the session and the sync, survives a reload, keeps local work local.
+// (l) another user signing in on that browser gets their own list and document.
 // Records are compared as the database holds them (every id but `local:` ones, with their
 // winning revisions), whatever the storage's record layout.
 
@@ -38,6 +39,8 @@ import { newsmarkBin, agreeCli, checkAgreementFigures } from './agree_lib.mjs';
 import { writeFile } from 'node:fs/promises';
 
 const DIST = path.resolve(ROOT, process.argv[2] || 'dist');
+/** The sample article's document id (src/ui/sample.rs). */
+const SAMPLE = 'seed-witkoff-moscow';
 const runner = makeRunner();
 const { finish } = runner;
 /** The check running, named in the errors a page reports meanwhile. */
@@ -53,7 +56,7 @@ const EXPECTED_NETWORK = /Failed to load resource: (the server responded with a 
 
 const { server, base } = await serve(DIST, '/');
 const origin = new URL(base).origin;
-const couch = await startCouch({ origin, users: { alice: 'alice-pw', bob: 'bob-pw', carol: 'carol-pw' }, members: ['alice', 'bob'] });
+const couch = await startCouch({ origin, users: { alice: 'alice-pw', bob: 'bob-pw', carol: 'carol-pw', dave: 'dave-pw' }, members: ['alice', 'bob', 'dave'] });
 
 /** A browser profile with one page of the app; collects unexpected console errors. */
 async function profile(name) {
@@ -555,6 +558,37 @@ try {
     // A live push starts within milliseconds of a local write; none reached the server.
     assert(couch.counter.requests === 0, `${couch.counter.requests} requests reached the server after sign-out`);
     assert(JSON.stringify(await serverRecords()) === JSON.stringify(onServer), 'an import after sign-out reached the server');
+  });
+
+  await check('(l) another user signs in on the same browser: their list and their document, never the previous user\'s', async () => {
+    const page = A.page;
+    const before = await listed(page);
+    assert(before.open === 'after-sign-out-1' && !before.ids.some((id) => id.startsWith('bob-story-')), `alice's list: ${JSON.stringify(before)}`);
+    await signIn(page, 'bob', 'bob-pw');
+    await waitState(page, 'synced');
+    await closeDialog(page);
+    const now = await until('bob\'s list on screen', async () => {
+      const l = await listed(page).catch(() => null);
+      return l && l.ids.some((id) => id.startsWith('bob-story-')) && l;
+    });
+    assert(!now.ids.includes('after-sign-out-1'), `alice's open document joined bob's list: ${JSON.stringify(now)}`);
+    assert(now.open && now.ids.includes(now.open), `the open document is bob's: ${JSON.stringify(now)}`);
+    assert(await page.locator(`article[data-document="${now.open}"]`).count() === 1, 'the article shown is the one listed as open');
+    await page.locator('[data-save-status=saved]').waitFor();
+    assert(!(await namedRecords(page)).some((n) => /^(meta|ann|edit):after-sign-out-1:bob/.test(n)), 'alice\'s work was stored as bob\'s');
+    // A member with nothing listed yet starts as on a first visit: the sample, theirs.
+    await signIn(page, 'dave', 'dave-pw');
+    await waitState(page, 'synced');
+    await closeDialog(page);
+    const dave = await until('dave\'s list on screen', async () => {
+      const l = await listed(page).catch(() => null);
+      return l && !l.ids.some((id) => id.startsWith('bob-story-')) && l;
+    });
+    assert(JSON.stringify(dave.ids) === JSON.stringify([SAMPLE]) && dave.open === SAMPLE, `dave's list: ${JSON.stringify(dave)}`);
+    assert(await page.locator(`article[data-document="${SAMPLE}"]`).count() === 1, 'the sample is shown');
+    await page.locator('[data-save-status=saved]').waitFor();
+    const daves = (await namedRecords(page)).filter((n) => /^(meta|ann|edit):.*:dave(:|$)/.test(n));
+    assert(daves.length > 0 && daves.every((n) => n.includes(`:${SAMPLE}:`)), `dave's records are the sample's only: ${daves.join(' ')}`);
   });
 
   await check('no unexpected console errors in either profile', async () => {

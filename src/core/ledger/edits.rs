@@ -79,6 +79,36 @@ impl LedgerEdits {
         LedgerEdits { ops, undone: self.undone.clone() }
     }
 
+    /// Takes in the corrections of another copy of the project (a bundle being imported):
+    /// its operations not already here are appended in their order, each naming documents
+    /// as the import named them (`renamed`: the bundle's id → the id it was added under,
+    /// when that id was taken). Returns how many were added; adding any clears the redo
+    /// list, as any new edit does. Importing the same bundle twice adds nothing the second time.
+    pub fn absorb(&mut self, other: &LedgerEdits, renamed: &HashMap<String, String>) -> usize {
+        let rename_key = |key: &str| {
+            renamed
+                .iter()
+                .find_map(|(old, new)| key.strip_prefix(&format!("split:{old}:")).map(|rest| format!("split:{new}:{rest}")))
+                .unwrap_or_else(|| key.to_string())
+        };
+        let mut added = 0;
+        for op in &other.ops {
+            let op = match op {
+                LedgerOp::Merge { from, into } => LedgerOp::Merge { from: rename_key(from), into: rename_key(into) },
+                LedgerOp::Split { member } => LedgerOp::Split {
+                    member: MemberId {
+                        document: renamed.get(&member.document).unwrap_or(&member.document).clone(),
+                        key: member.key.clone(),
+                    },
+                },
+            };
+            if !self.ops.contains(&op) && self.push(op) {
+                added += 1;
+            }
+        }
+        added
+    }
+
     pub fn can_undo(&self) -> bool {
         !self.ops.is_empty()
     }
@@ -151,6 +181,30 @@ mod tests {
         assert_eq!(ours.merge(&base, &base), ours, "only we changed");
         assert_eq!(base.merge(&base, &theirs), theirs, "only they changed");
         assert_eq!(ours.merge(&base, &ours), ours, "the same change on both sides counts once");
+    }
+
+    /// A bundle's corrections join the project's: new ones appended (renamed documents
+    /// followed), known ones not repeated, so importing twice changes nothing.
+    #[test]
+    fn absorb_appends_new_operations_under_renamed_documents() {
+        let op = |a: &str, b: &str| LedgerOp::Merge { from: a.into(), into: b.into() };
+        let mut ours = LedgerEdits { ops: vec![op("x", "y")], undone: vec![op("u", "v")] };
+        let theirs = LedgerEdits {
+            ops: vec![op("x", "y"), LedgerOp::Split { member: m("d", "person:k") }, op("split:d:person:k", "person:z"), op("p", "q")],
+            undone: vec![op("never", "taken")],
+        };
+        let renamed: HashMap<String, String> = [("d".to_string(), "d-2".to_string())].into();
+        assert_eq!(ours.absorb(&theirs, &renamed), 3);
+        assert_eq!(
+            ours.ops,
+            vec![op("x", "y"), LedgerOp::Split { member: m("d-2", "person:k") }, op("split:d-2:person:k", "person:z"), op("p", "q")]
+        );
+        assert!(ours.undone.is_empty(), "new edits clear the redo list");
+        let before = ours.clone();
+        assert_eq!(ours.absorb(&theirs, &renamed), 0, "the same bundle again adds nothing");
+        assert_eq!(ours, before);
+        let mut empty = LedgerEdits::default();
+        assert_eq!(empty.absorb(&LedgerEdits { ops: vec![op("a", "a")], undone: vec![] }, &HashMap::new()), 0, "a no-op merge is not recorded");
     }
 
     #[test]

@@ -137,7 +137,7 @@ fn save(state: &AnnotatorContext, project: &ProjectHandle, walk: &Walk) {
             doc.title = Some(format!("{name} (curated)"));
             let undecided = set.curation.as_ref().map_or(0, |c| c.undecided);
             let status = if undecided == 0 { DocStatus::Done } else { DocStatus::InProgress };
-            project.import(Picked { documents: Vec::new(), annotated: vec![(set, status)], problems: Vec::new() });
+            project.import(Picked { annotated: vec![(set, status)], ..Picked::default() });
             state.dispatch(Action::CloseAdjudication);
         }
         Err(e) => state.dispatch(Action::Fail { message: format!("cannot save the curated version: {e}") }),

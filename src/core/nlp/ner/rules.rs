@@ -779,8 +779,28 @@ pub(super) fn find(text: &str, tokens: &[Token], lows: &(String, Vec<(usize, usi
         combine(&mut scan, text, tokens, boilerplate, proposals);
     }
     propagate(&mut scan);
+    scan.found.retain(|f| party_tag_around(text, &f.span).is_none());
     scan.found.sort_by_key(|f| (f.span.start, f.span.end));
     scan.found
+}
+
+/// The parenthesised party–state tag of US politics that `span` lies in ("Bernie Sanders
+/// (I-Vt.)", "(R-Texas)", "(D-N.Y.)"), as its byte range. Such a tag is an affiliation
+/// note, not a mention: the tagger reads "I-Vt." as a name and "Texas" as a place, but
+/// the guidelines (and GUM's news) tag neither, so nothing inside one is kept.
+pub(super) fn party_tag_around(text: &str, span: &Span) -> Option<(usize, usize)> {
+    let open = text.get(..span.start)?.rfind('(')?;
+    let close = open + text.get(open..)?.find(')')?;
+    if close < span.end || text.get(open + 1..span.start)?.contains('\n') {
+        return None;
+    }
+    let inner = text.get(open + 1..close)?;
+    let (party, state) = inner.split_once('-')?;
+    let party_ok = matches!(party, "D" | "R" | "I");
+    let state_ok = (2..=16).contains(&state.len())
+        && state.starts_with(|c: char| c.is_ascii_uppercase())
+        && state.chars().all(|c| c.is_ascii_alphabetic() || c == '.' || c == ' ');
+    (party_ok && state_ok).then_some((open, close + 1))
 }
 
 /// Lower-case words that may stand between a determiner and a role noun that names one

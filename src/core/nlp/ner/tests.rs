@@ -133,3 +133,36 @@ fn run_together_list_keeps_titles_out_of_names() {
     }
     assert!(!got.iter().any(|(_, t)| t.contains("AyotteRep") || t.contains("CoffmanSen")), "{got:?}");
 }
+
+/// A US party–state tag is an affiliation note: nothing inside it is an entity, even
+/// when the tagger proposes the tag as a name or its state as a place; the names and
+/// titles around it stay.
+#[test]
+fn party_state_tags_are_not_entities() {
+    let text = "Sen. Bernie Sanders (I-Vt.) said no. Rep. Nancy Pelosi (D-Calif.) and John Cornyn (R-Texas) agreed in Texas (the state).";
+    let tokens = tokenize(text);
+    let sents = sentences(text, &tokens);
+    let at = |s: &str| {
+        let start = text.find(s).unwrap();
+        Span { start, end: start + s.len() }
+    };
+    let proposals = [
+        Proposal { span: at("I-Vt."), label: Label::Person, confidence: 0.9 },
+        Proposal { span: at("D-Calif."), label: Label::Person, confidence: 0.9 },
+        Proposal { span: at("R-Texas"), label: Label::Org, confidence: 0.9 },
+    ];
+    let got: Vec<(String, &str)> = entities(text, &tokens, &sents, &[], &proposals)
+        .into_iter()
+        .map(|f| (f.label.as_str().to_string(), &text[f.span.start..f.span.end]))
+        .collect();
+    for inside in ["I-Vt.", "Vt.", "D-Calif.", "Calif.", "R-Texas"] {
+        assert!(!got.iter().any(|(_, t)| *t == inside), "{inside} kept: {got:?}");
+    }
+    assert!(has(&got, "PERSON", "Bernie Sanders") && has(&got, "PERSON", "Nancy Pelosi"), "{got:?}");
+    assert!(has(&got, "GPE", "Texas"), "the state outside a tag stays: {got:?}");
+    assert_eq!(rules::party_tag_around(text, &at("I-Vt.")), Some((text.find("(I-").unwrap(), text.find("(I-").unwrap() + 7)));
+    for (t, s) in [("(Reuters) said", "Reuters"), ("(AP-Texas bureau) said", "Texas"), ("(D-Calif.", "D-Calif."), ("X (D-\nCalif.)", "Calif.")] {
+        let start = t.find(s).unwrap();
+        assert_eq!(rules::party_tag_around(t, &Span { start, end: start + s.len() }), None, "{t}");
+    }
+}
