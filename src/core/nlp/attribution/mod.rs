@@ -22,6 +22,7 @@ pub mod cues;
 pub mod learned;
 pub mod patterns;
 pub mod resolve;
+pub mod subject;
 pub mod words;
 
 use crate::core::model::annotation::{AnnotationSet, Attribution, AttributionId, Boilerplate, Entity, Kind, Origin, Status};
