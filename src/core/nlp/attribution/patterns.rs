@@ -323,6 +323,12 @@ impl Ctx<'_> {
                 }
                 return Some((k, None));
             }
+            // A short quoted title among the adjuncts ("said on MSNBC’s “Morning Joe.”") is
+            // a programme's name, not a second content.
+            if let Some(close) = self.opening(k).and_then(|q| q.close).filter(|&e| k > from && e < s1 && self.words_in((k, e)) <= 4 && !self.is(k - 1, ",")) {
+                k = close + 1;
+                continue;
+            }
             if self.opening(k).is_some() || (self.is_word(k) && self.word(k) == "that") {
                 return None;
             }
