@@ -906,6 +906,20 @@ fn stops_np(ctx: &Ctx, k: usize) -> bool {
     ctx.is_terminal(k) || ctx.is_quote(k) || matches!(ctx.raw(k), ";" | ":" | "(" | ")" | "—")
 }
 
+/// "Trump’s running mate — Indiana Gov. Mike Pence — has said": where the noun phrases
+/// before and inside an appositive between dashes end (the opening dash and the closing
+/// one), so both are candidates although a dash stops a noun phrase.
+fn dash_appositive_ends(ctx: &Ctx, head: usize, s0: usize) -> Vec<usize> {
+    let dash = |k: usize| matches!(ctx.raw(k), "—" | "–");
+    if head <= s0 + 1 || !dash(head - 1) {
+        return Vec::new();
+    }
+    match (head.saturating_sub(14).max(s0)..head - 1).rev().find(|&k| dash(k) || ctx.is_terminal(k) || ctx.is_quote(k)) {
+        Some(p) if dash(p) => vec![p, head - 1],
+        _ => Vec::new(),
+    }
+}
+
 /// The candidate sources of the cue, given the chosen content (which they may not
 /// overlap): none, noun phrases left and right of the cue, and a carried-over source.
 pub fn source_candidates(ctx: &Ctx, (c0, c1): Range, content: &[Range], carried: &[Range]) -> Vec<SourceCand> {
@@ -930,6 +944,7 @@ pub fn source_candidates(ctx: &Ctx, (c0, c1): Range, content: &[Range], carried:
             ends.push(head - 1);
         }
     }
+    ends.extend(dash_appositive_ends(ctx, head, s0));
     for b in ends {
         let mut a = b;
         while a > s0 && b - a < 12 && !stops_np(ctx, a - 1) && !ctx.is(a - 1, ",") {

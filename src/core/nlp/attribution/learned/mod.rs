@@ -328,7 +328,7 @@ pub fn decide_collect(model: Option<&Model>, ctx: &Ctx, v: View, mode: Mode, mut
         }
         let Some((content, sure)) = model.content_scored(&v, cue) else { continue };
         let si = ctx.sent_of.get(cue.0).copied();
-        let carried: Vec<Range> = out.iter().rev().filter(|d| d.cue.0 < cue.0 && ctx.sent_of.get(d.cue.0).copied() == si).filter_map(|d| d.source).take(1).collect();
+        let carried: Vec<Range> = out.iter().rev().filter(|d| d.cue.0 < cue.0 && ctx.sent_of.get(d.cue.0).copied() == si).filter_map(|d| d.source).take(1).filter(|&r| !ctx.relative_pronoun(r)).collect();
         let source = model.source(&v, cue, &content, &carried);
         let strength = (cue.0..cue.1).find_map(|k| cue_word(ctx.word(k)).filter(|_| ctx.is_word(k))).map_or(Strength::Weak, |c| c.strength);
         let d = Draft { source, cue, content: without_that(ctx, content.frags), frame: Frame::Learned, strength };

@@ -173,7 +173,7 @@ pub fn add_examples(text: &str, gold: &[GoldAttr], ex: &mut Examples) {
         }
         let si = ctx.sent_of.get(cue.0).copied().unwrap_or(usize::MAX);
         let carried: Vec<Range> = match prev {
-            Some((s, Some(r))) if s == si => vec![r],
+            Some((s, Some(r))) if s == si && !ctx.relative_pronoun(r) => vec![r],
             _ => vec![],
         };
         let gold_source = g.source.and_then(|s| token_range(&ctx, &[s]));
