@@ -38,6 +38,8 @@ fn name_gender(name: &str) -> Option<PronounKind> {
 #[derive(Clone, Debug)]
 struct Candidate {
     at: usize,
+    /// Where the mention ends (byte offset).
+    until: usize,
     entity: Option<EntityId>,
     name: String,
     kind: Kind,
@@ -162,7 +164,7 @@ impl<'a> Resolver<'a> {
             (None, None) => None,
         };
         if let Some((entity, name, key)) = found {
-            self.speakers.push(Candidate { at: source.span.start, entity, name, kind: Kind::Person, key });
+            self.speakers.push(Candidate { at: source.span.start, until: source.span.end, entity, name, kind: Kind::Person, key });
         }
     }
 
@@ -199,7 +201,7 @@ impl<'a> Resolver<'a> {
                 self.genders.entry(last.clone()).or_insert(g);
             }
             self.last_source = Some((span.start, kind == Kind::Org));
-            self.named_sources.push(Candidate { at: span.start, entity: None, name, kind, key: last });
+            self.named_sources.push(Candidate { at: span.start, until: span.end, entity: None, name, kind, key: last });
         }
         Source { span, entity: None, entity_text: None }
     }
@@ -224,7 +226,7 @@ impl<'a> Resolver<'a> {
                     _ => return None,
                 };
                 let name = e.canonical.clone().or_else(|| e.span.slice(ctx.text).map(str::to_string))?;
-                Some(Candidate { at: e.span.start, entity: Some(e.id), name, kind: k, key: entity_key(e, ctx.text) })
+                Some(Candidate { at: e.span.start, until: e.span.end, entity: Some(e.id), name, kind: k, key: entity_key(e, ctx.text) })
             })
             .collect();
         cands.extend(self.named_sources.iter().filter(|c| c.at < span.start).cloned());
@@ -276,16 +278,17 @@ impl<'a> Resolver<'a> {
     }
 
     /// How prominent a mention is for a pronoun at `pron` (after Lappin and Leass, 1994):
-    /// 1 for a plain mention, +1 as its clause's subject, +0.8 as an earlier speaker (or
-    /// the one a question was put to: "Conroy asked Sanders whether …" — “…,” he said);
-    /// a possessive ("Trump's running mate") counts half, a name quoted in someone's words
-    /// (the pronoun outside the quotation) a third; halved for every sentence back.
+    /// 1 for a plain mention, +1 as the main clause's subject (+0.5 as another clause's),
+    /// +0.8 as an earlier speaker (or the one a question was put to: "Conroy asked Sanders
+    /// whether …" — “…,” he said); a possessive ("Trump's running mate") counts half, a
+    /// mention in a fronted adverbial clause 0.6, a name quoted in someone's words (the
+    /// pronoun outside the quotation) a third; halved for every sentence back.
     fn salience(&mut self, ctx: &Ctx, pron: usize, c: &Candidate, speaker: bool) -> f32 {
         let k = ctx.token_at(c.at);
         let p = ctx.token_at(pron);
         let (sk, sp) = (ctx.sent_of.get(k).copied().unwrap_or(0), ctx.sent_of.get(p).copied().unwrap_or(0));
         // The mention's last token: possessive when "'s" follows it or ends it.
-        let end = (k..ctx.tokens.len()).take_while(|&t| ctx.tokens[t].span.start < c.at + c.name.len().max(1)).last().unwrap_or(k);
+        let end = ctx.token_at(c.until).saturating_sub(1).max(k);
         let possessive = ctx.kind(end) == Some(TokenKind::Possessive) || ctx.kind(end + 1) == Some(TokenKind::Possessive);
         // "X asked Sanders whether …": the one asked answers next, like a speaker.
         let mut before = k;
@@ -296,13 +299,21 @@ impl<'a> Resolver<'a> {
             && matches!(ctx.word(before - 1), "asked" | "pressed" | "questioned")
             && !ctx.quoted.get(k).copied().unwrap_or(true);
         let speaker = speaker || asked;
-        let subject = speaker || self.subject_of(ctx, sk).is_some_and(|(a, b)| a <= k && k < b) || self.before_verb(ctx, k, end);
+        let main = self.subject_of(ctx, sk);
         let mut w = 1.0;
-        if subject && !possessive {
-            w += 1.0;
+        if !possessive {
+            if speaker || main.is_some_and(|(a, b)| a <= k && k < b) {
+                w += 1.0;
+            } else if self.before_verb(ctx, end) {
+                w += 0.5;
+            }
         }
         if speaker {
             w += 0.8;
+        }
+        // Inside a fronted adverbial clause ("While Trump has yet to endorse him, …").
+        if main.is_some_and(|(a, _)| k < a) && ctx.sents.get(sk).is_some_and(|&(s0, _)| s0 <= k) {
+            w *= 0.6;
         }
         if possessive {
             w *= 0.5;
@@ -313,17 +324,19 @@ impl<'a> Resolver<'a> {
         w * 0.5f32.powi(i32::try_from(sp.saturating_sub(sk)).unwrap_or(i32::MAX))
     }
 
-    /// A name right before a verb of its own ("… Scarborough has also flirted"): a subject
-    /// even where the sentence's first clause is another.
-    fn before_verb(&self, ctx: &Ctx, k: usize, end: usize) -> bool {
-        let mut t = end + 1;
-        // Skip an appositive between commas or dashes ("Pence — Indiana's governor — has").
+    /// A name right before a verb of its own, maybe past an appositive ("… Scarborough has
+    /// also flirted", "Pence — Indiana's governor — has"): the subject of some clause.
+    fn before_verb(&self, ctx: &Ctx, end: usize) -> bool {
+        let verb = |t: usize| {
+            let w = ctx.word(t);
+            ctx.is_word(t) && !ctx.capitalised(t) && (is_in(AUXILIARIES, w) || is_adverb(w) || cue_word(w).is_some_and(|c| matches!(c.form, Form::Past | Form::ThirdPerson)))
+        };
+        let t = end + 1;
         if matches!(ctx.raw(t), "," | "—" | "–") {
-            let close = (t + 1..(t + 12).min(ctx.tokens.len())).find(|&u| ctx.raw(u) == ctx.raw(t));
-            t = close.map_or(t, |u| u + 1);
+            // The appositive closes here, or opens: its verb is after its closing mark.
+            return verb(t + 1) || (t + 1..(t + 12).min(ctx.tokens.len())).find(|&u| ctx.raw(u) == ctx.raw(t)).is_some_and(|u| verb(u + 1));
         }
-        let w = ctx.word(t);
-        k <= end && ctx.is_word(t) && !ctx.capitalised(t) && (is_in(AUXILIARIES, w) || is_adverb(w) || cue_word(w).is_some_and(|c| matches!(c.form, Form::Past | Form::ThirdPerson)))
+        verb(t)
     }
 
     /// The person of the last few sentences with the highest salience among those of the

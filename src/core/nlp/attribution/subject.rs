@@ -47,7 +47,19 @@ impl Ctx<'_> {
         if pronoun_kind(self.raw(a)).is_some() {
             return Some((a, a + 1));
         }
-        self.subject_np(a, c)
+        let (a, b) = self.subject_np(a, c)?;
+        Some((a, self.dash_appositive(b, c).unwrap_or(b)))
+    }
+
+    /// "Trump’s running mate — Indiana Gov. Mike Pence — has thrown": where a subject goes
+    /// on over an appositive between dashes that its verb follows.
+    fn dash_appositive(&self, b: usize, c: usize) -> Option<usize> {
+        let dash = |k: usize| matches!(self.raw(k), "—" | "–");
+        if !dash(b) {
+            return None;
+        }
+        let close = (b + 2..(b + 12).min(c)).find(|&k| dash(k) || self.is_terminal(k) || self.is_quote(k)).filter(|&k| dash(k))?;
+        self.verbish(close + 1).then_some(close)
     }
 
     /// A relative pronoun source ("…, who said …"): it speaks for its own clause only, so
@@ -165,6 +177,11 @@ mod tests {
             ("Dean, a medical doctor, then appeared on MSNBC, saying he would never do it.", "saying", Some("Dean")),
             ("However, the South Carolina senator called on Republicans, saying it was wrong.", "saying", Some("the South Carolina senator")),
             ("He went on, saying it was wrong.", "saying", Some("He")),
+            (
+                "While Trump has yet to endorse him, Trump’s running mate — Indiana Gov. Mike Pence — has thrown his support behind Ryan, saying he is fine.",
+                "saying",
+                Some("Trump’s running mate — Indiana Gov. Mike Pence"),
+            ),
             ("Scarborough and co-host Mika Brzezinski have struck down claims, arguing it was wrong.", "arguing", Some("Scarborough and co-host Mika Brzezinski")),
         ] {
             assert_eq!(subject(text, cue).as_deref(), want, "{text}");
