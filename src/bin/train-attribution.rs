@@ -3,8 +3,9 @@
 //! ```text
 //! cargo run --release --bin train-attribution -- [--epochs N] [--seed S] [--out PATH]
 //!     [--dev-out DIR [--also GOLD_DIR]...] [--mode hybrid[,veto=F,margin=F,content=F|off,nested,negated]|model|rules] [--cue-bias F]
-//!     [--steps CUE,CONTENT,SOURCE]
+//!     [--steps CUE,CONTENT,SOURCE] [--load MODEL]
 //! ```
+//! `--load MODEL` measures an existing model file instead of training (gate tuning).
 //! Trains on `shared/data/polnear-train` (the shared folder as for `train-ner`), less the
 //! documents of the full-scheme dev set (`tests/fixtures/fullscheme`), which are held out. With
 //! `--dev-out`, runs the full extraction with the new model (combined with the rules per
@@ -29,15 +30,19 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use newsmark::core::nlp::attribution::learned::{train, weights, Mode, Model, DEFAULT_GATE};
+    use newsmark::core::nlp::attribution::learned::{train, weights, Gate, Mode, Model, DEFAULT_GATE};
     use newsmark::core::nlp::pipeline;
     use newsmark::core::nlp::tagger::corpus;
     use std::path::{Path, PathBuf};
     use std::time::Instant;
 
-    /// Quantisation steps of the cue, content and source tables (weights under half a
-    /// step are pruned); chosen on dev for size at no loss (see `MODEL.md`).
-    const DEFAULT_STEPS: [f32; 3] = [2.0, 1.0, 1.0];
+    /// Quantisation steps of the cue, content, source and draft-filter tables (weights
+    /// under half a step are pruned); chosen on dev for size at no loss (see `MODEL.md`).
+    const DEFAULT_STEPS: [f32; 4] = [2.0, 1.0, 1.0, 0.25];
+
+    /// Folds of the draft filter's jackknife: each quarter of the training documents gets
+    /// cue margins from a tagger trained on the other three.
+    const FOLDS: usize = 4;
 
     struct Args {
         epochs: usize,
@@ -47,7 +52,9 @@ mod native {
         also: Vec<PathBuf>,
         mode: Mode,
         cue_bias: Option<f32>,
-        steps: [f32; 3],
+        steps: [f32; 4],
+        /// Measure this model file instead of training one (tuning the gate quickly).
+        load: Option<PathBuf>,
     }
 
     /// `rules`, `model`, or `hybrid` with gate options joined by commas:
@@ -66,6 +73,8 @@ mod native {
                         Some(("margin", x)) => g.min_margin = num(x)?,
                         Some(("content", "off")) => g.content_override = None,
                         Some(("content", x)) => g.content_override = Some(num(x)?),
+                        Some(("filter", "off")) => g.filter = None,
+                        Some(("filter", x)) => g.filter = Some(num(x)?),
                         None if p == "nested" => g.no_nested = false,
                         None if p == "negated" => g.no_negated = false,
                         _ => return Err(format!("unknown gate option {p}")),
@@ -78,7 +87,7 @@ mod native {
     }
 
     fn args() -> Result<Args, String> {
-        let mut a = Args { epochs: 4, seed: 20_261_205, out: "models/attribution.bin".into(), dev_out: None, also: Vec::new(), mode: newsmark::core::nlp::attribution::learned::DEFAULT_MODE, cue_bias: None, steps: DEFAULT_STEPS };
+        let mut a = Args { epochs: 4, seed: 20_261_205, out: "models/attribution.bin".into(), dev_out: None, also: Vec::new(), mode: newsmark::core::nlp::attribution::learned::DEFAULT_MODE, cue_bias: None, steps: DEFAULT_STEPS, load: None };
         let mut it = std::env::args().skip(1);
         while let Some(flag) = it.next() {
             let mut val = || it.next().ok_or(format!("{flag} needs a value"));
@@ -86,12 +95,13 @@ mod native {
                 "--epochs" => a.epochs = val()?.parse().map_err(|e| format!("--epochs: {e}"))?,
                 "--seed" => a.seed = val()?.parse().map_err(|e| format!("--seed: {e}"))?,
                 "--out" => a.out = val()?.into(),
+                "--load" => a.load = Some(val()?.into()),
                 "--dev-out" => a.dev_out = Some(val()?.into()),
                 "--also" => a.also.push(val()?.into()),
                 "--mode" => a.mode = parse_mode(&val()?)?,
                 "--steps" => {
                     let v: Vec<f32> = val()?.split(',').map(str::parse).collect::<Result<_, _>>().map_err(|e| format!("--steps: {e}"))?;
-                    a.steps = v.try_into().map_err(|_| "--steps needs three numbers: cue,content,source")?;
+                    a.steps = v.try_into().map_err(|_| "--steps needs four numbers: cue,content,source,filter")?;
                 }
                 "--cue-bias" => a.cue_bias = Some(val()?.parse().map_err(|e| format!("--cue-bias: {e}"))?),
                 other => return Err(format!("unknown argument {other}")),
@@ -105,10 +115,8 @@ mod native {
         corpus::json_files(dir).map_err(|e| e.to_string())
     }
 
-    pub fn run() -> Result<(), String> {
-        let a = args()?;
-        let shared = newsmark::cli::shared_dir();
-        let t0 = Instant::now();
+    /// Trains on polnear-train (less the held-out full-scheme texts) and writes `a.out`.
+    fn train_model(a: &Args, shared: &Path, t0: Instant) -> Result<Vec<u8>, String> {
         let mut ex = train::Examples::default();
         // The full-scheme dev set (tests/fixtures/fullscheme) annotates polnear-train
         // texts: they are held out, or its attribution figure would measure recall of
@@ -125,29 +133,62 @@ mod native {
             .filter(|f| f.file_name().is_none_or(|n| !held_out.iter().any(|h| h.as_str() == n)))
             .collect();
         eprintln!("{} full-scheme dev documents held out", held_out.len());
+        let mut docs = Vec::with_capacity(files.len());
         for f in &files {
             let raw = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
             let (text, mut gold) = train::parse_gold(&raw).map_err(|e| format!("{}: {e}", f.display()))?;
             gold.sort_by_key(|g| g.cue.first().map_or(0, |s| s.start));
             train::add_examples(&text, &gold, &mut ex);
+            docs.push((text, gold));
         }
         let s = ex.stats;
         eprintln!(
             "{} documents, {} attributions ({} cues on tokens, content reachable {} ({} exact), source reachable {}); {} tokens tagged; {:.1}s",
             files.len(), s[0], s[1], s[2], s[3], s[4], ex.cue.len(), t0.elapsed().as_secs_f32()
         );
-        let tables = train::train(&ex, a.epochs, a.seed, |m| eprintln!("{m} ({:.1}s)", t0.elapsed().as_secs_f32()));
+        let mut tables = train::train(&ex, a.epochs, a.seed, |m| eprintln!("{m} ({:.1}s)", t0.elapsed().as_secs_f32()));
+        // The draft filter learns which model drafts to keep from cue margins the tagger
+        // gives documents it was not trained on (a tagger's margins on its own training
+        // documents are too sure of themselves).
+        let floor = Gate { min_margin: -FILTER_FLOOR, filter: None, ..DEFAULT_GATE };
+        let mut fex = Vec::new();
+        for fold in 0..FOLDS {
+            let cue = train::train_cue(&ex, |d| d % FOLDS != fold, a.epochs, a.seed + 1 + fold as u64);
+            let bytes = weights::encode(&[cue, tables[1].clone(), tables[2].clone(), vec![]], a.steps);
+            let m = Model::from_bytes(&bytes).map_err(|e| e.to_string())?.with_cue_bias(FILTER_FLOOR);
+            for (text, gold) in docs.iter().skip(fold).step_by(FOLDS) {
+                train::filter_examples(text, gold, &m, Mode::Hybrid(floor), &mut fex);
+            }
+            eprintln!("filter fold {fold}: {} drafts ({:.1}s)", fex.len(), t0.elapsed().as_secs_f32());
+        }
+        tables[3] = train::train_filter(&fex, a.epochs, a.seed, |m| eprintln!("{m} ({:.1}s)", t0.elapsed().as_secs_f32()));
         drop(ex);
         let bytes = weights::encode(&tables, a.steps);
         if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
         std::fs::write(&a.out, &bytes).map_err(|e| format!("{}: {e}", a.out.display()))?;
+        Ok(bytes)
+    }
+
+    /// The lowest cue margin (weight units) the draft filter sees, in training and as the
+    /// shipped gate's floor.
+    const FILTER_FLOOR: f32 = newsmark::core::nlp::attribution::learned::FILTER_FLOOR;
+
+    pub fn run() -> Result<(), String> {
+        let a = args()?;
+        let shared = newsmark::cli::shared_dir();
+        let t0 = Instant::now();
+        let bytes = match &a.load {
+            Some(path) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,
+            None => train_model(&a, &shared, t0)?,
+        };
         let mut model = Model::from_bytes(&bytes).map_err(|e| e.to_string())?;
         if let Some(b) = a.cue_bias {
             model = model.with_cue_bias(b);
         }
-        eprintln!("wrote {} ({} bytes; keys per table {:?}) in {:.1}s", a.out.display(), bytes.len(), model.sizes(), t0.elapsed().as_secs_f32());
+        let what = a.load.as_ref().map_or_else(|| format!("wrote {}", a.out.display()), |p| format!("loaded {}", p.display()));
+        eprintln!("{what} ({} bytes; keys per table {:?}) in {:.1}s", bytes.len(), model.sizes(), t0.elapsed().as_secs_f32());
         if let Some(out) = &a.dev_out {
             let mut sets: Vec<(PathBuf, String)> = vec![(shared.join("eval/dev/polnear"), "polnear".into()), (shared.join("eval/gold"), "gold".into())];
             for dir in &a.also {

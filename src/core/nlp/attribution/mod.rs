@@ -22,6 +22,7 @@ pub mod cues;
 pub mod learned;
 pub mod patterns;
 pub mod resolve;
+pub mod subject;
 pub mod words;
 
 use crate::core::model::annotation::{AnnotationSet, Attribution, AttributionId, Boilerplate, Entity, Kind, Origin, Status};
@@ -87,7 +88,7 @@ pub fn find_using(
             continue;
         }
         let Some(content) = extent(&ctx, &d) else { continue };
-        let source = d.source.map(|r| resolver.resolve(&ctx, r));
+        let source = d.source.map(|r| resolver.resolve(&ctx, r, &d.content));
         let kind = kind_of(&ctx, &d);
         let unresolved_pronoun = source.as_ref().is_some_and(|s| {
             s.entity.is_none()
@@ -236,6 +237,10 @@ mod tests {
             ),
             ("The New York Times reports:\n\n\"It is late.\"", &[(Direct, "The New York Times", "reports", "\"It is late.\"")]),
             ("Sources cited by the agency were wrong.", &[]),
+            (
+                "Shays was pro Kasich while the governor was running, he said Wednesday on MSNBC’s “Morning Joe.”",
+                &[(Indirect, "he", "said", "Shays was pro Kasich while the governor was running")],
+            ),
             ("", &[]),
         ];
         for (text, want) in cases {
@@ -271,6 +276,28 @@ mod tests {
         let found = find(text, &tokens, &sentences(text, &tokens), &ents, &[]);
         let linked: Vec<Option<EntityId>> = found.iter().map(|a| a.source.as_ref().and_then(|s| s.entity)).collect();
         assert_eq!(linked, [Some(EntityId(1)), Some(EntityId(1)), Some(EntityId(2))]);
+    }
+
+    /// The most salient person wins, not the nearest: a clause's subject over a possessive,
+    /// the one a question was put to, never a name quoted in the speaker's own words.
+    #[test]
+    fn pronouns_resolve_to_the_salient_person() {
+        let source_of = |text: &str, names: &[(&str, &str)], cue: &str| {
+            let ents: Vec<Entity> =
+                names.iter().enumerate().map(|(i, (m, c))| entity(u32::try_from(i).unwrap() + 1, Label::Person, text, m, c)).collect();
+            let tokens = tokenize(text);
+            let found = find(text, &tokens, &sentences(text, &tokens), &ents, &[]);
+            let at = text.find(cue).unwrap();
+            let a = found.iter().find(|a| a.cue.is_some_and(|c| c.start == at)).expect("the attribution");
+            let id = a.source.as_ref().and_then(|s| s.entity).expect("a linked source");
+            ents.iter().find(|e| e.id == id).and_then(|e| e.canonical.clone()).unwrap()
+        };
+        let text = "Mr. Scarborough has flirted with the idea of being Mr. Trump's running mate, though he has denied that he would consider it.";
+        assert_eq!(source_of(text, &[("Scarborough", "Joe Scarborough"), ("Trump", "Donald Trump")], "denied"), "Joe Scarborough");
+        let text = "Mr. Shays spoke on Wednesday. “Hillary is my choice. Donald Trump lost me a long time ago,” he said.";
+        assert_eq!(source_of(text, &[("Shays", "Chris Shays"), ("Donald Trump", "Donald Trump")], "said."), "Chris Shays");
+        let text = "Last month, Mr. Conroy asked Mr. Sanders whether his health was fair game. “Sure it is,” he said.";
+        assert_eq!(source_of(text, &[("Conroy", "Scott Conroy"), ("Sanders", "Bernie Sanders")], "said."), "Bernie Sanders");
     }
 
     #[test]

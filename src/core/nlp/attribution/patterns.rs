@@ -119,7 +119,7 @@ impl Ctx<'_> {
     }
 
     /// A plausible noun phrase: not too long, ends on a noun-ish word.
-    fn np_ok(&self, (a, b): (usize, usize)) -> bool {
+    pub(super) fn np_ok(&self, (a, b): (usize, usize)) -> bool {
         if a >= b || b - a > 12 {
             return false;
         }
@@ -323,6 +323,12 @@ impl Ctx<'_> {
                 }
                 return Some((k, None));
             }
+            // A short quoted title among the adjuncts ("said on MSNBC’s “Morning Joe.”") is
+            // a programme's name, not a second content.
+            if let Some(close) = self.opening(k).and_then(|q| q.close).filter(|&e| k > from && e < s1 && self.words_in((k, e)) <= 4 && !self.is(k - 1, ",")) {
+                k = close + 1;
+                continue;
+            }
             if self.opening(k).is_some() || (self.is_word(k) && self.word(k) == "that") {
                 return None;
             }
@@ -391,38 +397,6 @@ impl Ctx<'_> {
                 Some((open, self.trim_end(open, end)))
             }
         }
-    }
-
-    /// The subject at the start of a sentence (for participial cues with no earlier
-    /// attribution in the sentence): a pronoun or a run of capitalised words.
-    pub(crate) fn sentence_subject(&self, s0: usize, c: usize) -> Option<(usize, usize)> {
-        let mut a = s0;
-        // Skip an introductory adverb and its comma ("However, …").
-        if a + 1 < c && self.is(a + 1, ",") && self.is_word(a) {
-            a += 2;
-        }
-        if pronoun_kind(self.raw(a)).is_some() {
-            return Some((a, a + 1));
-        }
-        let mut b = a;
-        while b < c {
-            let ok = match self.kind(b) {
-                Some(TokenKind::Word) => {
-                    self.capitalised(b) || (b > a && is_in(&["of", "the", "for", "and"], self.word(b)))
-                }
-                Some(TokenKind::Abbreviation | TokenKind::Hyphen | TokenKind::Possessive) => b > a || self.capitalised(b),
-                _ => false,
-            };
-            if !ok {
-                break;
-            }
-            b += 1;
-        }
-        while b > a && !self.capitalised(b - 1) {
-            b -= 1;
-        }
-        let np = (a, b);
-        (b > a && self.np_ok(np)).then_some(np)
     }
 }
 
@@ -583,6 +557,7 @@ fn verb_frame(ctx: &Ctx, c: usize, s0: usize, s1: usize, cue: CueWord, done: &[D
             .rev()
             .find(|d| ctx.sent_of.get(d.cue.0) == Some(&si) && d.cue.0 < c)
             .and_then(|d| d.source)
+            .filter(|&r| !ctx.relative_pronoun(r))
             .or_else(|| ctx.sentence_subject(s0, c));
         return Some(draft(source, vec![(start, end)], Frame::Participial));
     }
@@ -639,6 +614,7 @@ fn verb_frame(ctx: &Ctx, c: usize, s0: usize, s1: usize, cue: CueWord, done: &[D
             .rev()
             .find(|d| ctx.sent_of.get(d.cue.0) == Some(&si) && d.cue.0 < c)
             .and_then(|d| d.source)
+            .filter(|&r| !ctx.relative_pronoun(r))
             .or_else(|| ctx.sentence_subject(s0, c))?;
         return preposed(ctx, c, c_end, s1, cue, source);
     }

@@ -621,6 +621,7 @@ pub fn content_candidates(ctx: &Ctx, (c0, c1): Range) -> Vec<Cand> {
             }
         }
         ends.extend(&far_ends);
+        ends.extend(np_object_ends(ctx, st, s1));
         for e in ends {
             let t = ctx.trim_end(st, e);
             if t > st {
@@ -641,6 +642,12 @@ pub fn content_candidates(ctx: &Ctx, (c0, c1): Range) -> Vec<Cand> {
             left_ends.push(k + 1);
         } else if matches!(ctx.raw(k), "," | "—" | ":" | "(" | ";") && !(k > 0 && ctx.closing(k - 1).is_some()) {
             left_ends.push(k);
+        }
+    }
+    // "The clip has faced ridicule", "His views were echoed": the subject as content.
+    if let Some(e) = subject_end(ctx, c0, s0) {
+        if !left_ends.contains(&e) {
+            left_ends.push(e);
         }
     }
     let mut prev_starts: Vec<usize> = Vec::new();
@@ -686,6 +693,25 @@ pub fn content_candidates(ctx: &Ctx, (c0, c1): Range) -> Vec<Cand> {
         }
     }
     out
+}
+
+/// Ends of a short noun-phrase content starting at `st`: before the first two
+/// prepositions other than "of" within 12 tokens ("attacked *Machado* in early-morning
+/// tweets", "said *as much* in an interview"). PolNeAR's contents of event-like cues are
+/// often just the object; the clause boundaries alone never end there.
+fn np_object_ends<'x>(ctx: &'x Ctx, st: usize, s1: usize) -> impl Iterator<Item = usize> + 'x {
+    (st + 1..(st + 12).min(s1))
+        .take_while(move |&e| !ctx.is_terminal(e))
+        .filter(move |&e| ctx.is_word(e) && ctx.word(e) != "of" && is_in(PREPOSITIONS, ctx.word(e)))
+        .take(2)
+}
+
+/// Where the subject of the cue at `c0` ends (auxiliaries, negations and adverbs
+/// skipped), when it is a short phrase opening the sentence: the content of a passive
+/// or evaluative cue ("*His views* were echoed by …").
+fn subject_end(ctx: &Ctx, c0: usize, s0: usize) -> Option<usize> {
+    let e = left_head_end(ctx, c0, s0);
+    (e > s0 && e < c0 && e - s0 <= 8 && (s0..e).all(|k| ctx.is_word(k) || ctx.is(k, ","))).then_some(e)
 }
 
 /// The lemma-ish form of a cue's head (its first lexicon word, else its first word).
@@ -776,6 +802,78 @@ pub fn content_features(v: &View, cue: Range, c: &Cand, out: &mut Vec<u32>) {
     ]);
 }
 
+/// Features of a model draft for the draft filter (v4), the second stage that keeps or
+/// drops a cue the tagger proposed once its content and source are chosen: the cue's
+/// B-over-O margin (`margin`, in weight units) in buckets, alone and with the cue's
+/// stem and lexicon class; the content's side, length and first token; the source's
+/// class (none, pronoun, person, organisation, role, other); the cue's frame on its
+/// right and its subject class.
+pub fn draft_features(v: &View, d: &Draft, margin: f32, out: &mut Vec<u32>) {
+    let ctx = v.ctx;
+    out.clear();
+    let c = d.cue.0;
+    let mb = (margin.clamp(-40.0, 40.0) / 2.0).floor() as i32;
+    let coarse = (margin.clamp(-40.0, 40.0) / 6.0).floor() as i32;
+    let (mb, coarse) = (mb.to_string(), coarse.to_string());
+    let head = stem(ctx.word(c));
+    let lx = lex(ctx, c);
+    let (a, dir) = match (d.content.first(), d.content.last()) {
+        (Some(f), Some(l)) => (f.0, if f.0 >= d.cue.1 { "R" } else if l.1 <= c { "L" } else { "S" }),
+        _ => (c, "-"),
+    };
+    let n_words: usize = d.content.iter().map(|f| ctx.words_in(*f)).sum();
+    let len = bucket(n_words);
+    let src = match d.source {
+        None => "none",
+        Some((x, y)) if y == x + 1 && pronoun_kind(ctx.raw(x)).is_some() => "pron",
+        Some((x, y)) => {
+            let has = |code: u8| (x..y).any(|k| v.ent(k) == code);
+            if has(1) {
+                "per"
+            } else if has(2) || has(3) {
+                "org"
+            } else if has(7) {
+                "role"
+            } else {
+                "np"
+            }
+        }
+    };
+    let quoted = if ctx.quoted.get(c).copied().unwrap_or(false) { "q" } else { "-" };
+    let (right, subj) = (right_frame(v, c), subject_class(v, c));
+    out.extend([
+        key(80, &[]),
+        key(81, &[&mb]),
+        key(82, &[&coarse, lx]),
+        key(83, &[head]),
+        key(84, &[head, &coarse]),
+        key(85, &[dir, len]),
+        key(86, &[src]),
+        key(87, &[right, subj]),
+        key(88, &[quoted, dir]),
+        key(89, &[lx, dir, src]),
+        key(90, &[dir, cls(ctx, a)]),
+        key(91, &[head, dir]),
+    ]);
+}
+
+/// More draft-filter features, from the decision around the draft: how far the chosen
+/// content's score is ahead of the runner-up's (`sure`, weight units), how many other
+/// attributions its sentence has (`crowd`), and whether its content overlaps one kept
+/// before it. Appended to `out`.
+pub fn draft_context_features(d: &Draft, sure: f32, crowd: usize, overlap: bool, out: &mut Vec<u32>) {
+    let sure = match sure {
+        x if x < 1.0 => "<1",
+        x if x < 3.0 => "<3",
+        x if x < 8.0 => "<8",
+        _ => "8+",
+    };
+    let crowd = bucket(crowd);
+    let ov = if overlap { "ov" } else { "-" };
+    let src = if d.source.is_some() { "src" } else { "nosrc" };
+    out.extend([key(92, &[sure]), key(93, &[crowd, ov]), key(94, &[sure, src]), key(95, &[ov])]);
+}
+
 /// A candidate source: a token range, or none.
 pub type SourceCand = Option<Range>;
 
@@ -808,6 +906,20 @@ fn stops_np(ctx: &Ctx, k: usize) -> bool {
     ctx.is_terminal(k) || ctx.is_quote(k) || matches!(ctx.raw(k), ";" | ":" | "(" | ")" | "—")
 }
 
+/// "Trump’s running mate — Indiana Gov. Mike Pence — has said": where the noun phrases
+/// before and inside an appositive between dashes end (the opening dash and the closing
+/// one), so both are candidates although a dash stops a noun phrase.
+fn dash_appositive_ends(ctx: &Ctx, head: usize, s0: usize) -> Vec<usize> {
+    let dash = |k: usize| matches!(ctx.raw(k), "—" | "–");
+    if head <= s0 + 1 || !dash(head - 1) {
+        return Vec::new();
+    }
+    match (head.saturating_sub(14).max(s0)..head - 1).rev().find(|&k| dash(k) || ctx.is_terminal(k) || ctx.is_quote(k)) {
+        Some(p) if dash(p) => vec![p, head - 1],
+        _ => Vec::new(),
+    }
+}
+
 /// The candidate sources of the cue, given the chosen content (which they may not
 /// overlap): none, noun phrases left and right of the cue, and a carried-over source.
 pub fn source_candidates(ctx: &Ctx, (c0, c1): Range, content: &[Range], carried: &[Range]) -> Vec<SourceCand> {
@@ -832,6 +944,7 @@ pub fn source_candidates(ctx: &Ctx, (c0, c1): Range, content: &[Range], carried:
             ends.push(head - 1);
         }
     }
+    ends.extend(dash_appositive_ends(ctx, head, s0));
     for b in ends {
         let mut a = b;
         while a > s0 && b - a < 12 && !stops_np(ctx, a - 1) && !ctx.is(a - 1, ",") {
@@ -937,6 +1050,30 @@ mod tests {
         ] {
             assert_eq!(stem(w), want, "{w}");
         }
+    }
+
+    fn candidates(text: &str, cue: &str) -> Vec<String> {
+        use crate::core::nlp::{sentence::sentences, tokenize};
+        let tokens = tokenize::tokenize(text);
+        let lows = tokenize::lower_forms(text, &tokens);
+        let ctx = Ctx::new(text, &tokens, &lows, &sentences(text, &tokens), &[]);
+        let c = (0..tokens.len()).find(|&k| ctx.raw(k) == cue).unwrap();
+        content_candidates(&ctx, (c, c + 1))
+            .iter()
+            .map(|cand| cand.frags.iter().map(|&(a, b)| &text[ctx.span(a, b).start..ctx.span(a, b).end]).collect::<Vec<_>>().join(" … "))
+            .collect()
+    }
+
+    #[test]
+    fn short_objects_and_subjects_are_content_candidates() {
+        let got = candidates("Trump attacked Machado in early-morning tweets on Friday.", "attacked");
+        assert!(got.iter().any(|c| c == "Machado"), "{got:?}");
+        assert!(got.iter().any(|c| c == "Machado in early-morning tweets"), "{got:?}");
+        let got = candidates("His views were echoed by a number of tax experts.", "echoed");
+        assert!(got.iter().any(|c| c == "His views"), "{got:?}");
+        // No auxiliary between subject and cue: the subject is the source, not a content.
+        let got = candidates("Smith said the talks failed.", "said");
+        assert!(!got.iter().any(|c| c == "Smith"), "{got:?}");
     }
 
     #[test]

@@ -23,7 +23,7 @@ use super::cues::{cue_word, Strength};
 use super::patterns::{Draft, Frame};
 use super::words::{is_adverb, is_in, AUXILIARIES, BE, DETERMINERS, NEGATIONS, PREPOSITIONS};
 use crate::core::nlp::fasthash::FxHashMap;
-use features::{NB_LEFT, NB_LEFT2, NB_RIGHT, NB_RIGHT2, content_candidates, content_features, cue_features, source_candidates, source_features, taggable, Cand, Dir, Range, SourceCand, View};
+use features::{NB_LEFT, NB_LEFT2, NB_RIGHT, NB_RIGHT2, content_candidates, content_features, cue_features, draft_context_features, draft_features, source_candidates, source_features, taggable, Cand, Dir, Range, SourceCand, View};
 use std::sync::OnceLock;
 use weights::{decode, FormatError, Table, TABLES};
 
@@ -55,10 +55,14 @@ pub struct Gate {
     /// Replace a rule draft's content by the model's best candidate when that one
     /// outscores the rule's own content by more than this (weight units).
     pub content_override: Option<f32>,
+    /// Keep a model cue the tagger scores O (negative margin) only when the draft filter
+    /// (the fourth table) scores its draft above this (weight units); `min_margin` is
+    /// then the floor of what the filter sees.
+    pub filter: Option<f32>,
 }
 
 /// The shipped combination (chosen on dev and the seed, see `MODEL.md`).
-pub const DEFAULT_GATE: Gate = Gate { veto: None, min_margin: -4.0, no_nested: true, no_negated: true, content_override: Some(0.0) };
+pub const DEFAULT_GATE: Gate = Gate { veto: None, min_margin: -14.0, no_nested: true, no_negated: true, content_override: Some(0.0), filter: Some(0.0) };
 pub const DEFAULT_MODE: Mode = Mode::Hybrid(DEFAULT_GATE);
 
 /// The cue margin of a token the tagger never tags.
@@ -77,8 +81,11 @@ pub struct Model {
     cue_bias: i32,
 }
 
+/// The lowest cue margin (weight units) the draft filter is trained on.
+pub const FILTER_FLOOR: f32 = 20.0;
+
 /// The cue bias in weight units (before quantisation).
-pub const CUE_BIAS: f32 = 4.0;
+pub const CUE_BIAS: f32 = 14.0;
 
 #[cfg(feature = "embedded-models")]
 static EMBEDDED: &[u8] = include_bytes!("../../../../../models/attribution.bin");
@@ -121,7 +128,7 @@ impl Model {
 
     /// Number of weighted keys in each table.
     pub fn sizes(&self) -> [usize; TABLES] {
-        [self.tables[0].len(), self.tables[1].len(), self.tables[2].len()]
+        [self.tables[0].len(), self.tables[1].len(), self.tables[2].len(), self.tables[3].len()]
     }
 
     /// The cue tagger's B-over-O margin of every token (only that difference decides;
@@ -189,17 +196,30 @@ impl Model {
 
     /// The best-scoring content candidate of a cue.
     pub fn content(&self, v: &View, cue: Range) -> Option<Cand> {
+        self.content_scored(v, cue).map(|(c, _)| c)
+    }
+
+    /// [`Model::content`] with how far its score is ahead of the runner-up's (weight
+    /// units; 99 when it has none): how sure the scorer is of the content.
+    fn content_scored(&self, v: &View, cue: Range) -> Option<(Cand, f32)> {
         let cands = content_candidates(v.ctx, cue);
         let mut keys = Vec::with_capacity(32);
         let mut best: Option<(i32, usize)> = None;
+        let mut second: Option<i32> = None;
         for (k, c) in cands.iter().enumerate() {
             content_features(v, cue, c, &mut keys);
             let s = self.tables[1].score(&keys);
-            if best.is_none_or(|(b, _)| s > b) {
-                best = Some((s, k));
+            match best {
+                Some((b, _)) if s <= b => second = Some(second.map_or(s, |x| x.max(s))),
+                _ => {
+                    second = best.map(|(b, _)| b).or(second);
+                    best = Some((s, k));
+                }
             }
         }
-        best.and_then(|(_, k)| cands.into_iter().nth(k))
+        let (top, k) = best?;
+        let gap = second.map_or(99.0, |x| (top - x) as f32 * self.tables[1].step);
+        cands.into_iter().nth(k).map(|c| (c, gap))
     }
 
     /// The model's best content candidate for a rule draft's cue, when it outscores the
@@ -257,6 +277,15 @@ impl Model {
 /// The attributions' drafts: the rules' drafts combined with the model's per `mode`, in
 /// text order of their cues.
 pub fn decide(model: Option<&Model>, ctx: &Ctx, v: View, mode: Mode) -> Vec<Draft> {
+    decide_collect(model, ctx, v, mode, None)
+}
+
+/// A model draft with the draft filter's features (training collects them).
+pub type FilterExample = (Draft, Vec<u32>);
+
+/// [`decide`], and when `collect` is given, every model draft the gate lets through (the
+/// filter not applied) with its filter features, for training the filter.
+pub fn decide_collect(model: Option<&Model>, ctx: &Ctx, v: View, mode: Mode, mut collect: Option<&mut Vec<FilterExample>>) -> Vec<Draft> {
     let (Some(model), false) = (model, mode == Mode::Rules) else { return v.drafts };
     let gate = match mode {
         Mode::Hybrid(g) => Some(g),
@@ -297,12 +326,33 @@ pub fn decide(model: Option<&Model>, ctx: &Ctx, v: View, mode: Mode) -> Vec<Draf
                 continue;
             }
         }
-        let Some(content) = model.content(&v, cue) else { continue };
+        let Some((content, sure)) = model.content_scored(&v, cue) else { continue };
         let si = ctx.sent_of.get(cue.0).copied();
-        let carried: Vec<Range> = out.iter().rev().filter(|d| d.cue.0 < cue.0 && ctx.sent_of.get(d.cue.0).copied() == si).filter_map(|d| d.source).take(1).collect();
+        let carried: Vec<Range> = out.iter().rev().filter(|d| d.cue.0 < cue.0 && ctx.sent_of.get(d.cue.0).copied() == si).filter_map(|d| d.source).take(1).filter(|&r| !ctx.relative_pronoun(r)).collect();
         let source = model.source(&v, cue, &content, &carried);
         let strength = (cue.0..cue.1).find_map(|k| cue_word(ctx.word(k)).filter(|_| ctx.is_word(k))).map_or(Strength::Weak, |c| c.strength);
-        out.push(Draft { source, cue, content: without_that(ctx, content.frags), frame: Frame::Learned, strength });
+        let d = Draft { source, cue, content: without_that(ctx, content.frags), frame: Frame::Learned, strength };
+        let wants_filter = gate.and_then(|g| g.filter).filter(|_| collect.is_none());
+        if collect.is_some() || wants_filter.is_some() {
+            let mut keys = Vec::with_capacity(12);
+            let crowd = out.iter().filter(|o| ctx.sent_of.get(o.cue.0) == si.as_ref()).count()
+                + v.drafts.iter().filter(|o| o.cue.0 > cue.0 && ctx.sent_of.get(o.cue.0) == si.as_ref()).count();
+            let overlap = out.iter().any(|o| o.content.iter().any(|f| d.content.iter().any(|g| f.0 < g.1 && g.0 < f.1)));
+            draft_features(&v, &d, margin as f32 * model.tables[0].step, &mut keys);
+            draft_context_features(&d, sure, crowd, overlap, &mut keys);
+            // The filter rules only on cues the tagger itself leans O on (margin below 0):
+            // it extends recall below the tagger's own decision and never undoes it.
+            let tagged = margin >= 0;
+            if let (Some(th), false) = (wants_filter, tagged) {
+                if model.tables[3].score(&keys) as f32 * model.tables[3].step <= th {
+                    continue;
+                }
+            }
+            if let Some(c) = collect.as_deref_mut() {
+                c.push((d.clone(), keys));
+            }
+        }
+        out.push(d);
     }
     if let Some(g) = gate {
         for (r, d) in v.drafts.iter().enumerate() {
@@ -428,6 +478,19 @@ mod tests {
         assert_eq!(cues_of(nested, DEFAULT_MODE), ["said"]);
         let g = Gate { no_nested: false, no_negated: false, ..DEFAULT_GATE };
         assert!(cues_of("She has not commented on the plan.", Mode::Hybrid(g)).len() <= 1);
+    }
+
+    #[test]
+    fn the_draft_filter_only_narrows_the_gate() {
+        // The filter drops model cues the tagger leans O on; it never adds one, and a
+        // rule's attribution never depends on it.
+        let text = "The senator called for an investigation. Smith backed Clinton in the primary. \
+                    The group opposes the plan, and Jones wants a vote. “We will win,” she said.";
+        let unfiltered = Mode::Hybrid(Gate { filter: None, ..DEFAULT_GATE });
+        let with = cues_of(text, DEFAULT_MODE);
+        let without = cues_of(text, unfiltered);
+        assert!(with.iter().all(|c| without.contains(c)), "{with:?} ⊄ {without:?}");
+        assert!(with.contains(&"said".to_string()) && with.contains(&"called".to_string()), "{with:?}");
     }
 
     fn view_scores(text: &str) -> (Vec<i32>, Vec<i32>) {

@@ -7,7 +7,7 @@ use super::super::context::Ctx;
 use super::super::cues::cue_word;
 use super::super::patterns::drafts;
 use super::features::{content_candidates, content_features, cue_features, source_candidates, source_features, taggable, Range, View};
-use super::{Mode, B, I, O};
+use super::{decide_collect, FilterExample, Mode, Model, B, I, O};
 
 use crate::core::model::annotation::Document;
 use crate::core::model::offsets::OffsetMap;
@@ -68,6 +68,9 @@ pub struct RankEx {
 #[derive(Default)]
 pub struct Examples {
     pub cue: Vec<(Vec<u32>, u8)>,
+    /// Where each document's tokens start in `cue` (the draft filter's folds split by
+    /// document).
+    pub cue_docs: Vec<usize>,
     pub content: Vec<RankEx>,
     pub source: Vec<RankEx>,
     /// Gold attributions; those whose cue maps to tokens; content candidates reaching
@@ -147,6 +150,7 @@ pub fn add_examples(text: &str, gold: &[GoldAttr], ex: &mut Examples) {
     let ctx = Ctx::new(text, &tokens, &lows, &sentences, &zones);
     let rules = drafts(&ctx);
     let v = View::new(&ctx, &set.entities, rules);
+    ex.cue_docs.push(ex.cue.len());
     let mut labels = vec![O as u8; tokens.len()];
     let mut keys = Vec::new();
     let mut prev: Option<(usize, Option<Range>)> = None;
@@ -169,7 +173,7 @@ pub fn add_examples(text: &str, gold: &[GoldAttr], ex: &mut Examples) {
         }
         let si = ctx.sent_of.get(cue.0).copied().unwrap_or(usize::MAX);
         let carried: Vec<Range> = match prev {
-            Some((s, Some(r))) if s == si => vec![r],
+            Some((s, Some(r))) if s == si && !ctx.relative_pronoun(r) => vec![r],
             _ => vec![],
         };
         let gold_source = g.source.and_then(|s| token_range(&ctx, &[s]));
@@ -227,6 +231,65 @@ pub fn add_examples(text: &str, gold: &[GoldAttr], ex: &mut Examples) {
             ex.cue.push((keys.clone(), l));
         }
     }
+}
+
+/// The draft filter's examples of one document: every draft of a cue the rules do not
+/// fire on that `model` (whose cue tagger never saw this document) lets through `mode`'s
+/// gate, labelled keep (B) when its content matches a gold content (token F1 ≥ 0.5) that
+/// no rule draft already matches, else drop (O).
+pub fn filter_examples(text: &str, gold: &[GoldAttr], model: &Model, mode: Mode, out: &mut Vec<(Vec<u32>, u8)>) {
+    let doc = Document::new("train", None, text);
+    let set = pipeline::extract_using(&doc, None, Mode::Rules);
+    let tokens = tokenize::tokenize(text);
+    let sentences = sentence::sentences(text, &tokens);
+    let lows = tokenize::lower_forms(text, &tokens);
+    let zones: Vec<Span> = set.boilerplate.iter().map(|b| b.span).collect();
+    let ctx = Ctx::new(text, &tokens, &lows, &sentences, &zones);
+    let v = View::new(&ctx, &set.entities, drafts(&ctx));
+    let mut collected: Vec<FilterExample> = Vec::new();
+    let all = decide_collect(Some(model), &ctx, v, mode, Some(&mut collected));
+    let golds: Vec<Vec<usize>> = gold.iter().map(|g| span_tokens(&ctx, &g.content)).collect();
+    let matches = |frags: &[Range], g: &[usize]| f1(&word_tokens(&ctx, frags), g) >= 0.5;
+    let by_rules: Vec<bool> = golds
+        .iter()
+        .map(|g| all.iter().any(|d| d.frame != super::super::patterns::Frame::Learned && matches(&d.content, g)))
+        .collect();
+    for (d, keys) in collected {
+        let keep = golds.iter().zip(&by_rules).any(|(g, &ruled)| !ruled && matches(&d.content, g));
+        out.push((keys, if keep { B as u8 } else { O as u8 }));
+    }
+}
+
+/// A cue tagger (its B-over-O margin) trained on the documents `keep_doc` accepts only:
+/// the draft filter learns from cue margins of documents their tagger never saw.
+pub fn train_cue(ex: &Examples, keep_doc: impl Fn(usize) -> bool, epochs: usize, seed: u64) -> Vec<(u32, f32)> {
+    let mut rng = Rng::new(seed);
+    let mut order: Vec<usize> = Vec::new();
+    for (d, &start) in ex.cue_docs.iter().enumerate() {
+        let end = ex.cue_docs.get(d + 1).copied().unwrap_or(ex.cue.len());
+        if keep_doc(d) {
+            order.extend(start..end);
+        }
+    }
+    let mut cue = Averaged::default();
+    for _ in 0..epochs {
+        rng.shuffle(&mut order);
+        cue.cue_epoch(&ex.cue, &order);
+    }
+    cue.finish().into_iter().map(|(k, w)| (k, w[B] - w[O])).collect()
+}
+
+/// The draft filter: keep (B) over drop (O), an averaged perceptron.
+pub fn train_filter(ex: &[(Vec<u32>, u8)], epochs: usize, seed: u64, mut log: impl FnMut(&str)) -> Vec<(u32, f32)> {
+    let mut rng = Rng::new(seed);
+    let mut order: Vec<usize> = (0..ex.len()).collect();
+    let mut p = Averaged::default();
+    for e in 1..=epochs {
+        rng.shuffle(&mut order);
+        let w = p.cue_epoch(ex, &order);
+        log(&format!("filter epoch {e}: {w} mistakes of {}", ex.len()));
+    }
+    p.finish().into_iter().map(|(k, w)| (k, w[B] - w[O])).collect()
 }
 
 /// An averaged perceptron over hashed keys with up to three classes (averaging by the
@@ -311,9 +374,10 @@ impl Averaged {
     }
 }
 
-/// Trains the three tables for `epochs` epochs each; returns them in file order, the cue
-/// tagger's as its B-over-O margin (all inference compares), the scorers' as their weight.
-pub fn train(ex: &Examples, epochs: usize, seed: u64, mut log: impl FnMut(&str)) -> [Vec<(u32, f32)>; 3] {
+/// Trains the cue, content and source tables for `epochs` epochs each; returns them in
+/// file order, the cue tagger's as its B-over-O margin (all inference compares), the
+/// scorers' as their weight, and an empty draft filter (see [`train_filter`]).
+pub fn train(ex: &Examples, epochs: usize, seed: u64, mut log: impl FnMut(&str)) -> [Vec<(u32, f32)>; 4] {
     let mut rng = Rng::new(seed);
     let mut cue = Averaged::default();
     let mut order: Vec<usize> = (0..ex.cue.len()).collect();
@@ -322,7 +386,7 @@ pub fn train(ex: &Examples, epochs: usize, seed: u64, mut log: impl FnMut(&str))
         let w = cue.cue_epoch(&ex.cue, &order);
         log(&format!("cue epoch {e}: {w} mistakes of {}", ex.cue.len()));
     }
-    let mut tables: [Vec<(u32, f32)>; 3] = [cue.finish().into_iter().map(|(k, w)| (k, w[B] - w[O])).collect(), vec![], vec![]];
+    let mut tables: [Vec<(u32, f32)>; 4] = [cue.finish().into_iter().map(|(k, w)| (k, w[B] - w[O])).collect(), vec![], vec![], vec![]];
     for (t, set) in [(1, &ex.content), (2, &ex.source)] {
         let mut p = Averaged::default();
         let mut order: Vec<usize> = (0..set.len()).collect();
@@ -355,12 +419,30 @@ mod tests {
             add_examples(&text, &gold, &mut ex);
             add_examples(&text, &gold, &mut ex);
             assert_eq!(ex.stats[..3], [4, 4, 4], "every gold cue and content is reachable");
-            super::super::weights::encode(&train(&ex, 3, 7, |_| {}), [0.01; 3])
+            super::super::weights::encode(&train(&ex, 3, 7, |_| {}), [0.01; 4])
         };
         let bytes = run();
         assert_eq!(bytes, run(), "same data and seed, same bytes");
         let m = super::super::Model::from_bytes(&bytes).unwrap();
         assert!(m.sizes()[0] > 0, "the cue tagger learned weights");
+    }
+
+    #[test]
+    fn filter_examples_label_model_drafts_by_gold() {
+        let (text, gold) = parse_gold(DOC).unwrap();
+        let mut ex = Examples::default();
+        add_examples(&text, &gold, &mut ex);
+        assert_eq!(ex.cue_docs, [0], "one document, its tokens from 0");
+        let tables = train(&ex, 3, 7, |_| {});
+        let model = super::super::Model::from_bytes(&super::super::weights::encode(&tables, [0.01; 4])).unwrap().with_cue_bias(20.0);
+        let floor = Mode::Hybrid(super::super::Gate { min_margin: -20.0, filter: None, ..super::super::DEFAULT_GATE });
+        let mut fex = Vec::new();
+        filter_examples(&text, &gold, &model, floor, &mut fex);
+        // "called for calm" is no rule's: the model's draft of it matches the gold content.
+        assert!(fex.iter().any(|(_, l)| *l == B as u8), "a kept draft among {}", fex.len());
+        let run = || train_filter(&fex, 3, 7, |_| {});
+        assert_eq!(run(), run(), "deterministic");
+        assert!(!run().is_empty());
     }
 
     #[test]

@@ -1,15 +1,16 @@
-//! The learned attribution model's weights: three linear tables keyed by hashed
-//! features (the cue tagger's B-over-O margin, the content scorer, the source scorer),
+//! The learned attribution model's weights: four linear tables keyed by hashed
+//! features (the cue tagger's B-over-O margin, the content scorer, the source scorer,
+//! the draft filter),
 //! one quantised weight per key, read into flat open-addressing tables.
 //!
-//! File format (little endian): magic `NMATT2\0\0`, then per table `u32` count and `f32`
+//! File format (little endian): magic `NMATT3\0\0`, then per table `u32` count and `f32`
 //! step, then the count keys (their top [`KEY_BITS`] bits) sorted ascending as varint deltas, then the count weights as
 //! zigzag varints in units of `step`. Keys whose weight quantises to zero are dropped
 //! (that is the pruning: the step decides how many survive). Keys and weights are two
 //! separate runs so gzip finds the weights' small-integer bytes together. Only hashed keys
 //! and integers: no training text.
 
-const MAGIC: &[u8; 8] = b"NMATT2\0\0";
+const MAGIC: &[u8; 8] = b"NMATT3\0\0";
 
 /// Bits of a feature key the file keeps (the top ones): sorted keys of fewer bits have
 /// smaller deltas. Two trained keys that fall together have their weights summed (a
@@ -23,7 +24,7 @@ fn fold(key: u32) -> u32 {
 }
 
 /// Number of tables in a model file.
-pub const TABLES: usize = 3;
+pub const TABLES: usize = 4;
 
 /// One table: hashed key → quantised weight, in a flat open-addressing array (load at
 /// most 1/2, linear probing) behind a Bloom filter.
@@ -224,7 +225,7 @@ mod tests {
 
     #[test]
     fn round_trip_and_errors() {
-        let tables = [vec![(7 << 8, 1.0f32), (3 << 8, 0.0), (u32::MAX, -3.0), (0, 2.0)], vec![(1 << 8, 0.25)], vec![]];
+        let tables = [vec![(7 << 8, 1.0f32), (3 << 8, 0.0), (u32::MAX, -3.0), (0, 2.0)], vec![(1 << 8, 0.25)], vec![], vec![(5 << 8, -1.5)]];
         let bytes = encode(&tables, [1e-4; TABLES]);
         let t = decode(&bytes).unwrap();
         assert_eq!(t[0].len(), 3, "the zero weight is pruned");
@@ -243,7 +244,7 @@ mod tests {
         more.push(0);
         assert!(decode(&more).is_err());
         // A coarser step prunes more.
-        let coarse = decode(&encode(&tables, [2.5, 1.0, 1.0])).unwrap();
+        let coarse = decode(&encode(&tables, [2.5, 1.0, 1.0, 1.0])).unwrap();
         assert_eq!(coarse[0].len(), 2);
     }
 
