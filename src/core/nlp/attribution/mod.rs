@@ -20,6 +20,7 @@
 pub mod context;
 pub mod cues;
 pub mod learned;
+pub mod lines;
 pub mod patterns;
 pub mod resolve;
 pub mod subject;
@@ -157,7 +158,7 @@ fn confidence(d: &Draft, kind: Kind) -> f32 {
         Frame::Postposed | Frame::Inverted => 0.85,
         Frame::According => 0.85,
         Frame::Preposed => 0.75,
-        Frame::Colon => 0.75,
+        Frame::Colon | Frame::Line => 0.75,
         Frame::Participial => 0.7,
         Frame::Learned => 0.7,
     };
