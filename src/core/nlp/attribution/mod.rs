@@ -18,6 +18,7 @@
 //! ```
 
 pub mod context;
+pub mod continued;
 pub mod cues;
 pub mod learned;
 pub mod lines;
@@ -79,11 +80,12 @@ pub fn find_using(
     let mut out: Vec<Attribution> = Vec::new();
     let mut seen: Vec<Vec<(usize, usize)>> = Vec::new();
     let rules = drafts(&ctx);
-    let all = if model.is_none() || mode == learned::Mode::Rules {
+    let mut all = if model.is_none() || mode == learned::Mode::Rules {
         rules
     } else {
         learned::decide(model, &ctx, learned::features::View::new(&ctx, entities, rules), mode)
     };
+    continued::extend(&ctx, &mut all);
     for d in all {
         if seen.contains(&d.content) {
             continue;
