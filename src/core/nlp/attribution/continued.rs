@@ -53,12 +53,20 @@ pub fn extend(ctx: &Ctx, drafts: &mut [Draft]) {
         }
         let end = d.content.iter().map(|f| f.1).chain([d.cue.1]).chain(d.source.map(|s| s.1)).max().unwrap_or(d.cue.1);
         let mut s = ctx.sent_of[end - 1];
-        // The rest of the draft's sentence is no other quotation ("…,” he said, “…”).
         let (_, s1) = ctx.sents[s];
-        if (end..s1).any(|k| ctx.opening(k).is_some()) {
-            continue;
-        }
         let mut more = Vec::new();
+        if let Some(open) = (end..s1).find(|&k| ctx.opening(k).is_some()) {
+            // “…,” Tester said, referring to the excuse, “…”: a quotation broken off at a
+            // comma before the cue resumes later in the sentence, past words of no one
+            // else's, and runs to the sentence's end.
+            let last = d.content.last().copied().unwrap_or((0, 0));
+            let broken = last.1 <= d.cue.0 && last.1 >= 2 && ctx.closing(last.1 - 1).is_some() && ctx.is(last.1 - 2, ",");
+            let resumed = quotation_at(ctx, open).filter(|&close| close < s1 && (close + 1..s1).all(|k| ctx.is_terminal(k)));
+            match resumed {
+                Some(close) if broken && free(end, s1) => more.push((open, close + 1)),
+                _ => continue,
+            }
+        }
         while more.len() < MAX_MORE {
             let Some(&(t0, _)) = ctx.sents.get(s + 1) else { break };
             if ctx.newline_between(t0.wrapping_sub(1), t0) || ctx.excluded[t0] {
@@ -109,5 +117,7 @@ mod tests {
         let got = contents("“We will win,” Smith said. “We will not,” Jones replied.");
         assert_eq!(got.len(), 2, "{got:?}");
         assert!(got.iter().all(|c| !c.contains('…')), "{got:?}");
+        let got = contents("“Every time you say that,” Tester said, referring to the excuse, “you give them ammunition.”\n");
+        assert_eq!(got, ["“Every time you say that,” … “you give them ammunition.”"]);
     }
 }
