@@ -65,10 +65,10 @@ fn fullscheme_dev_set_meets_its_floors() {
         inputs.len(),
         f(&s, &["entities_exact", "f"])
     );
-    // ROLE and PERSON at issue 14's goals (today 0.937 and 0.941); attributions 1.5 points
-    // under today's 0.648 with attribution v3, whose training holds these 15 texts out
-    // (the goal, 0.70, is not reached yet).
-    for (name, got, floor) in [("ROLE F1", role, 0.75), ("PERSON F1", person, 0.85), ("attributions full F1", full, 0.633)] {
+    // ROLE and PERSON at issue 14's goals (today 0.937 and 0.946); attributions one
+    // attribution's worth under today's 0.700 with attribution v4 (line frames, resumed
+    // quotations), whose training holds these 15 texts out (the goal is 0.70).
+    for (name, got, floor) in [("ROLE F1", role, 0.75), ("PERSON F1", person, 0.85), ("attributions full F1", full, 0.690)] {
         assert!(got >= floor, "full-scheme dev {name} = {got:.3} < {floor}");
     }
 }

@@ -18,8 +18,10 @@
 //! ```
 
 pub mod context;
+pub mod continued;
 pub mod cues;
 pub mod learned;
+pub mod lines;
 pub mod patterns;
 pub mod resolve;
 pub mod subject;
@@ -78,11 +80,12 @@ pub fn find_using(
     let mut out: Vec<Attribution> = Vec::new();
     let mut seen: Vec<Vec<(usize, usize)>> = Vec::new();
     let rules = drafts(&ctx);
-    let all = if model.is_none() || mode == learned::Mode::Rules {
+    let mut all = if model.is_none() || mode == learned::Mode::Rules {
         rules
     } else {
         learned::decide(model, &ctx, learned::features::View::new(&ctx, entities, rules), mode)
     };
+    continued::extend(&ctx, &mut all);
     for d in all {
         if seen.contains(&d.content) {
             continue;
@@ -157,7 +160,7 @@ fn confidence(d: &Draft, kind: Kind) -> f32 {
         Frame::Postposed | Frame::Inverted => 0.85,
         Frame::According => 0.85,
         Frame::Preposed => 0.75,
-        Frame::Colon => 0.75,
+        Frame::Colon | Frame::Line => 0.75,
         Frame::Participial => 0.7,
         Frame::Learned => 0.7,
     };

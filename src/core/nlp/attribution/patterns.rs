@@ -6,7 +6,8 @@
 //! - split quotes: “…,” she said, “…” — one content, two fragments;
 //! - according: "According to SOURCE, CONTENT" and "CONTENT, according to SOURCE";
 //! - participial: ", saying / arguing CONTENT", the source carried over from the clause;
-//! - colon: "The Times reports:" followed by a quoted paragraph.
+//! - colon: "The Times reports:" followed by a quoted paragraph;
+//! - line frames (transcript turns, signed pull quotes) come from [`super::lines`].
 //!
 //! Spans follow `GUIDELINES.md`: the cue is the verb alone (auxiliaries and adverbs left
 //! out), the content drops the complementiser "that" and a final period unless a closing
@@ -30,6 +31,8 @@ pub enum Frame {
     According,
     Participial,
     Colon,
+    /// A transcript turn or a signed pull quote ([`super::lines`]).
+    Line,
     /// Found by the learned model ([`super::learned`]) where no rule fired.
     Learned,
 }
@@ -428,11 +431,16 @@ pub fn drafts(ctx: &Ctx) -> Vec<Draft> {
             c += 1;
         }
     }
+    let lines: Vec<Draft> = super::lines::drafts(ctx).into_iter().filter(|l| !out.iter().any(|d| d.cue.0 < l.cue.1 && l.cue.0 < d.cue.1)).collect();
+    if !lines.is_empty() {
+        out.extend(lines);
+        out.sort_by_key(|d| d.cue.0);
+    }
     out
 }
 
 /// Labels that open headlines without naming a speaker ("Update: …", "Watch: …").
-const HEADLINE_LABELS: &[&str] = &[
+pub(crate) const HEADLINE_LABELS: &[&str] = &[
     "update", "updated", "watch", "breaking", "exclusive", "video", "photos", "photo", "live", "note",
     "editor", "opinion", "analysis", "read", "listen", "explainer", "factbox", "timeline", "q&a", "poll",
     "review", "correction", "related", "see", "also", "source", "sources", "credit", "by", "tags", "topics",

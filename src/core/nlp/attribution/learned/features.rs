@@ -301,6 +301,7 @@ fn frame_name(f: Frame) -> &'static str {
         Frame::According => "acc",
         Frame::Participial => "part",
         Frame::Colon => "colon",
+        Frame::Line => "line",
         Frame::Learned => "learned",
     }
 }

@@ -254,7 +254,10 @@ impl Model {
             .collect();
         let (best, &top) = scores.iter().enumerate().max_by_key(|(k, s)| (**s, std::cmp::Reverse(*k)))?;
         let clash = |c: &Cand| d.source.is_some_and(|s| c.frags.iter().any(|f| s.0 < f.1 && f.0 < s.1));
-        (best != rule_k && top - scores[rule_k] > margin && !clash(&cands[best]) && quotes_whole(v.ctx, &cands[best].frags))
+        // Another rule's cue inside the replacement ("stated that …, arguing that …") means
+        // it runs into that attribution; the rule's content stopped there on purpose.
+        let swallows = |c: &Cand| v.drafts.iter().any(|o| o.cue != cue && c.frags.iter().any(|f| f.0 <= o.cue.0 && o.cue.0 < f.1));
+        (best != rule_k && top - scores[rule_k] > margin && !clash(&cands[best]) && !swallows(&cands[best]) && quotes_whole(v.ctx, &cands[best].frags))
             .then(|| cands.swap_remove(best).frags)
     }
 
