@@ -139,19 +139,41 @@ pub fn f1(a: &[usize], b: &[usize]) -> f64 {
     2.0 * inter as f64 / (a.len() + b.len()) as f64
 }
 
+/// A training document as the attribution stage sees it at inference: the rules-only
+/// pipeline's entities and boilerplate, and the tokens, sentences and lower-case forms
+/// that [`Ctx`] borrows (both kinds of examples start from it).
+struct Prepared {
+    set: crate::core::model::annotation::AnnotationSet,
+    tokens: Vec<tokenize::Token>,
+    sentences: Vec<Span>,
+    lows: (String, Vec<(usize, usize)>),
+    zones: Vec<Span>,
+}
+
+impl Prepared {
+    fn new(text: &str) -> Prepared {
+        let doc = Document::new("train", None, text);
+        let set = pipeline::extract_using(&doc, None, Mode::Rules);
+        let tokens = tokenize::tokenize(text);
+        let sentences = sentence::sentences(text, &tokens);
+        let lows = tokenize::lower_forms(text, &tokens);
+        let zones = set.boilerplate.iter().map(|b| b.span).collect();
+        Prepared { set, tokens, sentences, lows, zones }
+    }
+
+    fn ctx<'a>(&'a self, text: &'a str) -> Ctx<'a> {
+        Ctx::new(text, &self.tokens, &self.lows, &self.sentences, &self.zones)
+    }
+}
+
 /// Adds one document's examples.
 pub fn add_examples(text: &str, gold: &[GoldAttr], ex: &mut Examples) {
-    let doc = Document::new("train", None, text);
-    let set = pipeline::extract_using(&doc, None, Mode::Rules);
-    let tokens = tokenize::tokenize(text);
-    let sentences = sentence::sentences(text, &tokens);
-    let lows = tokenize::lower_forms(text, &tokens);
-    let zones: Vec<Span> = set.boilerplate.iter().map(|b| b.span).collect();
-    let ctx = Ctx::new(text, &tokens, &lows, &sentences, &zones);
+    let prep = Prepared::new(text);
+    let ctx = prep.ctx(text);
     let rules = drafts(&ctx);
-    let v = View::new(&ctx, &set.entities, rules);
+    let v = View::new(&ctx, &prep.set.entities, rules);
     ex.cue_docs.push(ex.cue.len());
-    let mut labels = vec![O as u8; tokens.len()];
+    let mut labels = vec![O as u8; ctx.tokens.len()];
     let mut keys = Vec::new();
     let mut prev: Option<(usize, Option<Range>)> = None;
     ex.stats[0] += gold.len();
@@ -238,14 +260,9 @@ pub fn add_examples(text: &str, gold: &[GoldAttr], ex: &mut Examples) {
 /// gate, labelled keep (B) when its content matches a gold content (token F1 ≥ 0.5) that
 /// no rule draft already matches, else drop (O).
 pub fn filter_examples(text: &str, gold: &[GoldAttr], model: &Model, mode: Mode, out: &mut Vec<(Vec<u32>, u8)>) {
-    let doc = Document::new("train", None, text);
-    let set = pipeline::extract_using(&doc, None, Mode::Rules);
-    let tokens = tokenize::tokenize(text);
-    let sentences = sentence::sentences(text, &tokens);
-    let lows = tokenize::lower_forms(text, &tokens);
-    let zones: Vec<Span> = set.boilerplate.iter().map(|b| b.span).collect();
-    let ctx = Ctx::new(text, &tokens, &lows, &sentences, &zones);
-    let v = View::new(&ctx, &set.entities, drafts(&ctx));
+    let prep = Prepared::new(text);
+    let ctx = prep.ctx(text);
+    let v = View::new(&ctx, &prep.set.entities, drafts(&ctx));
     let mut collected: Vec<FilterExample> = Vec::new();
     let all = decide_collect(Some(model), &ctx, v, mode, Some(&mut collected));
     let golds: Vec<Vec<usize>> = gold.iter().map(|g| span_tokens(&ctx, &g.content)).collect();
