@@ -20,6 +20,7 @@
 pub mod context;
 pub mod continued;
 pub mod cues;
+pub mod detached;
 pub mod learned;
 pub mod lines;
 pub mod patterns;
@@ -85,6 +86,7 @@ pub fn find_using(
     } else {
         learned::decide(model, &ctx, learned::features::View::new(&ctx, entities, rules), mode)
     };
+    detached::attach(&ctx, &mut all);
     continued::extend(&ctx, &mut all);
     for d in all {
         if seen.contains(&d.content) {

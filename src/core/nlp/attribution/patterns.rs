@@ -49,16 +49,16 @@ pub struct Draft {
 }
 
 /// The words just left of a cue: auxiliaries/adverbs, then a noun phrase.
-struct Left {
+pub(super) struct Left {
     /// The noun phrase, possibly empty (`start == end`).
-    chunk: (usize, usize),
+    pub(super) chunk: (usize, usize),
     /// The token before the chunk (`None` at the sentence start).
-    boundary: Option<usize>,
-    negated: bool,
-    passive: bool,
-    infinitive: bool,
+    pub(super) boundary: Option<usize>,
+    pub(super) negated: bool,
+    pub(super) passive: bool,
+    pub(super) infinitive: bool,
     /// An auxiliary or modal stands between the chunk and the cue ("will announce").
-    aux: bool,
+    pub(super) aux: bool,
 }
 
 /// Verbs whose content may be an infinitive ("declined to say", "vowed to fight").
@@ -92,7 +92,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn left_of(&self, c: usize, s0: usize) -> Left {
+    pub(super) fn left_of(&self, c: usize, s0: usize) -> Left {
         let mut j = c;
         let (mut negated, mut be, mut infinitive, mut aux) = (false, false, false, false);
         while j > s0 {
@@ -304,7 +304,7 @@ impl Ctx<'_> {
     /// After a postposed cue: the adjuncts ("in a statement", "on Monday") up to the
     /// sentence end; returns the index after them and a second quotation if the quote
     /// resumes (“…,” she said, “…”).
-    fn tail(&self, from: usize, s1: usize, cue: CueWord) -> Option<(usize, Option<usize>)> {
+    pub(super) fn tail(&self, from: usize, s1: usize, cue: CueWord) -> Option<(usize, Option<usize>)> {
         let first = self.word(from);
         let adjunct_start = from >= s1
             || self.is_terminal(from)
