@@ -1,4 +1,5 @@
-//! Small helpers at the JavaScript boundary: error messages and reading a picked file.
+//! Small helpers at the JavaScript boundary: error messages, reading a picked file, and
+//! waiting for a later task.
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -15,4 +16,14 @@ pub fn js_message(e: &JsValue) -> String {
 pub async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
     let buffer = JsFuture::from(file.array_buffer()).await.map_err(|e| js_message(&e))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Resolves after `ms` milliseconds, in a later task of the event loop (with 0, the
+/// browser may paint before what follows runs).
+pub async fn later(ms: i32) {
+    let Some(window) = web_sys::window() else { return };
+    let timer = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = JsFuture::from(timer).await;
 }

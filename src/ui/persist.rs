@@ -601,7 +601,7 @@ impl Writer {
         wasm_bindgen_futures::spawn_local(async move {
             // The write starts in a later task, not in this one's microtasks: the key press
             // that caused it is painted first (the beforeunload guard covers the gap).
-            next_task().await;
+            crate::ui::js::later(0).await;
             let mut error = None;
             loop {
                 let next = {
@@ -619,16 +619,6 @@ impl Writer {
             dispatch.dispatch(ProjectAction::Status { status });
         });
     }
-}
-
-/// Resolves in a later task of the event loop (a zero-delay timeout), so the browser may
-/// paint before what follows runs.
-async fn next_task() {
-    let Some(window) = web_sys::window() else { return };
-    let later = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(later).await;
 }
 
 /// Loads a document for showing it, remembering it as stored. Damage in its log comes
@@ -680,7 +670,7 @@ impl TeamReader {
         wasm_bindgen_futures::spawn_local(async move {
             loop {
                 // Let the rest of the burst arrive first.
-                next_task().await;
+                crate::ui::js::later(0).await;
                 if let (Ok(progress), Ok(assignments)) = (store.team_progress().await, store.assignments().await) {
                     dispatch.dispatch(ProjectAction::Team { progress, assignments, me: store.annotator().to_string() });
                 }

@@ -304,7 +304,7 @@ impl TeamHandle {
     /// Stops syncing, ends the server session and forgets the user; the local project
     /// stays as it is.
     pub fn sign_out(&self) {
-        self.bump();
+        let generation = self.bump();
         self.stop();
         if let Some(settings) = (*self.settings).clone() {
             let settings = TeamSettings { signed_in: false, ..settings };
@@ -315,8 +315,23 @@ impl TeamHandle {
         }
         if let Some(team) = self.settings.as_ref().and_then(|s| TeamUrl::parse(&s.database).ok()) {
             if connect_allowed(&team.origin) {
+                let this = self.clone();
                 spawn_local(async move {
-                    let _ = settle(Stage::Database, js_logout(&team.server)).await;
+                    // A replication request still in flight when the sync stopped can be
+                    // answered after the DELETE with a refreshed session cookie, which
+                    // the browser then keeps: the session is over only once the server
+                    // says so. Unless the editor signed in again meanwhile.
+                    for wait in [0, 200, 500, 1_000, 2_000] {
+                        crate::ui::js::later(wait).await;
+                        if *this.generation.borrow() != generation {
+                            return;
+                        }
+                        let _ = settle(Stage::Database, js_logout(&team.server)).await;
+                        match settle(Stage::Database, js_session_user(&team.server)).await {
+                            Ok(v) if !v.is_null() => continue,
+                            _ => return,
+                        }
+                    }
                 });
             }
         }
