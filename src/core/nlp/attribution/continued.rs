@@ -6,7 +6,7 @@
 
 use super::context::Ctx;
 use super::patterns::Draft;
-use crate::core::nlp::tokenize::QuoteMark;
+use super::quotes_speech;
 
 /// At most this many further quotations join one content.
 const MAX_MORE: usize = 3;
@@ -15,8 +15,7 @@ const MAX_MORE: usize = 3;
 /// closing mark's token. Single marks mostly quote a word or a title.
 fn quotation_at(ctx: &Ctx, k: usize) -> Option<usize> {
     let q = ctx.opening(k)?;
-    let double = matches!(q.mark, QuoteMark::Double | QuoteMark::Guillemet | QuoteMark::Corner);
-    (double && q.depth == 0).then_some(q.close?)
+    (quotes_speech(q.mark) && q.depth == 0).then_some(q.close?)
 }
 
 /// Whether the draft's content quotes someone: a quotation mark of a paired double quote.

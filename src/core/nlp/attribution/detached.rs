@@ -12,7 +12,7 @@
 use super::context::Ctx;
 use super::cues::{cue_word, Form, Strength};
 use super::patterns::{Draft, Frame};
-use crate::core::nlp::tokenize::QuoteMark;
+use super::quotes_speech;
 
 /// At most this many tokens between the sentence start and the cue (the source).
 const MAX_SOURCE: usize = 24;
@@ -22,11 +22,10 @@ const MAX_SOURCE: usize = 24;
 fn asked_quotation(ctx: &Ctx, t0: usize) -> Option<(usize, usize)> {
     let close = t0.checked_sub(1)?;
     let q = ctx.closing(close)?;
-    let double = matches!(q.mark, QuoteMark::Double | QuoteMark::Guillemet | QuoteMark::Corner);
     let mark = ctx.raw(close.checked_sub(1)?);
     let asks = !mark.is_empty() && mark.chars().all(|c| c == '?' || c == '!');
     // A quotation of a word or two is a title or a slogan, not someone's words.
-    (double && q.depth == 0 && asks && close >= q.open + 3).then_some((q.open, t0))
+    (quotes_speech(q.mark) && q.depth == 0 && asks && close >= q.open + 3).then_some((q.open, t0))
 }
 
 /// The cue of "Clinton said." / "Sen. Lindsey Graham asked, …" opening the sentence

@@ -134,12 +134,12 @@ fn extent(ctx: &Ctx, d: &Draft) -> Option<Extent> {
 
 /// Whether token range `r` is exactly one quotation (opening to closing mark).
 fn is_quotation(ctx: &Ctx, (a, b): (usize, usize)) -> bool {
-    b > a && ctx.opening(a).is_some_and(|q| q.close == Some(b - 1) && counts_for_kind(q.mark))
+    b > a && ctx.opening(a).is_some_and(|q| q.close == Some(b - 1) && quotes_speech(q.mark))
 }
 
-/// Only double marks and guillemets make speech direct; single marks in English news
-/// mostly quote a word or a headline phrase.
-fn counts_for_kind(mark: QuoteMark) -> bool {
+/// Only double marks, guillemets and corner brackets quote speech (and make it direct);
+/// single marks in English news mostly quote a word or a headline phrase.
+pub(super) fn quotes_speech(mark: QuoteMark) -> bool {
     matches!(mark, QuoteMark::Double | QuoteMark::Guillemet | QuoteMark::Corner)
 }
 
@@ -148,7 +148,7 @@ fn kind_of(ctx: &Ctx, d: &Draft) -> Kind {
         return Kind::Direct;
     }
     let quoted = d.content.iter().any(|&(a, b)| {
-        (a..b).any(|k| matches!(ctx.kind(k), Some(TokenKind::Quote(q)) if counts_for_kind(q.mark)))
+        (a..b).any(|k| matches!(ctx.kind(k), Some(TokenKind::Quote(q)) if quotes_speech(q.mark)))
     });
     if quoted {
         Kind::Mixed
