@@ -1,5 +1,5 @@
-//! Small helpers at the JavaScript boundary: error messages, reading a picked file, and
-//! waiting for a later task.
+//! Small helpers at the JavaScript boundary: error messages, reading a picked file,
+//! waiting for a later task, and the page's localStorage.
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -26,4 +26,10 @@ pub async fn later(ms: i32) {
         let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
     });
     let _ = JsFuture::from(timer).await;
+}
+
+/// The page's `localStorage`, where the browser allows one (not in some private modes, nor
+/// off the main thread).
+pub fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
 }

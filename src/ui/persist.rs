@@ -21,6 +21,7 @@ use crate::core::project::persist::StoredHistory;
 use crate::core::project::project::{DocStatus, Filter, Project};
 use crate::core::AnnotationSet;
 use crate::ui::import::Picked;
+use crate::ui::js::{later, local_storage};
 use crate::ui::pouch::Watch;
 use crate::ui::sample::{sample_set, SAMPLE_ID};
 use crate::ui::startup;
@@ -601,7 +602,7 @@ impl Writer {
         wasm_bindgen_futures::spawn_local(async move {
             // The write starts in a later task, not in this one's microtasks: the key press
             // that caused it is painted first (the beforeunload guard covers the gap).
-            crate::ui::js::later(0).await;
+            later(0).await;
             let mut error = None;
             loop {
                 let next = {
@@ -643,10 +644,6 @@ async fn refresh_asides(store: &Store, dispatch: &UseReducerDispatcher<ProjectSt
 /// rendered: still set on the next start means the last restore crashed the page.
 const OPENING: &str = "newsmark.opening";
 
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-}
-
 /// Reads the other annotators' progress again; calls that arrive while a read runs are
 /// folded into one more read after it (a sync of 200 documents is one burst of changes).
 #[derive(Clone, Default)]
@@ -670,7 +667,7 @@ impl TeamReader {
         wasm_bindgen_futures::spawn_local(async move {
             loop {
                 // Let the rest of the burst arrive first.
-                crate::ui::js::later(0).await;
+                later(0).await;
                 if let (Ok(progress), Ok(assignments)) = (store.team_progress().await, store.assignments().await) {
                     dispatch.dispatch(ProjectAction::Team { progress, assignments, me: store.annotator().to_string() });
                 }

@@ -19,6 +19,7 @@
 //! any DevTools trace shows.
 
 use crate::core::{AnnotationSet, Document};
+use crate::ui::js::local_storage;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -148,10 +149,6 @@ pub fn placeholder() -> AnnotationSet {
 /// Whether `set` is the [`placeholder`].
 pub fn is_placeholder(set: &AnnotationSet) -> bool {
     set.document.id.is_empty() && set.document.text.is_empty()
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// The document this browser had open when it was last used, if it is not the untouched

@@ -11,6 +11,7 @@
 //! page reloads and reopens the Team dialog, and the editor types the password again.
 
 use crate::core::project::team::{Direction, Stage, SyncError, SyncEvent, SyncState, TeamUrl};
+use crate::ui::js::{later, local_storage};
 use crate::ui::pouch::Db;
 use gloo::events::EventListener;
 use js_sys::{Function, Promise, Reflect};
@@ -53,10 +54,6 @@ pub struct TeamSettings {
     /// Signed in when the page closed: resume at start if the session is still valid.
     #[serde(default)]
     pub signed_in: bool,
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }
 
 fn session_storage() -> Option<web_sys::Storage> {
@@ -322,7 +319,7 @@ impl TeamHandle {
                     // the browser then keeps: the session is over only once the server
                     // says so. Unless the editor signed in again meanwhile.
                     for wait in [0, 200, 500, 1_000, 2_000] {
-                        crate::ui::js::later(wait).await;
+                        later(wait).await;
                         if *this.generation.borrow() != generation {
                             return;
                         }
